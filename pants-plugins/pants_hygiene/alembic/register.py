@@ -1,2 +1,7 @@
+"""Alembic goals: `check-alembic` (static history checks) and `rebase-alembic`."""
+
+from pants_hygiene.alembic import check_goal, discovery
+
+
 def rules():
-    return []
+    return [*discovery.rules(), *check_goal.rules()]

@@ -1,0 +1,9 @@
+"""Return annotations on every function and method, with a safe `-> None` fix."""
+
+from pants_hygiene.annotations import rules as annotations_rules
+from pants_hygiene.annotations import skip_field
+from pants_hygiene.util import tool
+
+
+def rules():
+    return [*annotations_rules.rules(), *skip_field.rules(), *tool.rules()]

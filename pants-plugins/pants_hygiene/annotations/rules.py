@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pants.core.goals.fix import FixResult, FixTargetsRequest
+from pants.core.goals.lint import LintResult, LintTargetsRequest
+from pants.core.util_rules.partitions import PartitionerType
+from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
+from pants.engine.fs import Digest, Snapshot
+from pants.engine.rules import Get, collect_rules, rule
+from pants.util.logging import LogLevel
+from pants.util.strutil import pluralize
+
+from pants_hygiene.annotations.subsystem import AnnotationsFieldSet, AnnotationsSubsystem
+from pants_hygiene.util.lint import lint_exit_code, render_lint_report
+from pants_hygiene.util.tool import HygieneCheckRequest, HygieneCheckResult
+
+
+class AnnotationsLintRequest(LintTargetsRequest):
+    field_set_type = AnnotationsFieldSet
+    tool_subsystem = AnnotationsSubsystem
+    partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
+
+
+class AnnotationsFixRequest(FixTargetsRequest):
+    field_set_type = AnnotationsFieldSet
+    tool_subsystem = AnnotationsSubsystem
+    partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
+
+
+@rule(desc="Check return annotations", level=LogLevel.DEBUG)
+async def annotations_lint(
+    request: AnnotationsLintRequest.Batch[AnnotationsFieldSet, Any],
+    subsystem: AnnotationsSubsystem,
+) -> LintResult:
+    sources = await Get(
+        SourceFiles, SourceFilesRequest(field_set.source for field_set in request.elements)
+    )
+    result = await Get(
+        HygieneCheckResult,
+        HygieneCheckRequest(
+            checker="annotations",
+            argv=subsystem.checker_args(),
+            files=sources.snapshot.files,
+            input_digest=sources.snapshot.digest,
+            description=f"Check return annotations in {pluralize(len(sources.files), 'file')}",
+        ),
+    )
+    return LintResult(
+        exit_code=lint_exit_code(result.findings),
+        stdout=render_lint_report(result.findings),
+        stderr="",
+        linter_name=request.tool_name,
+        partition_description=request.partition_metadata.description,
+    )
+
+
+@rule(desc="Add safe `-> None` return annotations", level=LogLevel.DEBUG)
+async def annotations_fix(
+    request: AnnotationsFixRequest.Batch, subsystem: AnnotationsSubsystem
+) -> FixResult:
+    result = await Get(
+        HygieneCheckResult,
+        HygieneCheckRequest(
+            checker="annotations",
+            argv=subsystem.checker_args(),
+            files=request.snapshot.files,
+            input_digest=request.snapshot.digest,
+            description=f"Add `-> None` in {pluralize(len(request.snapshot.files), 'file')}",
+            fix=True,
+        ),
+    )
+    output = await Get(Snapshot, Digest, result.process_result.output_digest)
+    return FixResult(
+        input=request.snapshot,
+        output=output,
+        stdout=render_lint_report(result.findings) if result.fixed_files else "",
+        stderr="",
+        tool_name=request.tool_name,
+    )
+
+
+def rules():
+    return [
+        *collect_rules(),
+        *AnnotationsLintRequest.rules(),
+        *AnnotationsFixRequest.rules(),
+    ]

@@ -1,0 +1,13 @@
+from pants.engine.target import BoolField
+
+from pants_hygiene.util.fields import register_on_python_code_targets
+
+
+class SkipReturnAnnotationsField(BoolField):
+    alias = "skip_return_annotations"
+    default = False
+    help = "If true, don't check this target's code for missing return annotations."
+
+
+def rules():
+    return register_on_python_code_targets(SkipReturnAnnotationsField)

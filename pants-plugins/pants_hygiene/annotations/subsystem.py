@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pants.backend.python.target_types import PythonSourceField
+from pants.engine.target import FieldSet, Target
+from pants.option.option_types import BoolOption, SkipOption, StrListOption
+from pants.option.subsystem import Subsystem
+from pants.util.strutil import softwrap
+
+from monorepo_hygiene.annotations import RULE_DOCS
+from monorepo_hygiene.rule_docs import render_rule_docs
+from pants_hygiene.annotations.skip_field import SkipReturnAnnotationsField
+
+
+@dataclass(frozen=True)
+class AnnotationsFieldSet(FieldSet):
+    required_fields = (PythonSourceField,)
+
+    source: PythonSourceField
+
+    @classmethod
+    def opt_out(cls, tgt: Target) -> bool:
+        return tgt.get(SkipReturnAnnotationsField).value
+
+
+class AnnotationsSubsystem(Subsystem):
+    options_scope = "hygiene-annotations"
+    name = "hygiene-annotations"
+    help = softwrap(
+        """
+        Every function and method has a return annotation; `pants fix` adds `-> None` where
+        that is provably right.
+
+        Suppress a finding with `# noqa: CODE` on the `def` line, a decorator line or any line
+        of the signature; skip a whole target with `skip_return_annotations=True`.
+        """
+    ) + "\n\nCodes:\n\n" + render_rule_docs(RULE_DOCS)
+
+    skip = SkipOption("lint", "fix")
+    select = StrListOption(
+        default=["HA101"],
+        help=softwrap(
+            """
+            The codes to report: `HA101` (missing return annotation) and `HA102` (missing
+            parameter annotation, `self`/`cls` exempt; off by default).
+            """
+        ),
+    )
+    allow_init_without_return = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Let `__init__` omit `-> None` when at least one of its parameters is annotated
+            (mypy's convention; ruff's `mypy-init-return`).
+            """
+        ),
+    )
+
+    def checker_args(self) -> tuple[str, ...]:
+        return (
+            f"--select={','.join(self.select)}",
+            *(["--allow-init-without-return"] if self.allow_init_without_return else []),
+        )

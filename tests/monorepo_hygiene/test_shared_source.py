@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import pytest
+
+from monorepo_hygiene.source import NewerSyntax, SourceError, parse_module
+
+
+def test_newer_syntax_is_told_apart_from_a_syntax_error() -> None:
+    assert isinstance(parse_module("a.py", b"type Alias = int\n"), NewerSyntax)
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", b"x = 1\ndef f(:\n")
+    assert (error.value.path, error.value.line) == ("a.py", 2)
+
+
+def test_undecodable_bytes_name_line_and_column() -> None:
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", b"x = 1\ny = '\xff'\n")
+    assert str(error.value) == "a.py:2:6: not valid utf-8: byte 0xff (invalid start byte)"

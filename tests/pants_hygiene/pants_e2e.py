@@ -1,0 +1,118 @@
+"""End-to-end harness: real `./pants` runs in temp git repos that use the suite from source.
+
+Each temp repo gets the launcher, the plugin and the core library (copied from the test sandbox,
+where the `//:suite-files` dependency puts them) and the pants.toml settings the README tells
+other repos to use.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Sequence
+
+SUITE_PATHS = ("pants", "pants-plugins", "src")
+
+PANTS_TOML = """\
+[GLOBAL]
+pants_version = "2.17.1"
+ignore_warnings = ["DEPRECATED: Running Pants in an external Python interpreter"]
+pythonpath = ["%(buildroot)s/pants-plugins", "%(buildroot)s/src"]
+backend_packages = {backends}
+pantsd = false
+
+[source]
+root_patterns = {source_roots}
+
+[subprocess-environment]
+env_vars = ["PIP_CONFIG_FILE=/dev/null"]
+
+[pex-cli]
+version = "v2.1.137"
+known_versions = [
+  "v2.1.137|linux_x86_64|e5777b50dadb5ac011f976d432cd7e48a0eb5d135a291c952e10aef0c4ccc782|3563509",
+]
+
+[python]
+interpreter_constraints = ["CPython>=3.9,<3.14"]
+interpreter_versions_universe = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+
+[python-bootstrap]
+search_path = ["<PYENV>", "<PATH>"]
+"""
+
+
+@dataclass(frozen=True)
+class PantsRun:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class E2ERepo:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        files: Mapping[str, str],
+        *,
+        backends: Sequence[str] = ("pants.backend.python",),
+        source_roots: Sequence[str] = ("/src", "/"),
+        extra_toml: str = "",
+    ) -> "E2ERepo":
+        suite_root = Path.cwd()
+        for name in SUITE_PATHS:
+            source = suite_root / name
+            if source.is_dir():
+                shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, root / name)
+        toml = PANTS_TOML.format(
+            backends=_toml_list(backends), source_roots=_toml_list(source_roots)
+        )
+        repo = cls(root)
+        repo.write({"pants.toml": toml + textwrap.dedent(extra_toml), **files})
+        repo.git("init", "-q", "-b", "main")
+        repo.git("config", "user.email", "e2e@example.com")
+        repo.git("config", "user.name", "e2e")
+        repo.commit_all("initial")
+        return repo
+
+    def write(self, files: Mapping[str, str]) -> None:
+        for relpath, content in files.items():
+            path = self.root / relpath
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content)
+
+    def read(self, relpath: str) -> str:
+        return (self.root / relpath).read_text()
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=self.root, check=True, capture_output=True, text=True
+        ).stdout
+
+    def commit_all(self, message: str) -> None:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message)
+
+    def pants(self, *args: str, env: Optional[Mapping[str, str]] = None) -> PantsRun:
+        result = subprocess.run(
+            ["./pants", "--no-dynamic-ui", "--no-colors", *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+        return PantsRun(result.returncode, result.stdout, result.stderr)
+
+
+def _toml_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
