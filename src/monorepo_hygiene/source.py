@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import sys
 import tokenize
 from dataclasses import dataclass
 from typing import Optional, Union
@@ -60,17 +61,23 @@ def parse_module(path: str, content: bytes) -> Union[ast.Module, NewerSyntax]:
     try:
         return ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as ast_error:
-        if _parses_with_libcst(text):
+        parses_with_libcst = _parses_with_libcst(text)
+        if parses_with_libcst:
             return NewerSyntax(text)
-        raise SourceError(
-            path, ast_error.lineno or 1, ast_error.offset or 1, f"syntax error: {ast_error.msg}"
-        ) from None
+        reason = f"syntax error: {ast_error.msg}"
+        if parses_with_libcst is None:
+            reason += f" (or syntax newer than the Python {sys.version_info[0]}.{sys.version_info[1]} reading it)"
+        raise SourceError(path, ast_error.lineno or 1, ast_error.offset or 1, reason) from None
     except ValueError as e:  # e.g. "source code string cannot contain null bytes"
         raise SourceError(path, 1, 1, f"cannot parse: {e}") from None
 
 
-def _parses_with_libcst(text: str) -> bool:
-    import libcst  # Imported lazily: the fast path never pays for it.
+def _parses_with_libcst(text: str) -> Optional[bool]:
+    """None when libcst isn't installed (in-process in Pants), so newer syntax can't be told apart."""
+    try:
+        import libcst  # Imported lazily: the fast path never pays for it.
+    except ImportError:
+        return None
 
     try:
         libcst.parse_module(text)

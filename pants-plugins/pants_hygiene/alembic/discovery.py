@@ -99,8 +99,7 @@ async def find_all_alembic_setups(
                 AlembicConfigError(
                     config.ini_path,
                     config.script_location_line,
-                    f"`script_location = {config.script_location}` names no directory "
-                    f"(looked in {', '.join(candidates)})",
+                    f"`script_location` names no directory (looked in {', '.join(candidates)})",
                 )
             )
 
