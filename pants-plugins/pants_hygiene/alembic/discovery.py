@@ -28,6 +28,8 @@ class AlembicHistory:
     script_dir: str
     versions_dirs: Tuple[str, ...]
     migration_paths: Tuple[str, ...]
+    # alembic's `recursive_version_locations`: migrations may sit in subdirectories.
+    recursive: bool = False
 
     @property
     def name(self) -> str:
@@ -104,13 +106,15 @@ async def find_all_alembic_setups(
             )
 
     migration_listings = await MultiGet(
-        Get(Paths, PathGlobs(config.migration_globs(script_dir))) for config, script_dir in located
+        Get(Paths, PathGlobs(config.migration_globs(script_dir, source_roots)))
+        for config, script_dir in located
     )
     histories = tuple(
         AlembicHistory(
             config_path=config.ini_path,
             script_dir=script_dir,
-            versions_dirs=config.versions_dirs(script_dir),
+            versions_dirs=config.versions_dirs(script_dir, source_roots),
+            recursive=config.recursive_version_locations,
             migration_paths=tuple(sorted(listing.files)),
         )
         for (config, script_dir), listing in zip(located, migration_listings)

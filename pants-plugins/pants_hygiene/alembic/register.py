@@ -1,7 +1,9 @@
 """Alembic goals: `check-alembic` (static history checks) and `rebase-alembic`."""
 
-from pants_hygiene.alembic import check_goal, discovery
+from typing import Iterable
+
+from pants_hygiene.alembic import check_goal, discovery, rebase_goal
 
 
-def rules():
-    return [*discovery.rules(), *check_goal.rules()]
+def rules() -> Iterable:
+    return [*discovery.rules(), *check_goal.rules(), *rebase_goal.rules()]

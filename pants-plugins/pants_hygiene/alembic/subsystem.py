@@ -71,3 +71,68 @@ class CheckAlembicSubsystem(GoalSubsystem):
         default=False,
         help="Fail (exit 1) on warnings too, e.g. a `Revises:` docstring that disagrees with `down_revision`.",
     )
+
+
+class RebaseStrategy(Enum):
+    rebase = "rebase"
+    merge = "merge"
+
+
+class RebaseAlembicSubsystem(GoalSubsystem):
+    name = "rebase-alembic"
+    help = softwrap(
+        """
+        Make a branched Alembic history linear again: move the revisions your branch added on
+        top of the base branch's head, rewriting only their `down_revision` and `Revises:` lines.
+
+        Without `--onto`/`--revisions`, git decides: revisions added since the merge-base with
+        `--base-ref` are yours, everything on the base branch is theirs and is never rewritten.
+        All files are rewritten or none, the result is re-read and must have a single head, and
+        overlapping schema changes on both sides (same table created, same column altered, ...)
+        are refused unless `--force`. Histories are discovered as by `check-alembic`.
+        """
+    )
+
+    base_ref = StrOption(
+        default=None,
+        help="The base branch; default: the first of `origin/main`, `main` that exists.",
+    )
+    onto = StrOption(
+        default=None,
+        help=softwrap(
+            """
+            Explicit mode: the revision to move the chains onto (the base head). Use with
+            `--revisions` when git can't tell which revisions are yours.
+            """
+        ),
+    )
+    revisions = StrListOption(
+        help="Explicit mode: the top revision(s) of the chain(s) to move onto `--onto`.",
+    )
+    check = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Write nothing: print the unified diff that would be applied and exit 1 if the history
+            needs a rebase, 0 if it is already linear (for CI).
+            """
+        ),
+    )
+    force = BoolOption(
+        default=False,
+        help="Rebase even when both sides touch the same table, column or index.",
+    )
+    allow_dirty = BoolOption(
+        default=False,
+        help="Rewrite even when the migration directories have uncommitted changes.",
+    )
+    strategy = EnumOption(
+        default=RebaseStrategy.rebase,
+        help=softwrap(
+            """
+            `rebase` rewrites your chain's bottom `down_revision`; `merge` instead writes a new
+            empty merge migration (`down_revision = (head1, head2)`) from the history's
+            `script.py.mako`, for teams that never rewrite migrations.
+            """
+        ),
+    )

@@ -1,0 +1,9 @@
+"""BUILD-file coverage: unowned Python files, wrong target kinds, missing and stale BUILD files."""
+
+from typing import Iterable
+
+from pants_hygiene.build_files import rules as build_files_rules
+
+
+def rules() -> Iterable:
+    return build_files_rules.rules()

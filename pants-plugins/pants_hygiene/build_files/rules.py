@@ -1,0 +1,259 @@
+"""`pants lint` / `pants fix` for BUILD-file coverage.
+
+Pants knows every target, what it owns and which globs matched; the core (in-process: it needs
+only the standard library) decides what is missing and writes the BUILD files. It is a file-based
+linter because the files it cares most about, the unowned ones, are not in any target.
+
+`pants fix` in Pants 2.17 asserts that a fixer's output holds exactly the files of its batch
+(`fix_batch` in pants/core/goals/fix.py). The fixer's partitions therefore list the BUILD files
+to write, not the Python files, so writing new files stays within that contract.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Tuple
+
+from pants.core.goals.fix import FixFilesRequest, FixResult
+from pants.core.goals.lint import LintFilesRequest, LintResult
+from pants.core.util_rules.partitions import PartitionerType, Partitions
+from pants.engine.fs import CreateDigest, DigestContents, FileContent, PathGlobs, Paths, Snapshot
+from pants.engine.internals.build_files import BuildFileOptions as PantsBuildFileOptions
+from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.engine.target import AllUnexpandedTargets, SourcesField, SourcesPaths, SourcesPathsRequest
+from pants.source.source_root import AllSourceRoots
+from pants.util.logging import LogLevel
+
+from monorepo_hygiene.build_files import (
+    BuildFileEdit,
+    GlobFacts,
+    RepoFacts,
+    TargetFacts,
+    check_build_files,
+    is_empty_python_source,
+    plan_build_files,
+)
+from monorepo_hygiene.build_files.style import target_line
+from monorepo_hygiene.findings import Finding
+from pants_hygiene.build_files.subsystem import BuildFilesSubsystem
+from pants_hygiene.util.lint import lint_exit_code, render_lint_report
+
+
+class BuildFilesLintRequest(LintFilesRequest):
+    tool_subsystem = BuildFilesSubsystem
+    partitioner_type = PartitionerType.CUSTOM
+
+
+class BuildFilesFixRequest(FixFilesRequest):
+    tool_subsystem = BuildFilesSubsystem
+    partitioner_type = PartitionerType.CUSTOM
+
+
+@dataclass(frozen=True)
+class _BuildFileFindings:
+    findings: Tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class _BuildFilePlan:
+    edits: Tuple[BuildFileEdit, ...]
+
+
+@dataclass(frozen=True)
+class _LintScope:
+    """Every file of the lint partition, which Pants may split into several batches."""
+
+    files: Tuple[str, ...]
+
+    @property
+    def description(self) -> None:
+        return None
+
+    def reporting_file(self, finding: Finding) -> Optional[str]:
+        """The one file whose batch reports `finding`: the first in-scope file it covers."""
+        return min((path for path in self.files if _covered_by(finding.path, path)), default=None)
+
+
+def _is_relevant(path: str, build_patterns: Tuple[str, ...]) -> bool:
+    name = posixpath.basename(path)
+    return path.endswith((".py", ".pyi")) or any(
+        fnmatch.fnmatchcase(name, pattern) for pattern in build_patterns
+    )
+
+
+@rule(desc="Gather BUILD file facts", level=LogLevel.DEBUG)
+async def gather_repo_facts(
+    pants_build_options: PantsBuildFileOptions, all_source_roots: AllSourceRoots
+) -> RepoFacts:
+    build_globs = [
+        *(f"**/{pattern}" for pattern in pants_build_options.patterns),
+        *(f"!{ignore}" for ignore in pants_build_options.ignores),
+    ]
+    python_paths, build_contents, init_contents, targets = await MultiGet(
+        Get(Paths, PathGlobs(["**/*.py", "**/*.pyi"])),
+        Get(DigestContents, PathGlobs(build_globs)),
+        Get(DigestContents, PathGlobs(["**/__init__.py"])),
+        Get(AllUnexpandedTargets),
+    )
+    source_targets = [target for target in targets if target.has_field(SourcesField)]
+    owned_paths = await MultiGet(
+        Get(SourcesPaths, SourcesPathsRequest(target[SourcesField])) for target in source_targets
+    )
+    # Only globs written in a BUILD file can be stale: a default glob matching nothing is fine.
+    written_globs = [
+        (target, pattern)
+        for target in source_targets
+        for pattern in _written_patterns(target[SourcesField])
+    ]
+    glob_matches = await MultiGet(
+        Get(Paths, PathGlobs([posixpath.join(target.address.spec_path, pattern)]))
+        for target, pattern in written_globs
+    )
+    matched = {
+        (target.address, pattern): bool(paths.files)
+        for (target, pattern), paths in zip(written_globs, glob_matches)
+    }
+    build_file_texts = {
+        file.path: file.content.decode("utf-8", errors="replace") for file in build_contents
+    }
+    build_file_by_dir = {}
+    for path in sorted(build_file_texts):
+        build_file_by_dir.setdefault(posixpath.dirname(path), path)
+    target_facts = []
+    for target, owned in zip(source_targets, owned_paths):
+        build_file = build_file_by_dir.get(target.address.spec_path)
+        if build_file is None:  # Targets Pants synthesizes have no BUILD file to point at.
+            continue
+        target_facts.append(
+            TargetFacts(
+                address=target.address.spec,
+                alias=target.alias,
+                build_file=build_file,
+                owned_files=owned.files,
+                globs=tuple(
+                    GlobFacts(pattern, matched[(target.address, pattern)])
+                    for pattern in _written_patterns(target[SourcesField])
+                ),
+                line=target_line(
+                    build_file_texts[build_file], target.alias, target.address.target_name
+                ),
+            )
+        )
+    return RepoFacts(
+        python_files=python_paths.files,
+        build_files=tuple(sorted(build_file_texts)),
+        targets=tuple(target_facts),
+        source_roots=tuple(root.path for root in all_source_roots),
+        build_file_contents=build_file_texts,
+        empty_files=tuple(
+            file.path for file in init_contents if is_empty_python_source(file.content)
+        ),
+    )
+
+
+def _written_patterns(field: SourcesField) -> Tuple[str, ...]:
+    value = field.value
+    if value is None:
+        return ()
+    patterns = (value,) if isinstance(value, str) else tuple(value)
+    return tuple(pattern for pattern in patterns if not pattern.startswith("!"))
+
+
+@rule(desc="Check BUILD file coverage", level=LogLevel.DEBUG)
+async def check_repo_build_files(
+    repo: RepoFacts, subsystem: BuildFilesSubsystem, pants_build_options: PantsBuildFileOptions
+) -> _BuildFileFindings:
+    options = subsystem.build_file_options(pants_build_options.patterns[0])
+    return _BuildFileFindings(check_build_files(repo, options))
+
+
+@rule(desc="Plan missing BUILD files", level=LogLevel.DEBUG)
+async def plan_repo_build_files(
+    repo: RepoFacts, subsystem: BuildFilesSubsystem, pants_build_options: PantsBuildFileOptions
+) -> _BuildFilePlan:
+    options = subsystem.build_file_options(pants_build_options.patterns[0])
+    return _BuildFilePlan(plan_build_files(repo, options))
+
+
+def _covered_by(finding_path: str, path: str) -> bool:
+    """Whether a file in the specs is what a finding is about (a directory finding ends in `/`)."""
+    if finding_path.endswith("/"):
+        return path.startswith(finding_path) or not finding_path.strip("/")
+    return path == finding_path
+
+
+@rule
+async def partition_build_files_lint(
+    request: BuildFilesLintRequest.PartitionRequest,
+    subsystem: BuildFilesSubsystem,
+    pants_build_options: PantsBuildFileOptions,
+) -> Partitions[str, _LintScope]:
+    if subsystem.skip:
+        return Partitions()
+    files = tuple(
+        sorted(path for path in request.files if _is_relevant(path, pants_build_options.patterns))
+    )
+    return Partitions.single_partition(files, metadata=_LintScope(files))
+
+
+@rule(desc="Check BUILD file coverage", level=LogLevel.DEBUG)
+async def build_files_lint(request: BuildFilesLintRequest.Batch[str, _LintScope]) -> LintResult:
+    found = await Get(_BuildFileFindings)
+    in_batch = set(request.elements)
+    findings = tuple(
+        finding
+        for finding in found.findings
+        if request.partition_metadata.reporting_file(finding) in in_batch
+    )
+    return LintResult(
+        exit_code=lint_exit_code(findings),
+        stdout=render_lint_report(findings),
+        stderr="",
+        linter_name=request.tool_name,
+    )
+
+
+@rule
+async def partition_build_files_fix(
+    request: BuildFilesFixRequest.PartitionRequest, subsystem: BuildFilesSubsystem
+) -> Partitions[str, Any]:
+    if subsystem.skip:
+        return Partitions()
+    plan = await Get(_BuildFilePlan)
+    in_scope = [
+        edit.path
+        for edit in plan.edits
+        if any(_covered_by(posixpath.dirname(edit.path) + "/", path) for path in request.files)
+    ]
+    return Partitions.single_partition(sorted(in_scope)) if in_scope else Partitions()
+
+
+@rule(desc="Write missing BUILD files", level=LogLevel.DEBUG)
+async def build_files_fix(request: BuildFilesFixRequest.Batch) -> FixResult:
+    plan = await Get(_BuildFilePlan)
+    batch_files = set(request.files)
+    output = await Get(
+        Snapshot,
+        CreateDigest(
+            FileContent(edit.path, edit.content.encode())
+            for edit in plan.edits
+            if edit.path in batch_files
+        ),
+    )
+    return FixResult(
+        input=request.snapshot,
+        output=output,
+        stdout="".join(
+            f"{'Created' if edit.created else 'Updated'} {edit.path}\n"
+            for edit in plan.edits
+            if edit.path in batch_files
+        ),
+        stderr="",
+        tool_name=request.tool_name,
+    )
+
+
+def rules() -> Iterable:
+    return [*collect_rules(), *BuildFilesLintRequest.rules(), *BuildFilesFixRequest.rules()]
