@@ -15,35 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
+from tests.pants_hygiene.offline_pants import PANTS_TOML
+
 SUITE_PATHS = ("pants", "pants-plugins", "src")
 
-PANTS_TOML = """\
-[GLOBAL]
-pants_version = "2.17.1"
-ignore_warnings = ["DEPRECATED: Running Pants in an external Python interpreter"]
-pythonpath = ["%(buildroot)s/pants-plugins", "%(buildroot)s/src"]
-backend_packages = {backends}
-pantsd = false
-
-[source]
-root_patterns = {source_roots}
-
-[subprocess-environment]
-env_vars = ["PIP_CONFIG_FILE=/dev/null"]
-
-[pex-cli]
-version = "v2.1.137"
-known_versions = [
-  "v2.1.137|linux_x86_64|e5777b50dadb5ac011f976d432cd7e48a0eb5d135a291c952e10aef0c4ccc782|3563509",
-]
-
-[python]
-interpreter_constraints = ["CPython>=3.9,<3.14"]
-interpreter_versions_universe = ["3.9", "3.10", "3.11", "3.12", "3.13"]
-
-[python-bootstrap]
-search_path = ["<PYENV>", "<PATH>"]
-"""
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,6 @@ async def annotations_lint(
         stdout=render_lint_report(result.findings),
         stderr="",
         linter_name=request.tool_name,
-        partition_description=request.partition_metadata.description,
     )
 
 

@@ -71,7 +71,13 @@ async def build_hygiene_tool_pex(tool: HygieneTool) -> HygieneToolPex:
     pex = await Get(
         VenvPex,
         PexRequest,
-        tool.to_pex_request(main=EntryPoint("monorepo_hygiene.__main__"), sources=core_digest),
+        tool.to_pex_request(
+            # Explicit, so the checkers run on the tool's interpreters whatever the repo's own
+            # `[python].interpreter_constraints` say: they parse code, they never import it.
+            interpreter_constraints=tool.interpreter_constraints,
+            main=EntryPoint("monorepo_hygiene.__main__"),
+            sources=core_digest,
+        ),
     )
     return HygieneToolPex(pex)
 

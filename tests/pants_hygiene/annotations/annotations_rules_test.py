@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from textwrap import dedent
+from typing import Tuple
+
+import pytest
+from pants.backend.python import target_types_rules
+from pants.backend.python.target_types import PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget
+from pants.backend.python.util_rules import pex
+from pants.core.goals import fix as fix_goal
+from pants.core.goals import lint as lint_goal
+from pants.core.util_rules import config_files, source_files
+from pants.core.goals.fix import Fix
+from pants.core.goals.lint import LintResult
+from pants.base.specs import RawSpecs, RecursiveGlobSpec
+from pants.engine.rules import QueryRule
+from pants.engine.target import Targets
+from pants.testutil.python_rule_runner import PythonRuleRunner
+
+from pants_hygiene.annotations import register
+from pants_hygiene.annotations.rules import AnnotationsLintRequest
+from pants_hygiene.annotations.subsystem import AnnotationsFieldSet
+from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
+
+SOURCE = dedent(
+    """\
+    import pytest
+
+
+    def load(path):
+        return open(path).read()
+
+
+    def log(message):  # says why
+        print(message)
+
+
+    @pytest.fixture
+    def client():
+        yield object()
+
+
+    def test_load():
+        assert load
+
+
+    def legacy(x):  # noqa: HA101
+        print(x)
+    """
+)
+
+
+@pytest.fixture
+def rule_runner() -> PythonRuleRunner:
+    return PythonRuleRunner(
+        rules=[
+            *register.rules(),
+            *target_types_rules.rules(),
+            *pex.rules(),
+            *source_files.rules(),
+            *config_files.rules(),
+            *lint_goal.rules(),
+            *fix_goal.rules(),
+            QueryRule(LintResult, [AnnotationsLintRequest.Batch]),
+            QueryRule(Targets, [RawSpecs]),
+        ],
+        target_types=[PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget],
+    )
+
+
+def lint(rule_runner: PythonRuleRunner, *args: str) -> Tuple[int, str]:
+    rule_runner.set_options(
+        [*rule_runner_args(), *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT)
+    )
+    targets = rule_runner.request(Targets, [RawSpecs.create([RecursiveGlobSpec("src/app")], description_of_origin="test")])
+    field_sets = tuple(
+        AnnotationsFieldSet.create(target)
+        for target in targets
+        if AnnotationsFieldSet.is_applicable(target) and not AnnotationsFieldSet.opt_out(target)
+    )
+    result = rule_runner.request(
+        LintResult, [AnnotationsLintRequest.Batch("", field_sets, partition_metadata=None)]
+    )
+    return result.exit_code, result.stdout
+
+
+def fix(rule_runner: PythonRuleRunner) -> int:
+    result = rule_runner.run_goal_rule(
+        Fix,
+        global_args=rule_runner_args(),
+        args=["--only=hygiene-annotations", "src/app::"],
+        env_inherit=set(RULE_RUNNER_ENV_INHERIT),
+    )
+    return result.exit_code
+
+
+def test_lint_reports_every_unannotated_function_with_path_line_and_code(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    rule_runner.write_files({"src/app/BUILD": "python_sources()", "src/app/mod.py": SOURCE})
+    assert lint(rule_runner) == (
+        1,
+        dedent(
+        """\
+        src/app/mod.py:4:1: HA101 Missing return annotation for function `load`
+        src/app/mod.py:8:1: HA101 Missing return annotation for function `log` [*]
+        src/app/mod.py:13:1: HA101 Missing return annotation for function `client`
+        src/app/mod.py:17:1: HA101 Missing return annotation for function `test_load` [*]
+        Found 4 findings (2 fixable with `pants fix`, marked [*]).
+        """
+        ),
+    )
+
+
+def test_skip_field_and_parameter_code(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "src/app/BUILD": "python_sources(name='checked', sources=['mod.py'])\n"
+            "python_sources(name='skipped', sources=['legacy.py'], skip_return_annotations=True)",
+            "src/app/mod.py": "def f(x) -> None:\n    print(x)\n",
+            "src/app/legacy.py": "def g(y):\n    print(y)\n",
+        }
+    )
+    assert lint(rule_runner) == (0, "")
+    assert lint(rule_runner, "--hygiene-annotations-select=['HA101','HA102']") == (
+        1,
+        "src/app/mod.py:1:7: HA102 Missing type annotation for parameter `x` in function `f`\n"
+        "Found 1 finding.\n",
+    )
+
+
+def test_fix_adds_none_only_where_safe_and_is_idempotent(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files({"src/app/BUILD": "python_sources()", "src/app/mod.py": SOURCE})
+    assert fix(rule_runner) == 0
+    fixed = rule_runner.read_file("src/app/mod.py")
+    assert fixed == SOURCE.replace("def log(message):", "def log(message) -> None:").replace(
+        "def test_load():", "def test_load() -> None:"
+    )
+    assert fix(rule_runner) == 0
+    assert rule_runner.read_file("src/app/mod.py") == fixed
+
+
+def test_a_syntax_error_is_reported_and_the_rest_of_the_batch_checked(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            "src/app/BUILD": "python_sources()",
+            "src/app/bad.py": "def f(:\n",
+            "src/app/good.py": "def g():\n    pass\n",
+            "src/app/new_syntax.py": "def h[T](x: T):\n    match x:\n        case _:\n            print(x)\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 1
+    assert "src/app/bad.py:1:7: HA100 Cannot check file: syntax error" in stdout
+    assert "src/app/good.py:1:1: HA101 Missing return annotation for function `g`" in stdout
+    assert "src/app/new_syntax.py:1:1: HA101 Missing return annotation for function `h`" in stdout
