@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import sys
 import tokenize
 from dataclasses import dataclass
 from typing import Optional, Union
+
+
+# PEP 263's coding cookie.
+_CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,15 @@ def decode_source(path: str, content: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
     except SyntaxError as e:
-        raise SourceError(path, 1, 1, f"invalid encoding declaration: {e.msg}") from None
+        # detect_encoding also fails on a bad byte in the first two lines; only blame the
+        # declaration when there is one, and otherwise report the byte like anywhere else.
+        declaration = next(
+            (n for n, line in enumerate(content.splitlines()[:2], 1) if _CODING_RE.match(line)),
+            None,
+        )
+        if declaration is not None:
+            raise SourceError(path, declaration, 1, f"invalid encoding declaration: {e.msg}") from None
+        encoding = "utf-8"
     try:
         return content.decode(encoding)
     except UnicodeDecodeError as e:

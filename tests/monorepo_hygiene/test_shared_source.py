@@ -16,3 +16,22 @@ def test_undecodable_bytes_name_line_and_column() -> None:
     with pytest.raises(SourceError) as error:
         parse_module("a.py", b"x = 1\ny = '\xff'\n")
     assert str(error.value) == "a.py:2:6: not valid utf-8: byte 0xff (invalid start byte)"
+
+
+def test_a_bad_byte_on_the_first_line_is_blamed_on_the_byte() -> None:
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", b"x = '\xff'\n")
+    assert str(error.value) == "a.py:1:6: not valid utf-8: byte 0xff (invalid start byte)"
+
+
+def test_an_unknown_declared_encoding_is_blamed_on_the_declaration() -> None:
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", b"#!/usr/bin/env python\n# -*- coding: klingon -*-\nx = 1\n")
+    assert (error.value.line, error.value.reason.split(":")[0]) == (
+        2,
+        "invalid encoding declaration",
+    )
+
+
+def test_a_declared_encoding_is_honoured() -> None:
+    assert parse_module("a.py", "# coding: latin-1\nx = 'é'\n".encode("latin-1"))

@@ -53,7 +53,13 @@ class E2ERepo:
             backends=_toml_list(backends), source_roots=_toml_list(source_roots)
         )
         repo = cls(root)
-        repo.write({"pants.toml": toml + textwrap.dedent(extra_toml), **files})
+        repo.write(
+            {
+                "pants.toml": toml + textwrap.dedent(extra_toml),
+                ".gitignore": ".pants.d/\n.pids/\n__pycache__/\n",
+                **files,
+            }
+        )
         repo.git("init", "-q", "-b", "main")
         repo.git("config", "user.email", "e2e@example.com")
         repo.git("config", "user.name", "e2e")

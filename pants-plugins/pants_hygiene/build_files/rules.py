@@ -155,7 +155,8 @@ async def gather_repo_facts(
 
 def _written_patterns(field: SourcesField) -> Tuple[str, ...]:
     value = field.value
-    if value is None:
+    # A field left out holds its type's default globs, which may rightly match nothing.
+    if value is None or value == type(field).default:
         return ()
     patterns = (value,) if isinstance(value, str) else tuple(value)
     return tuple(pattern for pattern in patterns if not pattern.startswith("!"))

@@ -1,0 +1,48 @@
+"""The missing-BUILD-file lint (HB1xx) and the BUILD file writer, over facts gathered by Pants.
+
+`check_build_files` reports Python files no Python target owns, files owned by the wrong kind of
+target, directories missing the BUILD file their policy asks for, nested and stale BUILD files.
+`plan_build_files` writes the missing BUILD files (or appends missing target kinds) in the repo's
+BUILD style. See layout.py for how package roots are found under the `subtree` policy.
+"""
+
+from __future__ import annotations
+
+from monorepo_hygiene.build_files.check import check_build_files
+from monorepo_hygiene.build_files.docs import RULE_DOCS
+from monorepo_hygiene.build_files.facts import (
+    DEFAULT_OPTIONS,
+    DEFAULT_PYTHON_TARGET_ALIASES,
+    IGNORE,
+    PER_DIRECTORY,
+    SUBTREE,
+    BuildFileOptions,
+    GlobFacts,
+    PolicyRule,
+    RepoFacts,
+    TargetFacts,
+    is_empty_python_source,
+)
+from monorepo_hygiene.build_files.plan import BuildFileEdit, plan_build_files, simulate_plan
+from monorepo_hygiene.build_files.style import BuildStyle, detect_build_style
+
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "DEFAULT_PYTHON_TARGET_ALIASES",
+    "IGNORE",
+    "PER_DIRECTORY",
+    "RULE_DOCS",
+    "SUBTREE",
+    "BuildFileEdit",
+    "BuildFileOptions",
+    "BuildStyle",
+    "GlobFacts",
+    "PolicyRule",
+    "RepoFacts",
+    "TargetFacts",
+    "check_build_files",
+    "detect_build_style",
+    "is_empty_python_source",
+    "plan_build_files",
+    "simulate_plan",
+]

@@ -10,17 +10,11 @@ from pants.backend.python.util_rules import pex
 from pants.core.goals import fix as fix_goal
 from pants.core.goals import lint as lint_goal
 from pants.core.util_rules import config_files, source_files
-from pants.core.goals.fix import Fix
-from pants.core.goals.lint import LintResult
-from pants.base.specs import RawSpecs, RecursiveGlobSpec
-from pants.engine.rules import QueryRule
-from pants.engine.target import Targets
 from pants.testutil.python_rule_runner import PythonRuleRunner
 
 from pants_hygiene.annotations import register
 from pants_hygiene.annotations.rules import AnnotationsLintRequest
-from pants_hygiene.annotations.subsystem import AnnotationsFieldSet
-from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
+from tests.pants_hygiene.plugin_testing import lint_query_rules, run_fix, run_lint
 
 SOURCE = dedent(
     """\
@@ -61,37 +55,18 @@ def rule_runner() -> PythonRuleRunner:
             *config_files.rules(),
             *lint_goal.rules(),
             *fix_goal.rules(),
-            QueryRule(LintResult, [AnnotationsLintRequest.Batch]),
-            QueryRule(Targets, [RawSpecs]),
+            *lint_query_rules(AnnotationsLintRequest),
         ],
         target_types=[PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget],
     )
 
 
 def lint(rule_runner: PythonRuleRunner, *args: str) -> Tuple[int, str]:
-    rule_runner.set_options(
-        [*rule_runner_args(), *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT)
-    )
-    targets = rule_runner.request(Targets, [RawSpecs.create([RecursiveGlobSpec("src/app")], description_of_origin="test")])
-    field_sets = tuple(
-        AnnotationsFieldSet.create(target)
-        for target in targets
-        if AnnotationsFieldSet.is_applicable(target) and not AnnotationsFieldSet.opt_out(target)
-    )
-    result = rule_runner.request(
-        LintResult, [AnnotationsLintRequest.Batch("", field_sets, partition_metadata=None)]
-    )
-    return result.exit_code, result.stdout
+    return run_lint(rule_runner, AnnotationsLintRequest, ["src/app"], *args)
 
 
 def fix(rule_runner: PythonRuleRunner) -> int:
-    result = rule_runner.run_goal_rule(
-        Fix,
-        global_args=rule_runner_args(),
-        args=["--only=hygiene-annotations", "src/app::"],
-        env_inherit=set(RULE_RUNNER_ENV_INHERIT),
-    )
-    return result.exit_code
+    return run_fix(rule_runner, "hygiene-annotations", "src/app::")
 
 
 def test_lint_reports_every_unannotated_function_with_path_line_and_code(

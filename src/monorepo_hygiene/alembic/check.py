@@ -1,0 +1,367 @@
+"""`check-alembic`: find what would make `alembic upgrade head` fail or surprise, statically.
+
+`check_history` reads one history's migration files (never importing them), builds its revision
+graph and reports HM1xx findings (documented in `monorepo_hygiene.alembic.rule_docs`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
+
+from monorepo_hygiene.alembic.graph import HeadChain, RevisionGraph
+from monorepo_hygiene.alembic.reader import Migration, read_history
+from monorepo_hygiene.alembic.report import HistoryReport, render_json, render_text
+from monorepo_hygiene.alembic.rule_docs import RULE_DOCS
+from monorepo_hygiene.findings import Finding, Severity
+from monorepo_hygiene.noqa import is_suppressed
+from monorepo_hygiene.source import SourceError, decode_source, line_at
+
+# The goal's whole API in one place.
+__all__ = [
+    "RULE_DOCS",
+    "CheckOptions",
+    "HistoryReport",
+    "check_history",
+    "render_json",
+    "render_text",
+]
+
+# Characters alembic refuses in revision ids (`alembic.script.revision._revision_illegal_chars`).
+_ILLEGAL_ID_CHARACTERS = ("@", "-", "+")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    # Accept several heads (bases) when each one is on a branch of its own: it carries a
+    # `branch_label` no other head (base) has, so `alembic upgrade <label>@head` is unambiguous.
+    allow_labeled_branches: bool = False
+    # The command printed with HM101; the history's name is appended.
+    rebase_command: str = "pants rebase-alembic"
+
+
+def check_history(
+    name: str, files: Mapping[str, bytes], options: CheckOptions = CheckOptions()
+) -> HistoryReport:
+    """Check one history. `name` is its display name (its versions directory); `files` maps
+    each repo-relative path to the bytes of every migration file of the history."""
+    history = read_history(files)
+    graph = RevisionGraph.from_migrations(history.migrations)
+    findings: List[Finding] = [
+        _finding(error.path, error.line, "HM110", f"Can't read migration: {error.reason}")
+        for error in history.errors
+    ]
+    findings += _multiple_heads(name, graph, options)
+    findings += _extra_bases(graph, options)
+    findings += _cycles(graph)
+    findings += _missing_references(graph, history.migrations)
+    findings += _duplicate_ids(history.migrations)
+    findings += _prefix_ids(graph)
+    findings += _docstring_mismatches(history.migrations)
+    findings += _branch_label_clashes(history.migrations)
+    findings += _illegal_ids(history.migrations)
+    return HistoryReport(
+        name=name,
+        findings=tuple(sorted(_unsuppressed(findings, files))),
+        revision_count=len(history.migrations),
+        heads=graph.heads,
+        bases=graph.bases,
+    )
+
+
+def _finding(
+    path: str, line: int, code: str, message: str, severity: Severity = Severity.ERROR
+) -> Finding:
+    return Finding(path=path, line=line, col=1, code=code, message=message, severity=severity)
+
+
+def _multiple_heads(name: str, graph: RevisionGraph, options: CheckOptions) -> List[Finding]:
+    heads = graph.heads
+    if len(heads) < 2:
+        return []
+    if options.allow_labeled_branches and _each_has_own_label(
+        heads, lambda head: graph.ancestors(head) | {head}, graph
+    ):
+        return []
+    details = "".join(_describe_chain(chain, graph) for chain in graph.head_chains())
+    first = graph.migration(heads[0])
+    return [
+        _finding(
+            first.path,
+            first.revision_line,
+            "HM101",
+            f"Multiple heads {_ids(heads)}; run `{options.rebase_command} {name}` "
+            f"(or `alembic merge heads`){details}",
+        )
+    ]
+
+
+def _describe_chain(chain: HeadChain, graph: RevisionGraph) -> str:
+    if chain.fork_points:
+        origin = "forked from " + ", ".join(_with_file(r, graph) for r in chain.fork_points)
+    else:
+        origin = "sharing no revision with the other heads"
+    revisions = "".join(f"\n      {_with_file(r, graph)}" for r in chain.revisions)
+    return f"\n    head `{chain.head}`, {origin}:{revisions}"
+
+
+def _extra_bases(graph: RevisionGraph, options: CheckOptions) -> List[Finding]:
+    bases = graph.bases
+    if len(bases) < 2:
+        return []
+    if options.allow_labeled_branches and _each_has_own_label(
+        bases, lambda base: graph.descendants(base) | {base}, graph
+    ):
+        return []
+    # The base most of the history builds on is the real one; the others are likely mistakes.
+    trunk = min(bases, key=lambda base: (-len(graph.descendants(base)), base))
+    return [
+        _finding(
+            graph.migration(base).path,
+            graph.migration(base).down_revision_line,
+            "HM102",
+            f"Extra base `{base}`: its `down_revision` is empty but the history already starts "
+            f"at {_with_file(trunk, graph)}",
+        )
+        for base in bases
+        if base != trunk
+    ]
+
+
+def _each_has_own_label(
+    revisions: Tuple[str, ...],
+    lineage: Callable[[str], FrozenSet[str]],
+    graph: RevisionGraph,
+) -> bool:
+    """Whether each revision's lineage declares a branch label no other one's lineage has."""
+    labels = {
+        revision: {label for r in lineage(revision) for label in graph.migration(r).branch_labels}
+        for revision in revisions
+    }
+    return all(
+        labels[revision] - set().union(*(labels[other] for other in revisions if other != revision))
+        for revision in revisions
+    )
+
+
+def _cycles(graph: RevisionGraph) -> List[Finding]:
+    findings: List[Finding] = []
+    for cycle in graph.cycles():
+        steps: List[str] = []
+        for position, revision in enumerate(cycle):
+            following = cycle[(position + 1) % len(cycle)]
+            verb = "revises" if following in graph.parents(revision) else "depends on"
+            steps.append(f"`{revision}` {verb} `{following}`")
+        first = graph.migration(cycle[0])
+        line = (
+            first.down_revision_line
+            if cycle[1 % len(cycle)] in graph.parents(cycle[0])
+            else first.depends_on_line or first.down_revision_line
+        )
+        findings.append(_finding(first.path, line, "HM103", "Revision cycle: " + ", ".join(steps)))
+    return findings
+
+
+def _missing_references(graph: RevisionGraph, migrations: Tuple[Migration, ...]) -> List[Finding]:
+    hint = _MissingRevisionHint(graph, migrations)
+    findings: List[Finding] = []
+    for revision, missing in graph.missing_down_revisions():
+        migration = graph.migration(revision)
+        findings.append(
+            _finding(
+                migration.path,
+                migration.down_revision_line,
+                "HM104",
+                f"`down_revision` names missing revision `{missing}`"
+                + hint.for_down_revision(missing),
+            )
+        )
+    for revision, missing in graph.unresolved_dependencies():
+        migration = graph.migration(revision)
+        findings.append(
+            _finding(
+                migration.path,
+                migration.depends_on_line or migration.revision_line,
+                "HM105",
+                f"`depends_on` names missing revision or branch label `{missing}`"
+                + hint.for_dependency(missing),
+            )
+        )
+    return findings
+
+
+class _MissingRevisionHint:
+    """Guesses what a reference to a missing revision meant, for the finding's message."""
+
+    def __init__(self, graph: RevisionGraph, migrations: Tuple[Migration, ...]) -> None:
+        self._graph = graph
+        self._revision_of_file: Dict[str, str] = {}
+        for migration in migrations:
+            self._revision_of_file[migration.file_name] = migration.revision
+            self._revision_of_file[posixpath.splitext(migration.file_name)[0]] = migration.revision
+
+    def for_down_revision(self, missing: str) -> str:
+        label_owner = self._graph.resolve(missing)
+        if label_owner is not None:
+            return (
+                f"; it is a branch label of `{label_owner}`, but `down_revision` takes revision ids"
+            )
+        return self._id_hint(missing)
+
+    def for_dependency(self, missing: str) -> str:
+        return self._id_hint(missing)
+
+    def _id_hint(self, missing: str) -> str:
+        file_revision = self._revision_of_file.get(missing)
+        if file_revision is not None:
+            return f"; that is a file name, did you mean its revision `{file_revision}`?"
+        extended = [r for r in self._graph.revisions if r.startswith(missing)]
+        if len(extended) == 1:
+            return f"; ids must be complete, did you mean `{extended[0]}`?"
+        return ""
+
+
+def _duplicate_ids(migrations: Tuple[Migration, ...]) -> List[Finding]:
+    first_by_id: Dict[str, Migration] = {}
+    findings: List[Finding] = []
+    for migration in migrations:
+        first = first_by_id.setdefault(migration.revision, migration)
+        if first is not migration:
+            findings.append(
+                _finding(
+                    migration.path,
+                    migration.revision_line,
+                    "HM106",
+                    f"Revision `{migration.revision}` is also declared in `{first.path}`",
+                )
+            )
+    return findings
+
+
+def _prefix_ids(graph: RevisionGraph) -> List[Finding]:
+    revisions = graph.revisions  # Sorted: every id that extends another follows it directly.
+    findings: List[Finding] = []
+    for position, prefix in enumerate(revisions):
+        longer: List[str] = []
+        for other in revisions[position + 1 :]:
+            if not other.startswith(prefix):
+                break
+            longer.append(other)
+        if longer:
+            migration = graph.migration(prefix)
+            findings.append(
+                _finding(
+                    migration.path,
+                    migration.revision_line,
+                    "HM107",
+                    f"Revision id `{prefix}` is a prefix of "
+                    + ", ".join(_with_file(r, graph) for r in longer)
+                    + "; partial ids naming them are ambiguous",
+                )
+            )
+    return findings
+
+
+def _docstring_mismatches(migrations: Tuple[Migration, ...]) -> List[Finding]:
+    findings: List[Finding] = []
+    for migration in migrations:
+        if (
+            migration.docstring_revises is not None
+            and migration.docstring_revises_line is not None
+            and set(migration.docstring_revises) != set(migration.down_revisions)
+        ):
+            findings.append(
+                _finding(
+                    migration.path,
+                    migration.docstring_revises_line,
+                    "HM108",
+                    f"Docstring says `Revises: {', '.join(migration.docstring_revises)}` but "
+                    f"`down_revision` is {_value(migration.down_revisions)}",
+                    Severity.WARNING,
+                )
+            )
+        if (
+            migration.docstring_revision_id is not None
+            and migration.docstring_revision_id_line is not None
+            and migration.docstring_revision_id != migration.revision
+        ):
+            findings.append(
+                _finding(
+                    migration.path,
+                    migration.docstring_revision_id_line,
+                    "HM109",
+                    f"Docstring says `Revision ID: {migration.docstring_revision_id}` but "
+                    f"`revision` is `{migration.revision}`",
+                    Severity.WARNING,
+                )
+            )
+    return findings
+
+
+def _branch_label_clashes(migrations: Tuple[Migration, ...]) -> List[Finding]:
+    """Alembic refuses a label declared twice or equal to a revision id (`RevisionError`)."""
+    revision_ids = {migration.revision for migration in migrations}
+    first_owner: Dict[str, Migration] = {}
+    findings: List[Finding] = []
+    for migration in migrations:
+        for label in migration.branch_labels:
+            owner = first_owner.setdefault(label, migration)
+            if label in revision_ids:
+                reason = "is also a revision id"
+            elif owner is not migration:
+                reason = f"is also declared in `{owner.path}`"
+            else:
+                continue
+            findings.append(
+                _finding(
+                    migration.path,
+                    migration.branch_labels_line or migration.revision_line,
+                    "HM111",
+                    f"Branch label `{label}` {reason}",
+                )
+            )
+    return findings
+
+
+def _illegal_ids(migrations: Tuple[Migration, ...]) -> List[Finding]:
+    return [
+        _finding(
+            migration.path,
+            migration.revision_line,
+            "HM112",
+            f"Revision id `{migration.revision}` contains "
+            + ", ".join(f"`{c}`" for c in _ILLEGAL_ID_CHARACTERS if c in migration.revision)
+            + ", which alembic reserves for relative revisions",
+        )
+        for migration in migrations
+        if any(c in migration.revision for c in _ILLEGAL_ID_CHARACTERS)
+    ]
+
+
+def _unsuppressed(findings: Iterable[Finding], files: Mapping[str, bytes]) -> List[Finding]:
+    texts: Dict[str, Optional[str]] = {}
+    kept: List[Finding] = []
+    for finding in findings:
+        if finding.path not in texts:
+            try:
+                texts[finding.path] = decode_source(finding.path, files[finding.path])
+            except SourceError:
+                texts[finding.path] = None
+        text = texts[finding.path]
+        line_text = line_at(text, finding.line) if text is not None else None
+        if line_text is None or not is_suppressed(finding.code, [line_text]):
+            kept.append(finding)
+    return kept
+
+
+def _ids(revisions: Iterable[str]) -> str:
+    return ", ".join(f"`{revision}`" for revision in revisions)
+
+
+def _value(revisions: Tuple[str, ...]) -> str:
+    return "`None`" if not revisions else _ids(revisions)
+
+
+def _with_file(revision: str, graph: RevisionGraph) -> str:
+    return f"`{revision}` ({graph.migration(revision).file_name})"

@@ -1,0 +1,335 @@
+"""Write an empty merge migration the way `alembic merge` does: its template, its file name.
+
+Alembic renders the history's `script.py.mako` with mako. The Pants process has neither alembic nor
+mako, so templates are rendered here by one of two engines:
+- mako itself, when it is importable and the history has a `script.py.mako` (exactly alembic's
+  `util.template_to_file`);
+- otherwise a built-in renderer of the mako subset that alembic's own templates use: text and
+  `${expression | filters}` substitutions, where an expression is a name, a string, `repr(...)` /
+  `str(...)`, a call of a filter such as `comma`, `x if y else z` or `and`/`or`. A template with
+  control lines (`%`), `##` comments or `<% %>` blocks is refused with a message saying so,
+  rather than rendered differently from alembic. Without a `script.py.mako`, alembic's generic
+  template (below) is rendered by the same renderer.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from monorepo_hygiene.alembic.errors import AlembicHygieneError
+
+# alembic.script.base._default_file_template and ScriptDirectory.truncate_slug_length.
+DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"
+DEFAULT_TRUNCATE_SLUG_LENGTH = 40
+
+# alembic 1.16's `templates/generic/script.py.mako`, byte for byte.
+GENERIC_TEMPLATE = '''"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+${imports if imports else ""}
+
+# revision identifiers, used by Alembic.
+revision: str = ${repr(up_revision)}
+down_revision: Union[str, Sequence[str], None] = ${repr(down_revision)}
+branch_labels: Union[str, Sequence[str], None] = ${repr(branch_labels)}
+depends_on: Union[str, Sequence[str], None] = ${repr(depends_on)}
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    ${downgrades if downgrades else "pass"}
+'''
+
+_SLUG_RE = re.compile(r"\w+")
+_UNSUPPORTED_LINE_RE = re.compile(r"^[ \t]*(%|##)", re.MULTILINE)
+_ESCAPED_NEWLINE_RE = re.compile(r"\\\r?\n")
+
+
+class TemplateError(AlembicHygieneError):
+    """A `script.py.mako` that can't be rendered."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{path}:{line}: {reason}")
+
+
+@dataclass(frozen=True)
+class ScriptTemplate:
+    """A history's `script.py.mako`: its path (for messages) and text."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MergeMigration:
+    """A rendered merge migration: where it goes and what it holds."""
+
+    revision: str
+    file_name: str
+    content: bytes
+    # "mako", "built-in": which engine rendered the template.
+    engine: str
+
+
+def new_revision_id() -> str:
+    """alembic.util.rev_id."""
+    return uuid.uuid4().hex[-12:]
+
+
+def merge_message(heads: Sequence[str]) -> str:
+    return f"merge heads {', '.join(heads)}"
+
+
+def render_merge_migration(
+    heads: Sequence[str],
+    revision: str,
+    message: str,
+    create_date: datetime.datetime,
+    template: Optional[ScriptTemplate] = None,
+    file_template: str = DEFAULT_FILE_TEMPLATE,
+    truncate_slug_length: int = DEFAULT_TRUNCATE_SLUG_LENGTH,
+) -> MergeMigration:
+    """The file `alembic merge -m <message> --rev-id <revision> <heads>` would write.
+
+    `template` is the history's `script.py.mako`; None renders alembic's generic template.
+    Raises TemplateError naming the template's line when it can't be rendered.
+    """
+    context: Dict[str, Any] = {
+        "up_revision": revision,
+        # alembic.script.revision.tuple_rev_as_scalar and util.to_tuple(None).
+        "down_revision": heads[0] if len(heads) == 1 else tuple(heads),
+        "branch_labels": None,
+        "depends_on": None,
+        "create_date": create_date,
+        "comma": _format_as_comma,
+        "message": message,
+    }
+    if template is None:
+        template = ScriptTemplate("<alembic generic template>", GENERIC_TEMPLATE)
+        text, engine = render_template(template.path, template.text, context), "built-in"
+    elif _mako_available():
+        text, engine = _render_with_mako(template, context), "mako"
+    else:
+        text, engine = render_template(template.path, template.text, context), "built-in"
+    return MergeMigration(
+        revision=revision,
+        file_name=migration_file_name(
+            revision, message, create_date, file_template, truncate_slug_length
+        ),
+        content=text.encode("utf-8"),
+        engine=engine,
+    )
+
+
+def migration_file_name(
+    revision: str,
+    message: str,
+    create_date: datetime.datetime,
+    file_template: str = DEFAULT_FILE_TEMPLATE,
+    truncate_slug_length: int = DEFAULT_TRUNCATE_SLUG_LENGTH,
+) -> str:
+    """alembic.script.base.ScriptDirectory._rev_path's file name."""
+    slug = "_".join(_SLUG_RE.findall(message)).lower()
+    if len(slug) > truncate_slug_length:
+        slug = slug[:truncate_slug_length].rsplit("_", 1)[0] + "_"
+    return "%s.py" % (
+        file_template
+        % {
+            "rev": revision,
+            "slug": slug,
+            "epoch": int(create_date.timestamp()),
+            "year": create_date.year,
+            "month": create_date.month,
+            "day": create_date.day,
+            "hour": create_date.hour,
+            "minute": create_date.minute,
+            "second": create_date.second,
+        }
+    )
+
+
+def _format_as_comma(value: object) -> str:
+    """alembic.util.format_as_comma."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return ", ".join(value)  # type: ignore[call-overload]
+
+
+def _mako_available() -> bool:
+    try:
+        import mako.template  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _render_with_mako(template: ScriptTemplate, context: Mapping[str, Any]) -> str:
+    from mako import exceptions
+    from mako.template import Template
+
+    try:
+        return str(Template(text=template.text).render_unicode(**context))
+    except Exception as e:  # mako raises whatever the template's Python code raises.
+        line = getattr(e, "lineno", None) or 1
+        reason = f"rendering failed: {type(e).__name__}: {e}"
+        if not isinstance(e, exceptions.MakoException):
+            reason += " (`alembic merge` may define variables this doesn't, e.g. `config`)"
+        raise TemplateError(template.path, line, reason) from None
+
+
+# --- The built-in renderer ---------------------------------------------------------------------
+
+
+class _Undefined:
+    """mako's UNDEFINED: false in tests, an error when written."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+_UNDEFINED = _Undefined()
+_BUILTINS: Dict[str, Callable[[Any], Any]] = {"repr": repr, "str": str}
+_FILTERS: Dict[str, Callable[[str], str]] = {"str": str, "unicode": str, "trim": str.strip}
+
+
+def render_template(path: str, template: str, context: Mapping[str, Any]) -> str:
+    """Render `template` (mako syntax, the subset described in this module's docstring)."""
+    unsupported = _UNSUPPORTED_LINE_RE.search(template) or re.search(r"</?%", template)
+    if unsupported is not None:
+        raise TemplateError(
+            path,
+            _line_of(template, unsupported.start()),
+            "uses mako control lines, comments or blocks, which need mako: install it "
+            "(`pip install mako`) where this runs, or render the merge with `alembic merge`",
+        )
+    output: List[str] = []
+    position = 0
+    while True:
+        start = template.find("${", position)
+        text_end = len(template) if start < 0 else start
+        output.append(_ESCAPED_NEWLINE_RE.sub("", template[position:text_end]))
+        if start < 0:
+            return "".join(output)
+        code, filters, position = _split_expression(path, template, start)
+        line = _line_of(template, start)
+        output.append(_render_expression(path, line, code, filters, context))
+
+
+def _split_expression(path: str, template: str, start: int) -> Tuple[str, Tuple[str, ...], int]:
+    """(code, filters, end) of the `${code | filters}` at `start`, like mako's lexer: a `|` or
+    `}` inside brackets or a string literal doesn't end the code."""
+    depth, quote, index = 0, "", start + 2
+    while index < len(template):
+        char = template[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        elif char in "|}":
+            code = template[start + 2 : index].replace("\r\n", "\n")
+            if char == "}":
+                return code, (), index + 1
+            close = template.find("}", index)
+            if close < 0:
+                break
+            filters = tuple(f.strip() for f in template[index + 1 : close].split(",") if f.strip())
+            return code, filters, close + 1
+        index += 1
+    raise TemplateError(path, _line_of(template, start), "unclosed `${`")
+
+
+def _render_expression(
+    path: str, line: int, code: str, filters: Tuple[str, ...], context: Mapping[str, Any]
+) -> str:
+    try:
+        tree = ast.parse(code.strip(), mode="eval")
+    except SyntaxError as e:
+        raise TemplateError(path, line, f"`${{{code}}}` is not an expression: {e.msg}") from None
+    value = _evaluate(path, line, tree.body, context)
+    chain = filters if "n" in filters else ("str", *filters)
+    for name in chain:
+        if name == "n":
+            continue
+        if name in _FILTERS:
+            value = _FILTERS[name](_written(path, line, value))
+        elif callable(context.get(name)):
+            value = context[name](value)
+        else:
+            raise TemplateError(path, line, f"unknown filter `{name}`; install mako to use it")
+    return _written(path, line, value)
+
+
+def _written(path: str, line: int, value: Any) -> str:
+    if isinstance(value, _Undefined):
+        raise TemplateError(path, line, "writes a variable `alembic merge` doesn't define")
+    return str(value)
+
+
+def _evaluate(path: str, line: int, node: ast.expr, context: Mapping[str, Any]) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return context.get(node.id, _UNDEFINED)
+    if isinstance(node, ast.IfExp):
+        test = _evaluate(path, line, node.test, context)
+        return _evaluate(path, line, node.body if test else node.orelse, context)
+    if isinstance(node, ast.BoolOp):
+        value: Any = None
+        for operand in node.values:
+            value = _evaluate(path, line, operand, context)
+            if bool(value) == isinstance(node.op, ast.Or):
+                return value
+        return value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        name = node.func.id
+        function = _BUILTINS.get(name) or context.get(name)
+        if callable(function):
+            argument = _evaluate(path, line, node.args[0], context)
+            if isinstance(argument, _Undefined):
+                raise TemplateError(path, line, f"`{name}(...)` of an undefined variable")
+            return function(argument)
+    raise TemplateError(
+        path,
+        line,
+        f"`{ast.unparse(node)}` needs mako to render; install it (`pip install mako`) where "
+        "this runs, or render the merge with `alembic merge`",
+    )
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

@@ -1,0 +1,109 @@
+"""What `check-alembic` prints: findings, then one summary line per history; or JSON.
+
+Configuration errors (an `alembic.ini` whose histories can't be found) are reported as HM100
+findings on the ini, ahead of the histories.
+
+JSON shape (`render_json`), keys stable:
+
+    {
+      "exit_code": 0 | 1,             # 1 when any history has an error finding or any
+                                      # configuration error was found
+      "config_errors": [Finding.to_json(), ...],  # HM100 findings
+      "histories": [
+        {
+          "name": str,                # the history's versions directory
+          "revision_count": int,      # migrations read (unreadable files excluded)
+          "heads": [str, ...],        # sorted revision ids
+          "bases": [str, ...],        # sorted revision ids
+          "exit_code": 0 | 1,
+          "findings": [Finding.to_json(), ...]  # path, line, col, code, message, severity, fixable
+        },
+        ...
+      ]
+    }
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
+
+from monorepo_hygiene.alembic.errors import AlembicConfigError
+from monorepo_hygiene.findings import Finding, Severity, render_findings
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    name: str
+    findings: Tuple[Finding, ...]
+    revision_count: int
+    heads: Tuple[str, ...]
+    bases: Tuple[str, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed() else 0
+
+    def failed(self, warnings_as_errors: bool = False) -> bool:
+        return any(
+            warnings_as_errors or finding.severity is Severity.ERROR for finding in self.findings
+        )
+
+    def summary_line(self) -> str:
+        """`<name>: 484 revisions, 1 head c5a9d2e1f0b3`, plus finding counts when there are any."""
+        line = (
+            f"{self.name}: {_count(self.revision_count, 'revision')}, "
+            f"{_count(len(self.heads), 'head')}"
+        )
+        if self.heads:
+            line += " " + ", ".join(self.heads)
+        errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
+        warnings = len(self.findings) - errors
+        counts = [_count(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
+        if counts:
+            line += "; " + ", ".join(counts)
+        return line
+
+    def to_json(self) -> Dict[str, Any]:
+        return {
+            "name": self.name,
+            "revision_count": self.revision_count,
+            "heads": list(self.heads),
+            "bases": list(self.bases),
+            "exit_code": self.exit_code,
+            "findings": [finding.to_json() for finding in self.findings],
+        }
+
+
+def config_error_finding(error: AlembicConfigError) -> Finding:
+    return Finding(path=error.path, line=error.line or 1, col=1, code="HM100", message=error.reason)
+
+
+def render_text(
+    reports: Sequence[HistoryReport], config_errors: Sequence[AlembicConfigError] = ()
+) -> str:
+    """Configuration errors, every finding (sorted, as `render_findings` does), then one summary
+    line per history."""
+    lines: List[str] = render_findings(config_error_finding(e) for e in config_errors)
+    lines += render_findings(f for report in reports for f in report.findings)
+    lines += [report.summary_line() for report in reports]
+    return "\n".join(lines)
+
+
+def render_json(
+    reports: Iterable[HistoryReport], config_errors: Sequence[AlembicConfigError] = ()
+) -> str:
+    histories = [report.to_json() for report in reports]
+    document = {
+        "exit_code": 1 if config_errors or any(h["exit_code"] for h in histories) else 0,
+        "config_errors": [
+            finding.to_json() for finding in sorted(config_error_finding(e) for e in config_errors)
+        ],
+        "histories": histories,
+    }
+    return json.dumps(document, indent=2, sort_keys=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

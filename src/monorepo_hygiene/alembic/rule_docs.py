@@ -1,0 +1,204 @@
+"""Documentation of every `check-alembic` finding code, in ruff's shape."""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+from monorepo_hygiene.rule_docs import RuleDoc
+
+_NO_FIX = "No automatic fix."
+
+RULE_DOCS: Tuple[RuleDoc, ...] = (
+    RuleDoc(
+        code="HM100",
+        name="invalid-alembic-config",
+        what_it_does="Checks that each `alembic.ini` names a `script_location` that exists.",
+        why_is_this_bad=(
+            "Without it alembic can't find the migrations, and neither can the other checks, "
+            "so that history goes unchecked."
+        ),
+        example="[alembic]\nscript_location = %(here)s/migration",
+        use_instead="[alembic]\nscript_location = %(here)s/migrations",
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM101",
+        name="multiple-heads",
+        what_it_does=(
+            "Checks that the history has a single head: one revision no `down_revision` names. "
+            "Lists each head's own revisions back to the point where the branches forked."
+        ),
+        why_is_this_bad=(
+            "Two branches each added migrations on top of the same revision. "
+            "`alembic upgrade head` fails with `Multiple head revisions are present`, and the "
+            "two sides were never applied together, so they may conflict."
+        ),
+        example=(
+            '# b1_add_email.py\nrevision = "b1"\ndown_revision = "a0"\n'
+            '# c1_add_phone.py\nrevision = "c1"\ndown_revision = "a0"'
+        ),
+        use_instead=(
+            "# After checking both sides touch different tables and columns, rebase one side:\n"
+            '# c1_add_phone.py\nrevision = "c1"\ndown_revision = "b1"\n'
+            "# (`pants rebase-alembic <versions dir>` does this; `alembic merge heads` adds a "
+            "merge migration instead.)"
+        ),
+        options=("[check-alembic].allow_labeled_branches",),
+        fix_safety="Fixed by `pants rebase-alembic`, which first looks for conflicting changes.",
+    ),
+    RuleDoc(
+        code="HM102",
+        name="multiple-bases",
+        what_it_does=(
+            "Checks that the history has a single base: one revision whose `down_revision` is "
+            "`None`. The base most revisions build on is taken as the real one."
+        ),
+        why_is_this_bad=(
+            "An extra base is usually a migration written by hand with `down_revision = None`: "
+            "it runs in no defined order relative to the rest and makes a second head."
+        ),
+        example='# b7_add_index.py\nrevision = "b7"\ndown_revision = None',
+        use_instead='# b7_add_index.py\nrevision = "b7"\ndown_revision = "a6"',
+        options=("[check-alembic].allow_labeled_branches",),
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM103",
+        name="revision-cycle",
+        what_it_does=(
+            "Checks that no revision is its own ancestor through `down_revision` and `depends_on`."
+        ),
+        why_is_this_bad=(
+            "Alembic can't order a cycle: it raises `CycleDetected`, or, for a cycle between a "
+            "base and a head, misses it and upgrades in an order that breaks later."
+        ),
+        example='# a1.py\nrevision = "a1"\ndown_revision = "b2"\n# b2.py\nrevision = "b2"\n'
+        'down_revision = "a1"',
+        use_instead='# a1.py\nrevision = "a1"\ndown_revision = None\n# b2.py\nrevision = "b2"\n'
+        'down_revision = "a1"',
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM104",
+        name="missing-down-revision",
+        what_it_does=(
+            "Checks that every `down_revision` names a revision of the history. Hints when the "
+            "value is a file name, a branch label or an abbreviated id."
+        ),
+        why_is_this_bad=(
+            "Alembic fails to load the history (`Revision ... referenced from ... is not "
+            "present`); usually a file was deleted or renamed, or its name was pasted instead of "
+            "its id."
+        ),
+        example='# 1a2b_add_users.py has revision = "1a2b"\ndown_revision = "1a2b_add_users"',
+        use_instead='down_revision = "1a2b"',
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM105",
+        name="missing-dependency",
+        what_it_does=(
+            "Checks that every `depends_on` entry names a revision id or a branch label of the "
+            "history."
+        ),
+        why_is_this_bad="Alembic fails to load the history with a `KeyError`.",
+        example='depends_on = "networkng"',
+        use_instead='depends_on = "networking"',
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM106",
+        name="duplicate-revision",
+        what_it_does="Checks that no two migration files declare the same `revision`.",
+        why_is_this_bad=(
+            "Alembic keeps one of them (the last it loads) and drops the other with only a "
+            "warning, "
+            "usually after a file was copied to start a new migration."
+        ),
+        example='# a1_add_users.py\nrevision = "a1"\n# b2_add_orders.py\nrevision = "a1"',
+        use_instead='# b2_add_orders.py\nrevision = "b2"',
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM107",
+        name="ambiguous-revision-prefix",
+        what_it_does="Checks that no revision id is a prefix of another one.",
+        why_is_this_bad=(
+            "Alembic accepts abbreviated ids on the command line (`alembic downgrade 3f2a`); "
+            "when one id starts another, an abbreviation means different revisions to different "
+            "people and tools."
+        ),
+        example='revision = "3f2a"  # and elsewhere: revision = "3f2ab91c"',
+        use_instead='revision = "9d41c07e"  # and elsewhere: revision = "3f2ab91c"',
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM108",
+        name="docstring-revises-mismatch",
+        what_it_does=(
+            "Checks that the docstring's `Revises:` line lists the same revisions as "
+            "`down_revision`. A warning."
+        ),
+        why_is_this_bad=(
+            "The docstring is what people read; after a hand-made rebase it often still names "
+            "the old parent and misleads reviewers."
+        ),
+        example='"""Add email\n\nRevises: a0\n"""\ndown_revision = "b1"',
+        use_instead='"""Add email\n\nRevises: b1\n"""\ndown_revision = "b1"',
+        fix_safety="`pants rebase-alembic` keeps the two in step.",
+    ),
+    RuleDoc(
+        code="HM109",
+        name="docstring-revision-id-mismatch",
+        what_it_does=(
+            "Checks that the docstring's `Revision ID:` line matches `revision`. A warning."
+        ),
+        why_is_this_bad=(
+            "It usually means a file was copied and only one of the two was changed; searches "
+            "for the id then find the wrong file."
+        ),
+        example='"""Add email\n\nRevision ID: a0\n"""\nrevision = "b1"',
+        use_instead='"""Add email\n\nRevision ID: b1\n"""\nrevision = "b1"',
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM110",
+        name="unreadable-migration",
+        what_it_does=(
+            "Reports migration files whose revision metadata can't be read without running "
+            "them: syntax errors, undecodable bytes, a missing `revision` or `down_revision`, "
+            "or one computed at runtime."
+        ),
+        why_is_this_bad=(
+            "Alembic imports every migration to build the history, so a broken file stops every "
+            "command; a value computed at runtime hides the history's shape from review and "
+            "from these checks."
+        ),
+        example="down_revision = get_previous_revision()",
+        use_instead='down_revision = "a0"',
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM111",
+        name="branch-label-clash",
+        what_it_does=(
+            "Checks that each branch label is declared once and isn't also a revision id."
+        ),
+        why_is_this_bad="Alembic refuses to load such a history (`Branch name ... already used`).",
+        example='# a1.py\nbranch_labels = ("billing",)\n# c3.py\nbranch_labels = ("billing",)',
+        use_instead='# a1.py\nbranch_labels = ("billing",)\n# c3.py\nbranch_labels = None',
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code="HM112",
+        name="illegal-revision-id",
+        what_it_does="Checks that revision ids contain none of `@`, `-` and `+`.",
+        why_is_this_bad=(
+            "Alembic uses them for relative targets (`head-1`, `branch@head`) and refuses to "
+            "load an id containing them."
+        ),
+        example='revision = "2024-05-add-users"',
+        use_instead='revision = "2024_05_add_users"',
+        fix_safety=_NO_FIX,
+    ),
+)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import json
+
+from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain, history_files
+
+from monorepo_hygiene.alembic.check import HistoryReport, check_history, render_json, render_text
+from monorepo_hygiene.alembic.errors import AlembicConfigError
+from monorepo_hygiene.findings import Finding, Severity
+
+SHOP = "examples/shop/migrations/versions"
+BILLING = "services/billing/migrations/versions"
+
+
+def _warning(path: str) -> Finding:
+    return Finding(path, 4, 1, "HM108", "stale docstring", severity=Severity.WARNING)
+
+
+def test_summary_line_one_head() -> None:
+    report = HistoryReport(SHOP, (), 484, ("c5a9d2e1f0b3",), ("0a1b",))
+    assert report.summary_line() == f"{SHOP}: 484 revisions, 1 head c5a9d2e1f0b3"
+
+
+def test_summary_line_several_heads_and_counts() -> None:
+    findings = (
+        Finding(f"{SHOP}/a.py", 1, 1, "HM101", "heads"),
+        _warning(f"{SHOP}/a.py"),
+        _warning(f"{SHOP}/b.py"),
+    )
+    report = HistoryReport(SHOP, findings, 1, ("a1", "b2"))
+    assert report.summary_line() == f"{SHOP}: 1 revision, 2 heads a1, b2; 1 error, 2 warnings"
+
+
+def test_summary_line_empty_history() -> None:
+    assert HistoryReport(SHOP, (), 0, ()).summary_line() == f"{SHOP}: 0 revisions, 0 heads"
+
+
+def test_exit_code_and_failed() -> None:
+    warned = HistoryReport(SHOP, (_warning(f"{SHOP}/a.py"),), 1, ("a1",))
+    assert (warned.exit_code, warned.failed(), warned.failed(warnings_as_errors=True)) == (
+        0,
+        False,
+        True,
+    )
+    clean = HistoryReport(SHOP, (), 1, ("a1",))
+    assert (clean.exit_code, clean.failed(warnings_as_errors=True)) == (0, False)
+
+
+def test_render_text_findings_then_summaries() -> None:
+    shop = check_history(SHOP, history_files(chain("a1", "b1"), SHOP))
+    billing = check_history(BILLING, history_files([Rev("a1"), Rev("b1", ("a1", "a0"))], BILLING))
+    config_error = AlembicConfigError(
+        "tools/alembic.ini", 2, "`[alembic]` has no `script_location`"
+    )
+    assert render_text([shop, billing], [config_error]) == "\n".join(
+        [
+            "tools/alembic.ini:2:1: HM100 `[alembic]` has no `script_location`",
+            f"{BILLING}/b1_change_b1.py:16:1: HM104 `down_revision` names missing revision `a0`",
+            f"{SHOP}: 2 revisions, 1 head b1",
+            f"{BILLING}: 2 revisions, 1 head b1; 1 error",
+        ]
+    )
+
+
+def test_render_text_nothing_found() -> None:
+    assert render_text([]) == ""
+
+
+def test_render_json_is_stable_and_complete() -> None:
+    report = check_history(BILLING, history_files([Rev("a1"), Rev("b1", ("a1", "a0"))], BILLING))
+    document = json.loads(render_json([report], [AlembicConfigError("alembic.ini", None, "bad")]))
+    assert document == {
+        "exit_code": 1,
+        "config_errors": [
+            {
+                "path": "alembic.ini",
+                "line": 1,
+                "col": 1,
+                "code": "HM100",
+                "message": "bad",
+                "severity": "error",
+                "fixable": False,
+            }
+        ],
+        "histories": [
+            {
+                "name": BILLING,
+                "revision_count": 2,
+                "heads": ["b1"],
+                "bases": ["a1"],
+                "exit_code": 1,
+                "findings": [
+                    {
+                        "path": f"{BILLING}/b1_change_b1.py",
+                        "line": 16,
+                        "col": 1,
+                        "code": "HM104",
+                        "message": "`down_revision` names missing revision `a0`",
+                        "severity": "error",
+                        "fixable": False,
+                    }
+                ],
+            }
+        ],
+    }
+    assert render_json([report]) == render_json([report])
+    assert [Finding.from_json(f) for f in document["histories"][0]["findings"]] == list(
+        report.findings
+    )
+
+
+def test_render_json_clean() -> None:
+    report = check_history(SHOP, history_files(chain("a1"), SHOP))
+    assert json.loads(render_json([report]))["exit_code"] == 0

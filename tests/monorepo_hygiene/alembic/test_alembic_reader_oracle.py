@@ -1,0 +1,65 @@
+"""Oracle: what we read statically equals what alembic gets by importing the same file."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Tuple
+
+import pytest
+from alembic import util
+from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, file_name, write_history
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monorepo_hygiene.alembic.reader import read_migration
+
+_IDS = st.text(alphabet="0123456789abcdef_", min_size=1, max_size=12)
+_ID_TUPLES = st.lists(_IDS, max_size=3, unique=True).map(tuple)
+
+
+@pytest.fixture(autouse=True)
+def _no_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    revision=_IDS,
+    down=_ID_TUPLES,
+    depends_on=_ID_TUPLES,
+    branch_labels=st.lists(
+        st.text(alphabet="abcxyz_", min_size=1, max_size=8), max_size=2, unique=True
+    ).map(tuple),
+    style=st.builds(
+        Style,
+        typed=st.booleans(),
+        quote=st.sampled_from(['"', "'"]),
+        sequence=st.sampled_from(["tuple", "list"]),
+        single_as_sequence=st.booleans(),
+        file_name=st.sampled_from(["rev_first", "slug_first", "numbered"]),
+        docstring=st.booleans(),
+    ),
+)
+def test_metadata_equals_alembic_import(
+    revision: str,
+    down: Tuple[str, ...],
+    depends_on: Tuple[str, ...],
+    branch_labels: Tuple[str, ...],
+    style: Style,
+) -> None:
+    rev = Rev(revision, down, depends_on=depends_on, branch_labels=branch_labels, style=style)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_history(Path(tmp), [rev])
+        name = file_name(rev, 0)
+        module = util.load_python_file(tmp, name)
+        migration = read_migration(f"versions/{name}", (Path(tmp) / name).read_bytes())
+
+    assert migration.revision == module.revision
+    assert migration.down_revisions == util.to_tuple(module.down_revision, default=())
+    assert migration.branch_labels == util.to_tuple(module.branch_labels, default=())
+    assert migration.depends_on == util.to_tuple(module.depends_on, default=())
+    if style.docstring:
+        assert migration.docstring_revision_id == revision
+        assert migration.docstring_revises == down

@@ -1,0 +1,68 @@
+"""Running a backend's lint and fix the way `pants lint` / `pants fix` do, inside a RuleRunner."""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Tuple, Type
+
+from pants.base.specs import RawSpecs, RecursiveGlobSpec
+from pants.core.goals.fix import Fix
+from pants.core.goals.lint import LintResult, LintTargetsRequest
+from pants.core.util_rules.partitions import Partitions
+from pants.engine.rules import QueryRule
+from pants.engine.target import Targets
+from pants.testutil.rule_runner import RuleRunner
+
+from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
+
+
+def lint_query_rules(request_type: Type[LintTargetsRequest]) -> List[QueryRule]:
+    return [
+        QueryRule(Partitions, [request_type.PartitionRequest]),
+        QueryRule(LintResult, [request_type.Batch]),
+        QueryRule(Targets, [RawSpecs]),
+    ]
+
+
+def run_lint(
+    rule_runner: RuleRunner,
+    request_type: Type[LintTargetsRequest],
+    directories: Iterable[str],
+    *args: str,
+) -> Tuple[int, str]:
+    """Partition the targets under `directories` and lint every partition; (exit code, stdout)."""
+    rule_runner.set_options([*rule_runner_args(), *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT))
+    targets = rule_runner.request(
+        Targets,
+        [
+            RawSpecs.create(
+                [RecursiveGlobSpec(directory) for directory in directories],
+                description_of_origin="the test",
+            )
+        ],
+    )
+    field_set_type = request_type.field_set_type
+    field_sets = tuple(
+        field_set_type.create(target)
+        for target in targets
+        if field_set_type.is_applicable(target) and not field_set_type.opt_out(target)
+    )
+    partitions = rule_runner.request(Partitions, [request_type.PartitionRequest(field_sets)])
+    results = [
+        rule_runner.request(
+            LintResult, [request_type.Batch("", partition.elements, partition.metadata)]
+        )
+        for partition in partitions
+    ]
+    return max((result.exit_code for result in results), default=0), "".join(
+        result.stdout for result in results
+    )
+
+
+def run_fix(rule_runner: RuleRunner, tool: str, *specs: str) -> int:
+    result = rule_runner.run_goal_rule(
+        Fix,
+        global_args=rule_runner_args(),
+        args=[f"--only={tool}", *specs],
+        env_inherit=set(RULE_RUNNER_ENV_INHERIT),
+    )
+    return result.exit_code
