@@ -17,7 +17,8 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 from tests.pants_hygiene.offline_pants import PANTS_TOML
 
-SUITE_PATHS = ("pants", "pants-plugins", "src")
+SUITE_DIR = ".hygiene-suite"
+SUITE_SOURCE_DIRS = ("pants-plugins", "src")
 
 
 
@@ -42,13 +43,16 @@ class E2ERepo:
         source_roots: Sequence[str] = ("/src", "/"),
         extra_toml: str = "",
     ) -> "E2ERepo":
+        # The plugin and core go to a hidden directory: Pants ignores it (`pants_ignore`), so the
+        # suite's own files are neither linted nor mistaken for the repo's `src/`.
         suite_root = Path.cwd()
-        for name in SUITE_PATHS:
-            source = suite_root / name
-            if source.is_dir():
-                shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy2(source, root / name)
+        shutil.copy2(suite_root / "pants", root / "pants")
+        for name in SUITE_SOURCE_DIRS:
+            shutil.copytree(
+                suite_root / name,
+                root / SUITE_DIR / name,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
         toml = PANTS_TOML.format(
             backends=_toml_list(backends), source_roots=_toml_list(source_roots)
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Tuple, Type
+from pathlib import Path
+from typing import Dict, Iterable, List, Tuple, Type
 
 from pants.base.specs import RawSpecs, RecursiveGlobSpec
 from pants.core.goals.fix import Fix
@@ -59,10 +60,24 @@ def run_lint(
 
 
 def run_fix(rule_runner: RuleRunner, tool: str, *specs: str) -> int:
+    before = _workspace_files(rule_runner)
     result = rule_runner.run_goal_rule(
         Fix,
         global_args=rule_runner_args(),
         args=[f"--only={tool}", *specs],
         env_inherit=set(RULE_RUNNER_ENV_INHERIT),
     )
+    after = _workspace_files(rule_runner)
+    # `fix` writes through the Workspace, which RuleRunner doesn't watch: re-write what changed
+    # through RuleRunner so later requests see it instead of memoized results.
+    rule_runner.write_files({path: content for path, content in after.items() if before.get(path) != content})
     return result.exit_code
+
+
+def _workspace_files(rule_runner: RuleRunner) -> Dict[str, bytes]:
+    root = Path(rule_runner.build_root)
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and not path.relative_to(root).parts[0].startswith(".")
+    }

@@ -97,7 +97,12 @@ async def gather_repo_facts(
         Get(DigestContents, PathGlobs(["**/__init__.py"])),
         Get(AllUnexpandedTargets),
     )
-    source_targets = [target for target in targets if target.has_field(SourcesField)]
+    # The targets as written in BUILD files: generated per-file targets would count twice.
+    source_targets = [
+        target
+        for target in targets
+        if target.has_field(SourcesField) and not target.address.is_generated_target
+    ]
     owned_paths = await MultiGet(
         Get(SourcesPaths, SourcesPathsRequest(target[SourcesField])) for target in source_targets
     )

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from textwrap import dedent
+from typing import Dict, Set, Tuple
+
+import pytest
+from pants.backend.python import target_types_rules
+from pants.backend.python.goals import tailor as python_tailor
+from pants.backend.python.goals.tailor import PutativePythonTargetsRequest
+from pants.backend.python.target_types import (
+    PythonSourcesGeneratorTarget,
+    PythonTestsGeneratorTarget,
+    PythonTestUtilsGeneratorTarget,
+)
+from pants.core.goals import fix as fix_goal
+from pants.core.goals import lint as lint_goal
+from pants.core.goals import tailor as core_tailor
+from pants.core.goals.lint import LintResult
+from pants.core.goals.tailor import PutativeTargets
+from pants.core.target_types import FilesGeneratorTarget, ResourcesGeneratorTarget
+from pants.core.util_rules.partitions import Partitions
+from pants.engine.fs import PathGlobs, Paths
+from pants.engine.rules import QueryRule
+from pants.testutil.rule_runner import RuleRunner
+
+from pants_hygiene.build_files import register
+from pants_hygiene.build_files.rules import BuildFilesLintRequest
+from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
+from tests.pants_hygiene.plugin_testing import run_fix
+
+
+@pytest.fixture
+def rule_runner() -> RuleRunner:
+    runner = RuleRunner(
+        rules=[
+            *register.rules(),
+            *target_types_rules.rules(),
+            *python_tailor.rules(),
+            *core_tailor.rules(),
+            *lint_goal.rules(),
+            *fix_goal.rules(),
+            QueryRule(Partitions, [BuildFilesLintRequest.PartitionRequest]),
+            QueryRule(LintResult, [BuildFilesLintRequest.Batch]),
+            QueryRule(Paths, [PathGlobs]),
+            QueryRule(PutativeTargets, [PutativePythonTargetsRequest]),
+        ],
+        target_types=[
+            PythonSourcesGeneratorTarget,
+            PythonTestsGeneratorTarget,
+            PythonTestUtilsGeneratorTarget,
+            FilesGeneratorTarget,
+            ResourcesGeneratorTarget,
+        ],
+    )
+    runner.set_options(
+        [*rule_runner_args(), "--source-root-patterns=['/src', '/tests']"],
+        env_inherit=set(RULE_RUNNER_ENV_INHERIT),
+    )
+    return runner
+
+
+def lint(rule_runner: RuleRunner) -> Tuple[int, str]:
+    """`pants lint ::`: every file of the repo goes to the partitioner."""
+    files = rule_runner.request(Paths, [PathGlobs(["**"])]).files
+    partitions = rule_runner.request(Partitions, [BuildFilesLintRequest.PartitionRequest(files)])
+    results = [
+        rule_runner.request(
+            LintResult, [BuildFilesLintRequest.Batch("", partition.elements, partition.metadata)]
+        )
+        for partition in partitions
+    ]
+    return max((r.exit_code for r in results), default=0), "".join(r.stdout for r in results)
+
+
+def tailor_proposed_files(rule_runner: RuleRunner) -> Set[str]:
+    """The Python files `pants tailor` would add targets for (the oracle)."""
+    directories = {path.rsplit("/", 1)[0] for path in rule_runner.request(Paths, [PathGlobs(["**/*.py"])]).files}
+    putative = rule_runner.request(
+        PutativeTargets, [PutativePythonTargetsRequest(tuple(sorted(directories)))]
+    )
+    return {f"{target.path}/{source}" for target in putative for source in target.owned_sources}
+
+
+def assert_superset_of_tailor(rule_runner: RuleRunner, stdout: str) -> None:
+    reported = [line.split(":", 1)[0] for line in stdout.splitlines() if ": HB" in line]
+    for path in tailor_proposed_files(rule_runner):
+        assert any(
+            path == finding or (finding.endswith("/") and path.startswith(finding))
+            for finding in reported
+        ), f"tailor proposes a target for {path}, which the lint doesn't report"
+
+
+REPO: Dict[str, str] = {
+    "src/shop/BUILD": 'python_sources(sources=["**/*.py"])\n',
+    "src/shop/__init__.py": "",
+    "src/shop/models.py": "",
+    "tests/shop/BUILD": "python_tests()\n",
+    "tests/shop/test_models.py": "",
+}
+
+
+def test_clean_repo(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(REPO)
+    assert lint(rule_runner) == (0, "")
+    assert tailor_proposed_files(rule_runner) == set()
+
+
+def test_new_package_without_build_file_and_the_fix(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            **REPO,
+            "src/billing/__init__.py": "",
+            "src/billing/invoices.py": "",
+            "src/billing/pdf/render.py": "",
+            "tests/billing/test_invoices.py": "",
+            "tests/billing/conftest.py": "",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 1
+    assert stdout == dedent(
+        """\
+        src/billing/:1:1: HB101 1 Python file (`invoices.py`) is owned by no Python target; create `src/billing/BUILD` [*]
+        src/billing/pdf/:1:1: HB101 1 Python file (`render.py`) is owned by no Python target; create `src/billing/BUILD` [*]
+        tests/billing/:1:1: HB101 2 Python files (`conftest.py`, `test_invoices.py`) are owned by no Python target; create `tests/billing/BUILD` [*]
+        Found 3 findings (3 fixable with `pants fix`, marked [*]).
+        """
+    )
+    assert_superset_of_tailor(rule_runner, stdout)
+
+    assert run_fix(rule_runner, "hygiene-build-files", "::") == 0
+    assert rule_runner.read_file("src/billing/BUILD") == 'python_sources(sources=["**/*.py"])\n'
+    assert rule_runner.read_file("tests/billing/BUILD") == (
+        'python_tests()\n\npython_test_utils(name="test_utils")\n'
+    )
+    assert lint(rule_runner) == (0, "")
+    assert tailor_proposed_files(rule_runner) == set()
+
+
+def test_files_owned_only_by_a_files_target_count_as_unowned(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {**REPO, "scripts/BUILD": 'files(sources=["*"])\n', "scripts/deploy.py": ""}
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 1
+    assert stdout.startswith(
+        "scripts/:1:1: HB101 1 Python file (`deploy.py`) is owned by no Python target, "
+        "only by `files`; add it to the `sources` of a target in `scripts/BUILD` [*]"
+    )
+    # tailor counts `files` ownership as ownership: this is a case it misses.
+    assert tailor_proposed_files(rule_runner) == set()
+
+
+def test_test_files_and_conftest_owned_by_the_wrong_kind(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            **REPO,
+            "tests/shop/BUILD": 'python_sources(name="lib", sources=["*.py"])\n',
+            "tests/shop/conftest.py": "",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 1
+    codes = [line.split(" ")[1] for line in stdout.splitlines() if ": HB" in line]
+    assert codes == ["HB103", "HB102"]
+    assert "tests/shop/test_models.py:1:1: HB102" in stdout
+    assert tailor_proposed_files(rule_runner) == set()
+
+
+def test_per_directory_policy_wants_a_build_file_in_each_test_directory(
+    rule_runner: RuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            **REPO,
+            "tests/shop/BUILD": 'python_tests(sources=["**/test_*.py"])\n',
+            "tests/shop/api/test_api.py": "",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 1
+    assert stdout.startswith("tests/shop/api/:1:1: HB104 directory has Python files but no BUILD")
+
+
+def test_nested_stale_and_unmatched(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            **REPO,
+            "src/shop/payments/BUILD": "python_sources()\n",
+            "src/shop/payments/stripe.py": "",
+            "src/old/BUILD": 'python_sources(sources=["*.py"])\n',
+            "src/shop/static/BUILD": "python_sources()  # noqa: HB106\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 1
+    lines = [line for line in stdout.splitlines() if ": HB" in line]
+    # The stale BUILD's unmatched glob is not reported twice; the noqa silences HB106 only.
+    assert [line.split(" ")[:2] for line in lines] == [
+        ["src/old/BUILD:1:1:", "HB106"],
+        ["src/shop/payments/BUILD:1:1:", "HB105"],
+        ["src/shop/static/BUILD:1:1:", "HB105"],
+    ]
+
+
+def test_a_glob_that_matches_nothing(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {**REPO, "src/shop/BUILD": 'python_sources(sources=["**/*.py", "legacy/*.py"])\n'}
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 0  # a warning: the target still owns its files
+    assert stdout.startswith(
+        "src/shop/BUILD:1:1: HB107 `sources` glob `legacy/*.py` of `src/shop:shop` matches no file"
+    )
