@@ -1,0 +1,33 @@
+"""Return (and parameter) annotations on every function, with a safe `-> None` fix.
+
+HA101 missing return annotation (on by default), HA102 missing parameter annotation (off by
+default), HA100 a file that can't be checked. See `docs.RULE_DOCS`; the Pants adapter runs
+`python -m monorepo_hygiene.annotations` (see `__main__`). `fix.fix_source` is not imported
+here: it needs libcst, which checking alone should not load.
+"""
+
+from __future__ import annotations
+
+from monorepo_hygiene.annotations.batch import BatchResult, check_files, fix_files
+from monorepo_hygiene.annotations.check import (
+    CANNOT_CHECK_FILE,
+    MISSING_PARAMETER_ANNOTATION,
+    MISSING_RETURN_ANNOTATION,
+    RULE_CODES,
+    AnnotationOptions,
+    check_source,
+)
+from monorepo_hygiene.annotations.docs import RULE_DOCS
+
+__all__ = [
+    "CANNOT_CHECK_FILE",
+    "MISSING_PARAMETER_ANNOTATION",
+    "MISSING_RETURN_ANNOTATION",
+    "RULE_CODES",
+    "RULE_DOCS",
+    "AnnotationOptions",
+    "BatchResult",
+    "check_files",
+    "check_source",
+    "fix_files",
+]

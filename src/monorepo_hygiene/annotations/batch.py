@@ -1,0 +1,83 @@
+"""Checking and fixing a batch of files, as the Pants adapter runs it: one bad file never stops
+the others; it becomes an HA100 finding carrying the place of the problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, List, Optional, Tuple
+
+from monorepo_hygiene.annotations.check import (
+    CANNOT_CHECK_FILE,
+    DEFAULT_OPTIONS,
+    AnnotationOptions,
+    check_source,
+)
+from monorepo_hygiene.findings import Finding
+from monorepo_hygiene.source import SourceError
+
+ReadFile = Callable[[str], bytes]
+WriteFile = Callable[[str, bytes], None]
+FixSource = Callable[[str, bytes, AnnotationOptions], Optional[bytes]]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    findings: Tuple[Finding, ...]  # What the rule reports (after fixing, for fix_files).
+    errors: Tuple[Finding, ...]  # HA100: files that could not be checked, one finding each.
+    fixed: Tuple[str, ...] = ()  # Paths fix_files rewrote, in the order given.
+
+
+def check_files(
+    paths: Iterable[str], read: ReadFile, options: AnnotationOptions = DEFAULT_OPTIONS
+) -> BatchResult:
+    """Check every file; never raises."""
+    return _run(paths, read, options, None)
+
+
+def fix_files(
+    paths: Iterable[str],
+    read: ReadFile,
+    write: WriteFile,
+    options: AnnotationOptions = DEFAULT_OPTIONS,
+) -> BatchResult:
+    """Apply the safe fix to every file, then report what remains; never raises."""
+    # Imported here so that checking alone never loads libcst (~150 ms per process).
+    from monorepo_hygiene.annotations.fix import fix_source
+
+    return _run(paths, read, options, (fix_source, write))
+
+
+def _run(
+    paths: Iterable[str],
+    read: ReadFile,
+    options: AnnotationOptions,
+    fixer: Optional[Tuple[FixSource, WriteFile]],
+) -> BatchResult:
+    findings: List[Finding] = []
+    errors: List[Finding] = []
+    fixed: List[str] = []
+    for path in paths:
+        try:
+            content = read(path)
+            if fixer is not None:
+                fix_source, write = fixer
+                fixed_content = fix_source(path, content, options)
+                if fixed_content is not None:
+                    write(path, fixed_content)
+                    fixed.append(path)
+                    content = fixed_content
+            findings.extend(check_source(path, content, options))
+        except SourceError as e:
+            errors.append(_cannot_check(path, e.line, e.col, e.reason))
+        except OSError as e:
+            errors.append(_cannot_check(path, 1, 1, e.strerror or str(e)))
+        # Anything else is a bug here (or e.g. RecursionError on absurdly nested code); it
+        # must still not cost the rest of the batch its findings, and it fails lint visibly.
+        except Exception as e:
+            errors.append(_cannot_check(path, 1, 1, f"internal error: {type(e).__name__}: {e}"))
+    return BatchResult(tuple(sorted(findings)), tuple(errors), tuple(fixed))
+
+
+def _cannot_check(path: str, line: int, col: int, reason: str) -> Finding:
+    return Finding(path, line, col, CANNOT_CHECK_FILE, f"Cannot check file: {reason}")

@@ -1,0 +1,151 @@
+"""The rule: every function has a return annotation (HA101) and, optionally, annotated
+parameters (HA102).
+
+Detection uses the stdlib `ast` of the running interpreter (about the cost of `ast.parse`);
+libcst reads only files whose syntax that `ast` doesn't know (see `source.parse_module`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import FrozenSet, Iterator, List, Sequence, Tuple
+
+from monorepo_hygiene.annotations.ast_functions import ast_functions
+from monorepo_hygiene.annotations.functions import FunctionView, Parameter, SourceLines
+from monorepo_hygiene.findings import Finding
+from monorepo_hygiene.noqa import is_suppressed
+from monorepo_hygiene.source import NewerSyntax, decode_source, parse_module
+
+MISSING_RETURN_ANNOTATION = "HA101"
+MISSING_PARAMETER_ANNOTATION = "HA102"
+CANNOT_CHECK_FILE = "HA100"
+RULE_CODES: FrozenSet[str] = frozenset({MISSING_RETURN_ANNOTATION, MISSING_PARAMETER_ANNOTATION})
+
+# A cheap look at the raw bytes spares files without any noqa comment the line-by-line search.
+_NOQA_HINT = re.compile(rb"noqa", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AnnotationOptions:
+    select: FrozenSet[str] = field(default_factory=lambda: frozenset({MISSING_RETURN_ANNOTATION}))
+    # mypy's convention: an `__init__` method may omit `-> None` when at least one parameter
+    # besides `self` is annotated (mypy then checks it as a typed function).
+    allow_init_without_return: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.select) - RULE_CODES)
+        if unknown:
+            raise ValueError(
+                f"unknown code(s) {', '.join(unknown)}; choose from {', '.join(sorted(RULE_CODES))}"
+            )
+
+
+DEFAULT_OPTIONS = AnnotationOptions()
+
+
+def check_source(
+    path: str, content: bytes, options: AnnotationOptions = DEFAULT_OPTIONS
+) -> Tuple[Finding, ...]:
+    """The file's findings, sorted. Raises SourceError for undecodable or unparseable files."""
+    parsed = parse_module(path, content)
+    if isinstance(parsed, NewerSyntax):
+        return check_source_with_libcst(path, content, options)
+    lines = SourceLines(lambda: decode_source(path, content))
+    return _findings(path, content, ast_functions(parsed, lines), lines, options)
+
+
+def check_source_with_libcst(
+    path: str, content: bytes, options: AnnotationOptions = DEFAULT_OPTIONS
+) -> Tuple[Finding, ...]:
+    """`check_source` with libcst's parser, whether or not the running `ast` could parse it.
+
+    `check_source` calls it for syntax newer than the interpreter; tests call it directly to
+    show both paths agree.
+    """
+    # Imported here: the fast path never pays for libcst.
+    from monorepo_hygiene.annotations.cst_functions import cst_functions, parse_cst
+
+    text = decode_source(path, content)
+    lines = SourceLines(lambda: text)
+    functions = cst_functions(parse_cst(path, text), lines)
+    return _findings(path, content, functions, lines, options)
+
+
+def _findings(
+    path: str,
+    content: bytes,
+    functions: Sequence[FunctionView],
+    lines: SourceLines,
+    options: AnnotationOptions,
+) -> Tuple[Finding, ...]:
+    may_have_noqa = _NOQA_HINT.search(content) is not None
+    findings: List[Finding] = []
+    for function in functions:
+        function_findings = list(_function_findings(path, function, options))
+        if function_findings and may_have_noqa:
+            first, last = function.signature_lines()
+            signature = [lines[line] for line in range(first, last + 1)]
+            function_findings = [
+                finding
+                for finding in function_findings
+                if not is_suppressed(finding.code, signature)
+            ]
+        findings.extend(function_findings)
+    return tuple(sorted(findings))
+
+
+def _function_findings(
+    path: str, function: FunctionView, options: AnnotationOptions
+) -> Iterator[Finding]:
+    if MISSING_RETURN_ANNOTATION in options.select and _needs_return_annotation(function, options):
+        yield Finding(
+            path,
+            function.line,
+            function.col,
+            MISSING_RETURN_ANNOTATION,
+            f"Missing return annotation for function `{function.name}`",
+            fixable=not path.endswith(".pyi") and function.none_return_is_provable(),
+        )
+    if MISSING_PARAMETER_ANNOTATION in options.select:
+        for parameter in _checked_parameters(function):
+            if not parameter.annotated:
+                yield Finding(
+                    path,
+                    parameter.line,
+                    parameter.col,
+                    MISSING_PARAMETER_ANNOTATION,
+                    f"Missing type annotation for parameter `{parameter.name}` "
+                    f"in function `{function.name}`",
+                )
+
+
+def _needs_return_annotation(function: FunctionView, options: AnnotationOptions) -> bool:
+    if function.has_return_annotation:
+        return False
+    if options.allow_init_without_return and _is_plain_init(function):
+        return not any(parameter.annotated for parameter in _checked_parameters(function))
+    return True
+
+
+def _is_plain_init(function: FunctionView) -> bool:
+    # A `@staticmethod`/`@classmethod` `__init__` is no initializer: mypy's leniency (and
+    # ruff's `mypy-init-return`) don't extend to it.
+    return function.is_method and function.name == "__init__" and not function.method_decorators()
+
+
+def _checked_parameters(function: FunctionView) -> Tuple[Parameter, ...]:
+    """The parameters that need annotations: all but a method's `self` or `cls`.
+
+    That is the first positional parameter of a method not decorated `@staticmethod`, whatever
+    its name (`mcs`, `klass`, ...): the type checker infers its type.
+    """
+    parameters = function.parameters()
+    if (
+        function.is_method
+        and parameters
+        and parameters[0].positional
+        and "staticmethod" not in function.method_decorators()
+    ):
+        return parameters[1:]
+    return parameters

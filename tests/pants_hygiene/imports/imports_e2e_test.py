@@ -1,0 +1,76 @@
+"""`./pants lint` / `fix` / `test` on a temp repo of three packages with planted import problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.pants_hygiene.pants_e2e import E2ERepo
+
+BACKENDS = ("pants.backend.python", "pants_hygiene.imports")
+
+FILES = {
+    "src/shop/BUILD": 'python_sources(sources=["**/*.py"])\n',
+    "src/shop/__init__.py": "",
+    "src/shop/util.py": "def money(cents: int) -> str:\n    return f'{cents / 100:.2f}'\n",
+    "src/shop/models/__init__.py": "",
+    # Planted: absolute import inside its own BUILD file's subtree.
+    "src/shop/models/order.py": (
+        "from shop.util import money  # formats prices\n"
+        "from common.text import shout\n\n\n"
+        "def total(cents: int) -> str:\n    return shout(money(cents))\n"
+    ),
+    "src/billing/BUILD": 'python_sources(sources=["**/*.py"])\n',
+    "src/billing/__init__.py": "",
+    # Planted: `import a.b.c as d`, convertible because `billing.reports.pdf` is a module.
+    "src/billing/invoice.py": (
+        "import billing.reports.pdf as pdf\n\n\n"
+        "def invoice() -> str:\n    return pdf.render()\n"
+    ),
+    "src/billing/reports/__init__.py": "",
+    "src/billing/reports/pdf.py": "def render() -> str:\n    return 'pdf'\n",
+    "src/common/BUILD": "python_sources()\n",
+    "src/common/__init__.py": "",
+    "src/common/text.py": "def shout(text: str) -> str:\n    return text.upper()\n",
+    # Planted: a relative import reaching into another BUILD file's subtree.
+    "src/common/report.py": (
+        "from ..billing.invoice import invoice\n\n\n"
+        "def report() -> str:\n    return invoice()\n"
+    ),
+    "tests/shop/BUILD": "python_tests()\n",
+    "tests/shop/test_order.py": (
+        "from shop.models.order import total\n\n\n"
+        "def test_total() -> None:\n    assert total(1234) == '12.34'\n"
+    ),
+    "tests/billing/BUILD": "python_tests()\n",
+    "tests/billing/test_invoice.py": (
+        "from billing.invoice import invoice\nfrom common.report import report\n\n\n"
+        "def test_invoice() -> None:\n    assert invoice() == report() == 'pdf'\n"
+    ),
+}
+
+
+def test_lint_finds_the_planted_problems_fix_repairs_them_and_tests_still_pass(
+    tmp_path: Path,
+) -> None:
+    repo = E2ERepo.create(tmp_path, FILES, backends=BACKENDS, source_roots=("/src", "/tests"))
+    lint = repo.pants("lint", "::")
+    assert lint.exit_code == 1
+    findings = sorted(line for line in lint.stderr.splitlines() if ": HI" in line)
+    assert [line.split(" ")[:2] for line in findings] == [
+        ["src/billing/invoice.py:1:1:", "HI101"],
+        ["src/common/report.py:1:1:", "HI104"],
+        ["src/shop/models/order.py:1:1:", "HI101"],
+    ]
+
+    fix = repo.pants("fix", "::")
+    assert fix.exit_code == 0, fix.stderr
+    assert repo.read("src/shop/models/order.py").startswith(
+        "from ..util import money  # formats prices\nfrom common.text import shout\n"
+    )
+    assert repo.read("src/billing/invoice.py").startswith("from .reports import pdf as pdf\n")
+    assert repo.read("src/common/report.py").startswith("from billing.invoice import invoice\n")
+
+    again = repo.pants("lint", "::")
+    assert again.exit_code == 0, again.stderr
+    tests = repo.pants("test", "::")
+    assert tests.exit_code == 0, tests.stderr

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from textwrap import dedent
+from typing import Dict, Tuple
+
+import pytest
+from pants.backend.python import target_types_rules
+from pants.backend.python.dependency_inference import rules as dependency_inference_rules
+from pants.backend.python.target_types import (
+    PythonSourcesGeneratorTarget,
+    PythonTestsGeneratorTarget,
+)
+from pants.backend.python.util_rules import pex
+from pants.core.goals import fix as fix_goal
+from pants.core.goals import lint as lint_goal
+from pants.core.util_rules import config_files, source_files, stripped_source_files
+from pants.testutil.python_rule_runner import PythonRuleRunner
+
+from pants_hygiene.imports import register
+from pants_hygiene.imports.rules import ImportsLintRequest
+from tests.pants_hygiene.plugin_testing import lint_query_rules, run_fix, run_lint
+
+
+@pytest.fixture
+def rule_runner() -> PythonRuleRunner:
+    return PythonRuleRunner(
+        rules=[
+            *register.rules(),
+            *target_types_rules.rules(),
+            *dependency_inference_rules.rules(),
+            *pex.rules(),
+            *source_files.rules(),
+            *stripped_source_files.rules(),
+            *config_files.rules(),
+            *lint_goal.rules(),
+            *fix_goal.rules(),
+            *lint_query_rules(ImportsLintRequest),
+        ],
+        target_types=[PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget],
+    )
+
+
+def lint(rule_runner: PythonRuleRunner, *args: str) -> Tuple[int, str]:
+    return run_lint(
+        rule_runner,
+        ImportsLintRequest,
+        [""],
+        "--source-root-patterns=['/src', '/tests', '/libs/*/src']",
+        *args,
+    )
+
+
+def fix(rule_runner: PythonRuleRunner, *args: str) -> int:
+    return run_fix(rule_runner, "hygiene-imports", *args, "::")
+
+
+def finding_lines(stdout: str) -> Dict[str, str]:
+    """`path:line:col` -> `CODE` for each finding line."""
+    return {
+        line.split(": ")[0]: line.split(": ")[1].split(" ")[0]
+        for line in stdout.splitlines()
+        if ": HI" in line
+    }
+
+
+def test_one_build_per_package_root_owns_the_subtree(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
+            "src/shop/__init__.py": "",
+            "src/shop/models/__init__.py": "",
+            "src/shop/models/user.py": "import os\nfrom shop.util import slug\n",
+            "src/shop/util.py": "from .models import user\nfrom billing.api import charge\n",
+            "src/billing/BUILD": 'python_sources(sources=["**/*.py"])',
+            "src/billing/__init__.py": "",
+            "src/billing/api.py": "from ..shop import util\ndef charge() -> None: ...\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 1
+    assert finding_lines(stdout) == {
+        "src/shop/models/user.py:2:1": "HI101",
+        "src/billing/api.py:1:1": "HI104",
+    }
+    assert (
+        "src/shop/models/user.py:2:1: HI101 Use a relative import for `shop.util`, owned by the "
+        "same BUILD file (`src/shop/BUILD`) [*]"
+    ) in stdout
+
+    assert fix(rule_runner) == 0
+    assert rule_runner.read_file("src/shop/models/user.py") == "import os\nfrom ..util import slug\n"
+    # Climbing above the source root can only mean the one first-party `shop.util`.
+    assert rule_runner.read_file("src/billing/api.py").startswith("from shop import util\n")
+    assert lint(rule_runner) == (0, "")
+
+
+def test_one_build_per_directory_makes_sibling_directories_absolute(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            "src/shop/BUILD": "python_sources()",
+            "src/shop/__init__.py": "",
+            "src/shop/helpers.py": "",
+            "src/shop/api.py": "from .models.user import User  # the model\nfrom .helpers import h\n",
+            "src/shop/models/BUILD": "python_sources()",
+            "src/shop/models/__init__.py": "",
+            "src/shop/models/user.py": "class User: ...\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert (exit_code, finding_lines(stdout)) == (1, {"src/shop/api.py:1:1": "HI102"})
+    assert fix(rule_runner) == 0
+    assert rule_runner.read_file("src/shop/api.py") == (
+        "from shop.models.user import User  # the model\nfrom .helpers import h\n"
+    )
+    assert lint(rule_runner) == (0, "")
+
+
+def test_nested_build_inside_a_recursive_glob_is_its_own_subtree(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            "src/shop/BUILD": 'python_sources(sources=["**/*.py", "!legacy/**"])',
+            "src/shop/__init__.py": "",
+            "src/shop/core.py": "from shop.legacy.old import thing\n",
+            "src/shop/legacy/BUILD": "python_sources()",
+            "src/shop/legacy/__init__.py": "",
+            "src/shop/legacy/old.py": "from ..core import x\nthing = 1\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert (exit_code, finding_lines(stdout)) == (1, {"src/shop/legacy/old.py:1:1": "HI102"})
+
+
+def test_several_source_roots_namespace_packages_and_tests(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            # A namespace package (no __init__.py) under a second source root.
+            "libs/acme/src/acme/tools/BUILD": 'python_sources(sources=["**/*.py"])',
+            "libs/acme/src/acme/tools/fmt.py": "from acme.tools.text import wrap\n",
+            "libs/acme/src/acme/tools/text.py": "def wrap() -> None: ...\n",
+            "tests/tools/BUILD": "python_tests()",
+            "tests/tools/test_fmt.py": "from acme.tools.fmt import wrap\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert (exit_code, finding_lines(stdout)) == (
+        1,
+        {"libs/acme/src/acme/tools/fmt.py:1:1": "HI101"},
+    )
+    assert fix(rule_runner) == 0
+    assert rule_runner.read_file("libs/acme/src/acme/tools/fmt.py") == "from .text import wrap\n"
+
+
+def test_absolute_policy_and_per_target_override(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
+            "src/shop/__init__.py": "",
+            "src/shop/a.py": "from .b import x\n",
+            "src/shop/b.py": "x = 1\n",
+            "src/pay/BUILD": 'python_sources(sources=["**/*.py"], import_policy="relative-within-build")',
+            "src/pay/__init__.py": "",
+            "src/pay/a.py": "from .b import x\n",
+            "src/pay/b.py": "x = 1\n",
+            "src/legacy/BUILD": 'python_sources(skip_import_style=True)',
+            "src/legacy/__init__.py": "",
+            "src/legacy/a.py": "from .b import x\n",
+            "src/legacy/b.py": "x = 1\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner, "--hygiene-imports-policy=absolute")
+    assert (exit_code, finding_lines(stdout)) == (1, {"src/shop/a.py:1:1": "HI103"})
+    assert fix(rule_runner, "--hygiene-imports-policy=absolute") == 0
+    assert rule_runner.read_file("src/shop/a.py") == "from shop.b import x\n"
+    assert rule_runner.read_file("src/pay/a.py") == "from .b import x\n"
+
+
+def test_syntax_errors_are_reported_per_file(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
+            "src/shop/__init__.py": "",
+            "src/shop/bad.py": "from shop import (\n",
+            "src/shop/good.py": "from shop.bad import x\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert (exit_code, finding_lines(stdout)) == (
+        1,
+        {"src/shop/bad.py:1:19": "HI100", "src/shop/good.py:1:1": "HI101"},
+    )
