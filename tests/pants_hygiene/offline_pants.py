@@ -40,7 +40,7 @@ PANTS_TOML = f"""\
 [GLOBAL]
 pants_version = "2.17.1"
 ignore_warnings = ["DEPRECATED: Running Pants in an external Python interpreter"]
-pythonpath = ["%(buildroot)s/.hygiene-suite/pants-plugins", "%(buildroot)s/.hygiene-suite/src"]
+pythonpath = {{pythonpath}}
 backend_packages = {{backends}}
 pantsd = false
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import textwrap
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
@@ -42,19 +43,29 @@ class E2ERepo:
         backends: Sequence[str] = ("pants.backend.python",),
         source_roots: Sequence[str] = ("/src", "/"),
         extra_toml: str = "",
+        wheel: Optional[Path] = None,
     ) -> "E2ERepo":
+        """A git repo using the suite from source, or from `wheel` (the built distribution)."""
         # The plugin and core go to a hidden directory: Pants ignores it (`pants_ignore`), so the
         # suite's own files are neither linted nor mistaken for the repo's `src/`.
         suite_root = Path.cwd()
         shutil.copy2(suite_root / "pants", root / "pants")
-        for name in SUITE_SOURCE_DIRS:
-            shutil.copytree(
-                suite_root / name,
-                root / SUITE_DIR / name,
-                ignore=shutil.ignore_patterns("__pycache__"),
-            )
+        if wheel is None:
+            for name in SUITE_SOURCE_DIRS:
+                shutil.copytree(
+                    suite_root / name,
+                    root / SUITE_DIR / name,
+                    ignore=shutil.ignore_patterns("__pycache__"),
+                )
+            pythonpath = [f"%(buildroot)s/{SUITE_DIR}/{name}" for name in SUITE_SOURCE_DIRS]
+        else:
+            with zipfile.ZipFile(wheel) as archive:
+                archive.extractall(root / SUITE_DIR / "wheel")
+            pythonpath = [f"%(buildroot)s/{SUITE_DIR}/wheel"]
         toml = PANTS_TOML.format(
-            backends=_toml_list(backends), source_roots=_toml_list(source_roots)
+            pythonpath=_toml_list(pythonpath),
+            backends=_toml_list(backends),
+            source_roots=_toml_list(source_roots),
         )
         repo = cls(root)
         repo.write(

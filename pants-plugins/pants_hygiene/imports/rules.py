@@ -108,7 +108,7 @@ async def gather_import_facts(
             stripped_path.stem == "__init__",
             # The owner is the BUILD file's directory, which is the target's spec_path.
             field_set.address.spec_path,
-            field_set.policy.value or subsystem.policy.value,
+            subsystem.policy_for(field_set),
         )
     return Partitions(
         Partition(

@@ -3,7 +3,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from pants.backend.python.target_types import PythonResolveField, PythonSourceField
+from pants.backend.python.target_types import (
+    PythonResolveField,
+    PythonSourceField,
+    PythonTestSourceField,
+)
 from pants.engine.target import FieldSet, Target
 from pants.option.option_types import EnumOption, SkipOption
 from pants.option.subsystem import Subsystem
@@ -61,3 +65,20 @@ class ImportsSubsystem(Subsystem):
             """
         ),
     )
+    test_policy = EnumOption(
+        default=ImportPolicy.absolute,
+        help=softwrap(
+            """
+            The policy for test files (`python_tests` targets). pytest imports a test module by
+            its file name unless its directory is a package, so relative imports in test
+            directories without `__init__.py` fail; `absolute` is the safe default.
+            """
+        ),
+    )
+
+    def policy_for(self, field_set: ImportsFieldSet) -> str:
+        if field_set.policy.value:
+            return field_set.policy.value
+        if isinstance(field_set.source, PythonTestSourceField):
+            return self.test_policy.value
+        return self.policy.value

@@ -156,7 +156,7 @@ def test_cli_runs_as_module(tmp_path: Path) -> None:
     process = subprocess.run(
         [sys.executable, "-m", "monorepo_hygiene.annotations", "a.py"],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(map(os.path.abspath, sys.path))},
         capture_output=True,
         check=True,
     )
@@ -176,7 +176,7 @@ def test_checking_does_not_load_libcst() -> None:
     )
     subprocess.run(
         [sys.executable, "-c", code],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(map(os.path.abspath, sys.path))},
         capture_output=True,
         check=True,
     )

@@ -192,3 +192,17 @@ def test_syntax_errors_are_reported_per_file(rule_runner: PythonRuleRunner) -> N
         1,
         {"src/shop/bad.py:1:19": "HI100", "src/shop/good.py:1:1": "HI101"},
     )
+
+
+def test_test_files_default_to_absolute_imports(rule_runner: PythonRuleRunner) -> None:
+    # pytest imports `test_util.py` as a top-level module: `from .helpers` would fail to import.
+    rule_runner.write_files(
+        {
+            "tests/util/BUILD": "python_tests()\npython_sources(name='helpers')",
+            "tests/util/helpers.py": "X = 1\n",
+            "tests/util/test_util.py": "from .helpers import X\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert (exit_code, finding_lines(stdout)) == (1, {"tests/util/test_util.py:1:1": "HI103"})
+    assert lint(rule_runner, "--hygiene-imports-test-policy=relative-within-build") == (0, "")

@@ -1,0 +1,9 @@
+"""Command line of the import rule: see `monorepo_hygiene.imports.cli`."""
+
+from __future__ import annotations
+
+import sys
+
+from monorepo_hygiene.imports.cli import main
+
+sys.exit(main())

@@ -1,0 +1,64 @@
+"""`python -m monorepo_hygiene.imports [--fix] --facts FACTS.json FILE...`
+
+Checks (with `--fix`: fixes in place, then checks) the given files, paths relative to the
+working directory and spelled as in the facts' `files` (format: `monorepo_hygiene.imports.facts`).
+Prints one JSON object: `{"findings": [<Finding.to_json()>...], "fixed": [<path>...]}`, findings
+sorted, in fix mode only those left after fixing. Exits 0 whenever it could run, findings or
+not (the caller reads them from the JSON); 2 on bad arguments or unreadable facts. A command
+line dispatching to several checkers calls `main(argv)` and exits with what it returns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Dict, List, Optional, Sequence
+
+from monorepo_hygiene.findings import Finding
+from monorepo_hygiene.imports.engine import cannot_check, check_files
+from monorepo_hygiene.imports.facts import FactsError, ImportFacts
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m monorepo_hygiene.imports",
+        description="Relative imports within a BUILD file's subtree, absolute ones across.",
+    )
+    parser.add_argument("--fix", action="store_true", help="rewrite fixable imports in place")
+    parser.add_argument(
+        "--facts",
+        required=True,
+        help="ownership facts JSON (format: monorepo_hygiene.imports.facts)",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    args = parser.parse_args(argv)
+
+    try:
+        with open(args.facts, "rb") as facts_file:
+            facts = ImportFacts.from_json(json.load(facts_file))
+    except (OSError, ValueError) as e:  # FactsError and JSONDecodeError are ValueErrors.
+        reason = e if isinstance(e, FactsError) else f"{type(e).__name__}: {e}"
+        print(f"Cannot read the import facts `{args.facts}`: {reason}", file=sys.stderr)
+        return 2
+
+    contents: Dict[str, bytes] = {}
+    unreadable: List[Finding] = []
+    for path in args.files:
+        try:
+            with open(path, "rb") as source_file:
+                contents[path] = source_file.read()
+        except OSError as e:
+            unreadable.append(cannot_check(path, 1, 1, f"cannot read it ({e.strerror})"))
+
+    result = check_files(contents, facts, fix=args.fix)
+    for path, new_content in result.fixed.items():
+        with open(path, "wb") as source_file:
+            source_file.write(new_content)
+    findings = sorted((*unreadable, *result.findings))
+    json.dump(
+        {"findings": [finding.to_json() for finding in findings], "fixed": sorted(result.fixed)},
+        sys.stdout,
+    )
+    sys.stdout.write("\n")
+    return 0

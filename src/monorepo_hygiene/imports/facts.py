@@ -1,0 +1,119 @@
+"""The ownership facts the import rule needs, gathered by the build tool and passed in as JSON.
+
+The checker never looks at BUILD files itself: the Pants adapter knows which target owns each
+file and each first-party module, and writes them down in this shape (`FACTS.json`):
+
+    {
+      "files": {
+        "src/shop/models/user.py": {
+          "module": "shop.models.user",
+          "is_package": false,
+          "owner": "src/shop",
+          "policy": "relative-within-build"
+        }
+      },
+      "module_owners": {
+        "shop": "src/shop", "shop.models": "src/shop", "shop.models.user": "src/shop"
+      }
+    }
+
+- `files`: every file to check, keyed by the path given on the command line. `module` is its
+  dotted name under its source root; `is_package` is true for `__init__.py` / `__init__.pyi`
+  (whose module *is* the package); `owner` is the directory of the BUILD file declaring the
+  target that owns it (`""` for the repo root); `policy` is `relative-within-build` or
+  `absolute` (per target).
+- `module_owners`: every first-party module of the repo (packages with an `__init__` included;
+  namespace packages may be left out, they are inferred from their contents) mapped to the
+  owner of the target that owns it. A module not in here is third-party or standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Mapping
+
+from monorepo_hygiene.imports.errors import FactsError
+from monorepo_hygiene.imports.owners import ModuleOwners
+
+RELATIVE_WITHIN_BUILD = "relative-within-build"
+ABSOLUTE = "absolute"
+POLICIES = (RELATIVE_WITHIN_BUILD, ABSOLUTE)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    module: str
+    is_package: bool
+    owner: str
+    policy: str = RELATIVE_WITHIN_BUILD
+
+    def __post_init__(self) -> None:
+        _check_policy(self.module, self.policy)
+
+    def to_json(self) -> Dict[str, Any]:
+        return {
+            "module": self.module,
+            "is_package": self.is_package,
+            "owner": self.owner,
+            "policy": self.policy,
+        }
+
+    @classmethod
+    def from_json(cls, where: str, data: Any) -> FileFacts:
+        if not isinstance(data, dict):
+            raise FactsError(where, "expected an object")
+        try:
+            module, is_package, owner = data["module"], data["is_package"], data["owner"]
+        except KeyError as e:
+            raise FactsError(where, f"missing key `{e.args[0]}`") from None
+        policy = data.get("policy", RELATIVE_WITHIN_BUILD)
+        if not isinstance(module, str) or not module:
+            raise FactsError(where, "`module` must be a non-empty dotted name")
+        if not isinstance(is_package, bool):
+            raise FactsError(where, "`is_package` must be a boolean")
+        if not isinstance(owner, str) or not isinstance(policy, str):
+            raise FactsError(where, "`owner` and `policy` must be strings")
+        _check_policy(where, policy)
+        return cls(module=module, is_package=is_package, owner=owner, policy=policy)
+
+
+@dataclass(frozen=True)
+class ImportFacts:
+    files: Mapping[str, FileFacts]
+    module_owners: Mapping[str, str]
+    # Built once per batch: every check of every file looks owners up in it.
+    owners: ModuleOwners = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "owners", ModuleOwners(self.module_owners))
+
+    def to_json(self) -> Dict[str, Any]:
+        return {
+            "files": {path: facts.to_json() for path, facts in self.files.items()},
+            "module_owners": dict(self.module_owners),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> ImportFacts:
+        if not isinstance(data, dict):
+            raise FactsError("$", "expected an object with `files` and `module_owners`")
+        files, module_owners = data.get("files"), data.get("module_owners")
+        if not isinstance(files, dict):
+            raise FactsError("files", "expected an object mapping paths to file facts")
+        if not isinstance(module_owners, dict) or not all(
+            isinstance(owner, str) for owner in module_owners.values()
+        ):
+            raise FactsError("module_owners", "expected an object mapping module names to owners")
+        return cls(
+            files={
+                path: FileFacts.from_json(f"files.{path}", facts) for path, facts in files.items()
+            },
+            module_owners=module_owners,
+        )
+
+
+def _check_policy(where: str, policy: str) -> None:
+    if policy not in POLICIES:
+        raise FactsError(
+            where, f"unknown policy `{policy}` (expected one of {', '.join(POLICIES)})"
+        )

@@ -1,0 +1,228 @@
+"""The rule itself: given one import statement and who owns what, is it in the wanted form?
+
+Pure functions over dotted names. Every fix is computed here as a target form (`Rewrite`), and
+the wanted form of a module is decided by one function (`_relative_form_if_wanted`) whichever
+form the statement is in now, which is what makes fixing twice a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, NamedTuple, Optional, Tuple
+
+from monorepo_hygiene.imports import codes
+from monorepo_hygiene.imports.facts import RELATIVE_WITHIN_BUILD, FileFacts
+from monorepo_hygiene.imports.owners import ModuleOwners, Owner
+from monorepo_hygiene.imports.statements import ImportedNames, ImportStatement
+
+# A referenced first-party module and its owner, or a name nobody owns and None.
+_Reference = Tuple[str, Optional[Owner]]
+
+
+class Rewrite(NamedTuple):
+    """The `from` part a fixed statement gets: `level` dots, then `module`."""
+
+    level: int
+    module: str
+
+
+class Verdict(NamedTuple):
+    code: str
+    message: str
+    rewrite: Optional[Rewrite]
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What the rule needs to know about the importing file, computed once per file."""
+
+    # The package relative imports start from: the module itself for `__init__`, else its parent.
+    package_parts: Tuple[str, ...]
+    owner: str
+    relative_wanted: bool
+
+    @classmethod
+    def of(cls, facts: FileFacts) -> FileContext:
+        parts = tuple(facts.module.split("."))
+        return cls(
+            package_parts=parts if facts.is_package else parts[:-1],
+            owner=facts.owner,
+            relative_wanted=facts.policy == RELATIVE_WITHIN_BUILD,
+        )
+
+
+def judge(
+    statement: ImportStatement, context: FileContext, owners: ModuleOwners
+) -> Optional[Verdict]:
+    """The finding an import statement deserves, with its fix when one is safe; None if fine."""
+    if statement.level:
+        return _judge_relative(statement, context, owners)
+    if not context.relative_wanted:
+        return None
+    if statement.is_from:
+        return _judge_absolute_from(statement, context, owners)
+    return _judge_plain_import(statement, context, owners)
+
+
+def _relative_form(package_parts: Tuple[str, ...], module: str) -> Optional[Rewrite]:
+    """How `from <module> import ...` is spelled relatively from a package, if it can be.
+
+    Relative imports can't leave the top-level package, so a module of another top-level
+    package (or any module, from a top-level module) has no relative form.
+    """
+    parts = module.split(".")
+    if not package_parts or parts[0] != package_parts[0]:
+        return None
+    common = 0
+    for package_part, part in zip(package_parts, parts):
+        if package_part != part:
+            break
+        common += 1
+    return Rewrite(len(package_parts) - common + 1, ".".join(parts[common:]))
+
+
+def _judge_absolute_from(
+    statement: ImportStatement, context: FileContext, owners: ModuleOwners
+) -> Optional[Verdict]:
+    rewrite = _relative_form_if_wanted(statement.module, statement.names, context, owners)
+    if rewrite is None:
+        return None
+    module = _references(statement.module, statement.names, owners)[0][0]
+    return Verdict(codes.ABSOLUTE_WITHIN_BUILD, _same_build_message(module, context), rewrite)
+
+
+def _judge_plain_import(
+    statement: ImportStatement, context: FileContext, owners: ModuleOwners
+) -> Optional[Verdict]:
+    assert statement.names is not None  # `import *` isn't Python.
+    for name, asname in statement.names:
+        parent, _, last = name.rpartition(".")
+        if not parent:
+            continue  # A top-level package can't be imported relatively.
+        rewrite = _relative_form_if_wanted(parent, ((last, asname),), context, owners)
+        if rewrite is not None:
+            # `import a.b.c` binds `a`, which no `from` form does: reported, never rewritten.
+            # `import a.b.c as d` is `from a.b import c as d` when `a.b.c` is a module (else
+            # the `from` form could bind an attribute `c` of `a.b`); statements with several
+            # names would have to be split.
+            convertible = asname is not None and len(statement.names) == 1 and name in owners
+            module = _references(parent, ((last, asname),), owners)[0][0]
+            return Verdict(
+                codes.ABSOLUTE_WITHIN_BUILD,
+                _same_build_message(module, context),
+                rewrite if convertible else None,
+            )
+    return None
+
+
+def _judge_relative(
+    statement: ImportStatement, context: FileContext, owners: ModuleOwners
+) -> Optional[Verdict]:
+    package_parts = context.package_parts
+    if statement.level > len(package_parts):
+        return _judge_beyond_top_level(statement, context, owners)
+    base = ".".join(package_parts[: len(package_parts) - statement.level + 1])
+    module = f"{base}.{statement.module}" if statement.module else base
+    if _relative_form_if_wanted(module, statement.names, context, owners) is not None:
+        return None
+    references = _references(module, statement.names, owners)
+    if not context.relative_wanted:
+        return Verdict(
+            codes.RELATIVE_IMPORT_BANNED,
+            f"Use an absolute import for `{references[0][0]}` (policy `absolute`)",
+            Rewrite(0, module),
+        )
+    name, owner = next((name, owner) for name, owner in references if owner != context.owner)
+    if isinstance(owner, str):
+        reason = f"owned by another BUILD file (`{_build_file(owner)}`)"
+    else:
+        reason = f"not owned by this BUILD file (`{_build_file(context.owner)}`)"
+    return Verdict(
+        codes.RELATIVE_IMPORT_ACROSS_BUILD,
+        f"Use an absolute import for `{name}`, {reason}",
+        Rewrite(0, module),
+    )
+
+
+def _judge_beyond_top_level(
+    statement: ImportStatement, context: FileContext, owners: ModuleOwners
+) -> Verdict:
+    package_parts = context.package_parts
+    problem = f"Relative import `{statement.spelled_module}` " + (
+        f"climbs above the top-level package `{package_parts[0]}`"
+        if package_parts
+        else "has no parent package to start from"
+    )
+    intended = _intended_module(statement, package_parts, owners)
+    if intended is None:
+        return Verdict(codes.RELATIVE_IMPORT_BEYOND_TOP_LEVEL, problem, None)
+    rewrite = _relative_form_if_wanted(intended, statement.names, context, owners)
+    rewrite = rewrite or Rewrite(0, intended)
+    return Verdict(
+        codes.RELATIVE_IMPORT_BEYOND_TOP_LEVEL, f"{problem}; did you mean `{intended}`?", rewrite
+    )
+
+
+def _intended_module(
+    statement: ImportStatement, package_parts: Tuple[str, ...], owners: ModuleOwners
+) -> Optional[str]:
+    """The one first-party module the climbing import can mean, if there is exactly one.
+
+    Too many dots mean the author lost count: the candidates are the named module under each
+    package on the way up from the file to the source root (where it is an absolute name).
+    """
+    if not statement.module:
+        return None
+    candidates = [
+        ".".join((*package_parts[:depth], statement.module))
+        for depth in range(len(package_parts), -1, -1)
+    ]
+    known = [candidate for candidate in candidates if candidate in owners]
+    return known[0] if len(known) == 1 else None
+
+
+def _references(module: str, names: ImportedNames, owners: ModuleOwners) -> List[_Reference]:
+    """The modules `from <module> import <names>` refers to, one per name.
+
+    A name is a submodule when the mapping knows `<module>.<name>`; otherwise it is an attribute
+    of the longest known prefix of `<module>`, which owns it.
+    """
+    holder = owners.longest_known(module) or (module, None)
+    if names is None:
+        return [holder]
+    references: List[_Reference] = []
+    for name, _ in names:
+        submodule = f"{module}.{name}"
+        owner = owners.owner(submodule)
+        references.append(holder if owner is None else (submodule, owner))
+    return references
+
+
+def _relative_form_if_wanted(
+    module: str, names: ImportedNames, context: FileContext, owners: ModuleOwners
+) -> Optional[Rewrite]:
+    """The relative form of `from <module> import <names>` when the policy wants one, else None.
+
+    Relative is wanted only when a relative form exists at all (checked first: it is cheap and
+    rules out every import of another top-level package) and everything the statement refers
+    to is owned by the importing file's own BUILD file.
+    """
+    if not context.relative_wanted:
+        return None
+    rewrite = _relative_form(context.package_parts, module)
+    if rewrite is None:
+        return None
+    if any(owner != context.owner for _, owner in _references(module, names, owners)):
+        return None
+    return rewrite
+
+
+def _same_build_message(module: str, context: FileContext) -> str:
+    return (
+        f"Use a relative import for `{module}`, owned by the same BUILD file "
+        f"(`{_build_file(context.owner)}`)"
+    )
+
+
+def _build_file(owner: str) -> str:
+    return f"{owner}/BUILD" if owner else "BUILD"

@@ -1,0 +1,90 @@
+"""What the checker reports: codes, messages, positions, and which findings are fixable."""
+
+from __future__ import annotations
+
+from typing import List
+
+from monorepo_hygiene.imports import ABSOLUTE, FileFacts, ModuleOwners, check_source
+
+OWNERS = ModuleOwners(
+    {
+        "shop.models.user": "src/shop",
+        "shop.models.order": "src/shop",
+        "shop.api.views": "src/shop/api",
+        # A namespace package (`ns`, no `__init__`) whose modules two BUILD files own.
+        "ns.left": "src/ns/left",
+        "ns.right": "src/ns/right",
+    }
+)
+PATH = "src/shop/models/order.py"
+
+
+def rendered(source: str, facts: FileFacts) -> List[str]:
+    return [f.render() for f in check_source(PATH, source.encode(), facts, OWNERS)]
+
+
+def test_relative_import_of_another_build_files_module() -> None:
+    facts = FileFacts("shop.models.order", False, "src/shop")
+    assert rendered("from ..api import views\n", facts) == [
+        (
+            f"{PATH}:1:1: HI102 Use an absolute import for `shop.api.views`, "
+            "owned by another BUILD file (`src/shop/api/BUILD`) [*]"
+        )
+    ]
+
+
+def test_relative_import_of_a_module_no_single_build_file_owns() -> None:
+    facts = FileFacts("ns.left.main", False, "src/ns/left")
+    assert rendered("from .. import right\nfrom .. import other\n", facts) == [
+        (
+            f"{PATH}:1:1: HI102 Use an absolute import for `ns.right`, "
+            "owned by another BUILD file (`src/ns/right/BUILD`) [*]"
+        ),
+        (
+            f"{PATH}:2:1: HI102 Use an absolute import for `ns`, "
+            "not owned by this BUILD file (`src/ns/left/BUILD`) [*]"
+        ),
+    ]
+
+
+def test_relative_import_under_the_absolute_policy() -> None:
+    facts = FileFacts("shop.models.order", False, "src/shop", policy=ABSOLUTE)
+    assert rendered("def f() -> None:\n    from . import user\n", facts) == [
+        f"{PATH}:2:5: HI103 Use an absolute import for `shop.models.user` (policy `absolute`) [*]"
+    ]
+
+
+def test_absolute_imports_are_fine_under_the_absolute_policy() -> None:
+    facts = FileFacts("shop.models.order", False, "src/shop", policy=ABSOLUTE)
+    assert rendered("from shop.models import user\nimport shop.models.user\n", facts) == []
+
+
+def test_relative_imports_within_the_build_file_are_fine() -> None:
+    facts = FileFacts("shop.models.order", False, "src/shop")
+    assert (
+        rendered("from . import user\nfrom .user import User\nfrom .. import models\n", facts) == []
+    )
+
+
+def test_root_build_file_is_named_plainly() -> None:
+    owners = ModuleOwners({"tool.cli": "", "tool.main": ""})
+    facts = FileFacts("tool.main", False, "")
+    findings = check_source("tool/main.py", b"from tool.cli import run\n", facts, owners)
+    assert [f.message for f in findings] == [
+        "Use a relative import for `tool.cli`, owned by the same BUILD file (`BUILD`)"
+    ]
+
+
+def test_one_finding_per_statement_in_source_order() -> None:
+    facts = FileFacts("shop.models.order", False, "src/shop")
+    source = (
+        "if x:\n"
+        "    from shop.models import user\n"
+        "from ..api import views\n"
+        "from shop.models import user, order\n"
+    )
+    assert [(f.line, f.code) for f in check_source(PATH, source.encode(), facts, OWNERS)] == [
+        (2, "HI101"),
+        (3, "HI102"),
+        (4, "HI101"),
+    ]

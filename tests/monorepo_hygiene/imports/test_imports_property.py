@@ -1,0 +1,178 @@
+"""Fixed imports import the same objects: checked by resolving names, then by really importing."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Dict, List
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monorepo_hygiene.imports import (
+    ABSOLUTE,
+    RELATIVE_WITHIN_BUILD,
+    check_files,
+    check_source,
+    fix_source,
+)
+from tests.monorepo_hygiene.imports.imports_trees import (
+    PackageTree,
+    bindings,
+    climbing_imports,
+    import_nodes,
+    import_statements,
+    owner_of_binding,
+    package_trees,
+    read_tree,
+    write_tree,
+)
+
+# Where an import statement can sit; `{}` is the statement.
+_PLACES = (
+    "{}\n",
+    "def function() -> None:\n    {}\n",
+    "if TYPE_CHECKING:\n    {}\n",
+    "try:\n    {}\nexcept ImportError:\n    pass\n",
+    "class Holder:\n    {}  # a comment\n",
+)
+
+
+def _climb_candidates(tree: PackageTree, package: str, named: str) -> List[str]:
+    parts = package.split(".") if package else []
+    candidates = [".".join([*parts[:depth], named]) for depth in range(len(parts), -1, -1)]
+    return [candidate for candidate in candidates if tree.exists(candidate)]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), policy=st.sampled_from([RELATIVE_WITHIN_BUILD, ABSOLUTE]))
+def test_fixed_imports_resolve_to_the_same_modules(data: st.DataObject, policy: str) -> None:
+    tree = data.draw(package_trees())
+    importer = data.draw(st.sampled_from(sorted(tree.modules)))
+    targets = sorted({*tree.modules, *tree.namespace_packages})
+    count = data.draw(st.integers(1, 5))
+    statements = [
+        data.draw(
+            climbing_imports(tree, importer, f"n{i}")
+            if data.draw(st.integers(0, 3)) == 0
+            else import_statements(tree, importer, f"n{i}", targets)
+        )
+        for i in range(count)
+    ]
+    source = "from typing import TYPE_CHECKING\n" + "".join(
+        data.draw(st.sampled_from(_PLACES)).format(statement) for statement in statements
+    )
+    facts = tree.facts(policy)
+    path = tree.path(importer)
+    file_facts = facts.files[path]
+    fixed = fix_source(path, source.encode(), file_facts, facts.owners)
+    fixed_source = source if fixed is None else fixed.decode()
+    package = tree.package_of(importer)
+
+    befores, afters = import_nodes(source), import_nodes(fixed_source)
+    assert len(befores) == len(afters)
+    for before, after in zip(befores, afters):
+        if isinstance(before, ast.ImportFrom) and before.level > len(
+            package.split(".") if package else []
+        ):
+            # Climbing above the top-level package: fixed only to the single module it can mean.
+            candidates = _climb_candidates(tree, package, before.module or "")
+            if len(candidates) != 1:
+                assert ast.dump(after) == ast.dump(before)
+                continue
+            assert [module for module, _, _ in bindings(after, package)] == candidates
+        else:
+            assert bindings(after, package) == bindings(before, package)
+
+        is_relative = isinstance(after, ast.ImportFrom) and after.level > 0
+        owners = {
+            owner_of_binding(tree, module, name) for module, name, _ in bindings(after, package)
+        }
+        if policy == ABSOLUTE:
+            assert not is_relative
+        elif is_relative:
+            assert owners == {file_facts.owner}
+        elif isinstance(after, ast.ImportFrom) and package:
+            # Absolute and left so: something is owned elsewhere, or there's no relative form.
+            same_top_level = (after.module or "").split(".")[0] == package.split(".")[0]
+            assert owners != {file_facts.owner} or not same_top_level
+
+    assert fix_source(path, fixed_source.encode(), file_facts, facts.owners) is None
+    assert not any(
+        f.fixable for f in check_source(path, fixed_source.encode(), file_facts, facts.owners)
+    )
+
+
+_IMPORT_AND_DESCRIBE = """
+import importlib, json, sys, types
+sys.path.insert(0, sys.argv[1])
+described = {}
+for name in sys.argv[2:]:
+    module = importlib.import_module(name)
+    described[name] = {
+        key: f"module {value.__name__}" if isinstance(value, types.ModuleType) else repr(value)
+        for key, value in sorted(vars(module).items())
+        if not key.startswith("__")
+    }
+print(json.dumps(described))
+"""
+
+
+def _import_everything(root: str, tree: PackageTree) -> Dict[str, Dict[str, str]]:
+    """Every module of the tree imported in a fresh interpreter, its namespace described."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _IMPORT_AND_DESCRIBE,
+            os.path.join(root, "src"),
+            *sorted(tree.modules),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+def _fix_tree(root: str, tree: PackageTree, policy: str) -> int:
+    """Fix the tree on disk for a policy; the number of files changed."""
+    result = check_files(read_tree(root, tree), tree.facts(policy), fix=True)
+    assert not any(finding.fixable for finding in result.findings)
+    for path, content in result.fixed.items():
+        with open(os.path.join(root, path), "wb") as module_file:
+            module_file.write(content)
+    return len(result.fixed)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fixed_trees_import_the_same_objects(data: st.DataObject) -> None:
+    tree = data.draw(package_trees())
+    # Only plain modules import, and only modules before them, so nothing imports in a cycle;
+    # package `__init__`s stay empty and can be imported from anywhere.
+    plain_modules = sorted(module for module, is_package in tree.modules.items() if not is_package)
+    packages = sorted({*tree.namespace_packages, *(m for m, p in tree.modules.items() if p)})
+    bodies = {}
+    for index, importer in enumerate(plain_modules):
+        targets = [*packages, *plain_modules[:index]]
+        statements = [
+            data.draw(import_statements(tree, importer, f"n{i}", targets))
+            for i in range(data.draw(st.integers(0, 4)))
+        ]
+        bodies[importer] = "".join(
+            data.draw(st.sampled_from([_PLACES[0], _PLACES[3]])).format(statement)
+            for statement in statements
+        )
+
+    with tempfile.TemporaryDirectory() as root:
+        write_tree(root, tree, bodies)
+        original = _import_everything(root, tree)
+        for policy in (RELATIVE_WITHIN_BUILD, ABSOLUTE, RELATIVE_WITHIN_BUILD):
+            _fix_tree(root, tree, policy)
+            assert _import_everything(root, tree) == original
+            assert _fix_tree(root, tree, policy) == 0
