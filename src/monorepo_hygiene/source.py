@@ -45,7 +45,9 @@ def decode_source(path: str, content: bytes) -> str:
             None,
         )
         if declaration is not None:
-            raise SourceError(path, declaration, 1, f"invalid encoding declaration: {e.msg}") from None
+            raise SourceError(
+                path, declaration, 1, f"invalid encoding declaration: {e.msg}"
+            ) from None
         encoding = "utf-8"
     try:
         return content.decode(encoding)
@@ -79,14 +81,15 @@ def parse_module(path: str, content: bytes) -> Union[ast.Module, NewerSyntax]:
             return NewerSyntax(text)
         reason = f"syntax error: {ast_error.msg}"
         if parses_with_libcst is None:
-            reason += f" (or syntax newer than the Python {sys.version_info[0]}.{sys.version_info[1]} reading it)"
+            major, minor = sys.version_info[:2]
+            reason += f" (or syntax newer than the Python {major}.{minor} reading it)"
         raise SourceError(path, ast_error.lineno or 1, ast_error.offset or 1, reason) from None
     except ValueError as e:  # e.g. "source code string cannot contain null bytes"
         raise SourceError(path, 1, 1, f"cannot parse: {e}") from None
 
 
 def _parses_with_libcst(text: str) -> Optional[bool]:
-    """None when libcst isn't installed (in-process in Pants), so newer syntax can't be told apart."""
+    """None without libcst (in-process in Pants): newer syntax can't be told apart then."""
     try:
         import libcst  # Imported lazily: the fast path never pays for it.
     except ImportError:

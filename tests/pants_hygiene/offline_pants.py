@@ -35,6 +35,7 @@ def rule_runner_args() -> Tuple[str, ...]:
         "--python-bootstrap-search-path=['<PYENV>', '<PATH>']",
     )
 
+
 # For end-to-end runs of ./pants in temp repos.
 PANTS_TOML = f"""\
 [GLOBAL]

@@ -22,7 +22,6 @@ SUITE_DIR = ".hygiene-suite"
 SUITE_SOURCE_DIRS = ("pants-plugins", "src")
 
 
-
 @dataclass(frozen=True)
 class PantsRun:
     exit_code: int

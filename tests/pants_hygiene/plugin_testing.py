@@ -70,7 +70,9 @@ def run_fix(rule_runner: RuleRunner, tool: str, *specs: str) -> int:
     after = _workspace_files(rule_runner)
     # `fix` writes through the Workspace, which RuleRunner doesn't watch: re-write what changed
     # through RuleRunner so later requests see it instead of memoized results.
-    rule_runner.write_files({path: content for path, content in after.items() if before.get(path) != content})
+    rule_runner.write_files(
+        {path: content for path, content in after.items() if before.get(path) != content}
+    )
     return result.exit_code
 
 

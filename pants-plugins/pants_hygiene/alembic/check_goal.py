@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
+
 from pants.engine.console import Console
 from pants.engine.fs import DigestContents, PathGlobs, SpecsPaths
 from pants.engine.goal import Goal
@@ -27,9 +30,7 @@ async def check_alembic(
     )
     options = CheckOptions(allow_labeled_branches=subsystem.allow_labeled_branches)
     reports = tuple(
-        check_history(
-            history.name, {file.path: file.content for file in history_contents}, options
-        )
+        check_history(history.name, {file.path: file.content for file in history_contents}, options)
         for history, history_contents in zip(found.histories, contents)
     )
     if subsystem.output_format == OutputFormat.json:
@@ -42,5 +43,5 @@ async def check_alembic(
     return CheckAlembic(exit_code=1 if failed else 0)
 
 
-def rules():
+def rules() -> Iterable:
     return collect_rules()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Tuple
+from typing import Iterable, Tuple
 
 from pants.engine.collection import Collection
 from pants.engine.fs import DigestContents, PathGlobs, Paths, SpecsPaths
@@ -138,5 +138,5 @@ async def find_alembic_histories(
     )
 
 
-def rules():
+def rules() -> Iterable:
     return collect_rules()

@@ -3,6 +3,9 @@ the histories in the specs and hands over the options."""
 
 from __future__ import annotations
 
+from typing import Iterable
+
+
 from pants.base.build_root import BuildRoot
 from pants.engine.console import Console
 from pants.engine.fs import SpecsPaths
@@ -63,5 +66,5 @@ async def rebase_alembic(
     return RebaseAlembic(exit_code=exit_code)
 
 
-def rules():
+def rules() -> Iterable:
     return collect_rules()

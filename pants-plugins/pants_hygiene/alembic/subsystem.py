@@ -1,4 +1,5 @@
-"""Options of the Alembic goals: `[check-alembic]` (also used to discover histories) and `[rebase-alembic]`."""
+"""Options of the Alembic goals: `[check-alembic]` (which also says where histories are) and
+`[rebase-alembic]`."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ class OutputFormat(Enum):
 
 class CheckAlembicSubsystem(GoalSubsystem):
     name = "check-alembic"
-    help = softwrap(
-        """
+    help = (
+        softwrap(
+            """
         Check Alembic migration histories statically: one head, one base, no cycles, no missing
         or duplicate revisions.
 
@@ -30,7 +32,10 @@ class CheckAlembicSubsystem(GoalSubsystem):
         `pants --changed-since=origin/main check-alembic` checks just the histories a change
         touches.
         """
-    ) + "\n\nCodes:\n\n" + render_rule_docs(RULE_DOCS)
+        )
+        + "\n\nCodes:\n\n"
+        + render_rule_docs(RULE_DOCS)
+    )
 
     config_files = StrListOption(
         default=["alembic.ini"],
@@ -69,7 +74,12 @@ class CheckAlembicSubsystem(GoalSubsystem):
     )
     warnings_as_errors = BoolOption(
         default=False,
-        help="Fail (exit 1) on warnings too, e.g. a `Revises:` docstring that disagrees with `down_revision`.",
+        help=softwrap(
+            """
+            Fail (exit 1) on warnings too, e.g. a `Revises:` docstring that disagrees with
+            `down_revision`.
+            """
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
@@ -79,7 +79,7 @@ async def annotations_fix(
     )
 
 
-def rules():
+def rules() -> Iterable:
     return [
         *collect_rules(),
         *AnnotationsLintRequest.rules(),

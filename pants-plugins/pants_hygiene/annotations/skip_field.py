@@ -1,3 +1,5 @@
+from typing import Iterable
+
 from pants.engine.target import BoolField
 
 from pants_hygiene.util.fields import register_on_python_code_targets
@@ -9,5 +11,5 @@ class SkipReturnAnnotationsField(BoolField):
     help = "If true, don't check this target's code for missing return annotations."
 
 
-def rules():
+def rules() -> Iterable:
     return register_on_python_code_targets(SkipReturnAnnotationsField)

@@ -27,15 +27,19 @@ class AnnotationsFieldSet(FieldSet):
 class AnnotationsSubsystem(Subsystem):
     options_scope = "hygiene-annotations"
     name = "hygiene-annotations"
-    help = softwrap(
-        """
+    help = (
+        softwrap(
+            """
         Every function and method has a return annotation; `pants fix` adds `-> None` where
         that is provably right.
 
         Suppress a finding with `# noqa: CODE` on the `def` line, a decorator line or any line
         of the signature; skip a whole target with `skip_return_annotations=True`.
         """
-    ) + "\n\nCodes:\n\n" + render_rule_docs(RULE_DOCS)
+        )
+        + "\n\nCodes:\n\n"
+        + render_rule_docs(RULE_DOCS)
+    )
 
     skip = SkipOption("lint", "fix")
     select = StrListOption(

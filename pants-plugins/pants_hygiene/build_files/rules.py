@@ -22,7 +22,12 @@ from pants.core.util_rules.partitions import PartitionerType, Partitions
 from pants.engine.fs import CreateDigest, DigestContents, FileContent, PathGlobs, Paths, Snapshot
 from pants.engine.internals.build_files import BuildFileOptions as PantsBuildFileOptions
 from pants.engine.rules import Get, MultiGet, collect_rules, rule
-from pants.engine.target import AllUnexpandedTargets, SourcesField, SourcesPaths, SourcesPathsRequest
+from pants.engine.target import (
+    AllUnexpandedTargets,
+    SourcesField,
+    SourcesPaths,
+    SourcesPathsRequest,
+)
 from pants.source.source_root import AllSourceRoots
 from pants.util.logging import LogLevel
 

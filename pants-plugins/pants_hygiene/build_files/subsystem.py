@@ -17,8 +17,9 @@ from monorepo_hygiene.rule_docs import render_rule_docs
 class BuildFilesSubsystem(Subsystem):
     options_scope = "hygiene-build-files"
     name = "hygiene-build-files"
-    help = softwrap(
-        """
+    help = (
+        softwrap(
+            """
         Every Python file is owned by a Python target, test files by test targets, and BUILD
         files sit where the layout policy says; `pants fix` writes the missing BUILD files.
 
@@ -26,7 +27,10 @@ class BuildFilesSubsystem(Subsystem):
         unowned, one BUILD file may own a whole package subtree, and findings say what to do.
         Suppress a BUILD-file finding with `# noqa: CODE` on the target's line.
         """
-    ) + "\n\nCodes:\n\n" + render_rule_docs(RULE_DOCS)
+        )
+        + "\n\nCodes:\n\n"
+        + render_rule_docs(RULE_DOCS)
+    )
 
     skip = SkipOption("lint", "fix")
     policies = DictOption[str](
@@ -36,7 +40,7 @@ class BuildFilesSubsystem(Subsystem):
             Where BUILD files live, by path prefix (the longest matching prefix wins): `subtree`
             (one BUILD file at each package root owns everything below it; nested BUILD files are
             findings), `per-directory` (every directory with Python files has its own BUILD
-            file), or `ignore`. One of: {', '.join(POLICIES)}.
+            file), or `ignore`. One of: {", ".join(POLICIES)}.
             """
         ),
     )
@@ -48,7 +52,7 @@ class BuildFilesSubsystem(Subsystem):
         help=softwrap(
             f"""
             Target types (aliases, e.g. your macros) whose ownership counts, in addition to
-            {', '.join(f'`{alias}`' for alias in DEFAULT_PYTHON_TARGET_ALIASES)}.
+            {", ".join(f"`{alias}`" for alias in DEFAULT_PYTHON_TARGET_ALIASES)}.
             """
         ),
     )

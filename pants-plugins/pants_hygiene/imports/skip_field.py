@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Iterable
+
+
 from pants.engine.target import BoolField, StringField
 from pants.util.strutil import softwrap
 
@@ -23,7 +26,7 @@ class ImportPolicyField(StringField):
     )
 
 
-def rules():
+def rules() -> Iterable:
     return [
         *register_on_python_code_targets(SkipImportStyleField),
         *register_on_python_code_targets(ImportPolicyField),

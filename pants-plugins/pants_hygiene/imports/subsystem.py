@@ -40,8 +40,9 @@ class ImportPolicy(Enum):
 class ImportsSubsystem(Subsystem):
     options_scope = "hygiene-imports"
     name = "hygiene-imports"
-    help = softwrap(
-        """
+    help = (
+        softwrap(
+            """
         Import style tied to BUILD files: relative imports inside the subtree one BUILD file
         owns, absolute imports across subtrees and for third-party and standard-library
         modules; `pants fix` converts both ways.
@@ -51,7 +52,10 @@ class ImportsSubsystem(Subsystem):
         Suppress a finding with `# noqa: CODE`; skip a target with `skip_import_style=True`;
         override the policy per target with `import_policy`.
         """
-    ) + "\n\nCodes:\n\n" + render_rule_docs(RULE_DOCS)
+        )
+        + "\n\nCodes:\n\n"
+        + render_rule_docs(RULE_DOCS)
+    )
 
     skip = SkipOption("lint", "fix")
     policy = EnumOption(

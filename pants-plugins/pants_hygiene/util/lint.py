@@ -1,4 +1,4 @@
-"""Turning checker findings into `pants lint` and `pants fix` results, the same for every backend."""
+"""Turning checker findings into `pants lint` and `pants fix` output, the same for every backend."""
 
 from __future__ import annotations
 

@@ -60,7 +60,9 @@ def _core_source_files() -> Tuple[FileContent, ...]:
     """
     package_dir = Path(monorepo_hygiene.__file__).parent
     return tuple(
-        FileContent(f"monorepo_hygiene/{path.relative_to(package_dir).as_posix()}", path.read_bytes())
+        FileContent(
+            f"monorepo_hygiene/{path.relative_to(package_dir).as_posix()}", path.read_bytes()
+        )
         for path in sorted(package_dir.rglob("*.py"))
     )
 
@@ -108,7 +110,12 @@ async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
         Process,
         VenvPexProcess(
             tool.pex,
-            argv=(request.checker, *(["--fix"] if request.fix else []), *request.argv, *request.files),
+            argv=(
+                request.checker,
+                *(["--fix"] if request.fix else []),
+                *request.argv,
+                *request.files,
+            ),
             input_digest=request.input_digest,
             output_files=request.files if request.fix else (),
             description=request.description,

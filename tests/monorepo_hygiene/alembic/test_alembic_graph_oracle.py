@@ -25,7 +25,13 @@ import alembic.config
 import pytest
 from alembic.script import ScriptDirectory
 from alembic.script.revision import CycleDetected, LoopDetected
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, chain, write_alembic_project, write_history
+from tests.monorepo_hygiene.alembic.alembic_fixtures import (
+    Rev,
+    Style,
+    chain,
+    write_alembic_project,
+    write_history,
+)
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

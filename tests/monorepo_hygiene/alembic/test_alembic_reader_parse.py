@@ -4,7 +4,12 @@ import textwrap
 from typing import Tuple
 
 import pytest
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, history_files, migration_source
+from tests.monorepo_hygiene.alembic.alembic_fixtures import (
+    Rev,
+    Style,
+    history_files,
+    migration_source,
+)
 
 from monorepo_hygiene.alembic.errors import MigrationReadError
 from monorepo_hygiene.alembic.reader import Migration, read_history, read_migration

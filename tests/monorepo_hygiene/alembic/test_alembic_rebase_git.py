@@ -22,7 +22,14 @@ import sqlalchemy
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, chain, file_name, migration_source, write_alembic_project
+from tests.monorepo_hygiene.alembic.alembic_fixtures import (
+    Rev,
+    Style,
+    chain,
+    file_name,
+    migration_source,
+    write_alembic_project,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -59,5 +59,8 @@ def test_check_alembic_on_all_histories_then_only_the_changed_one(tmp_path: Path
     assert run.stdout.splitlines()[0].startswith(
         "users/migrations/versions/u2_main.py:6:1: HM101 Multiple heads `u2`, `u3`"
     )
-    assert run.stdout.splitlines()[-1] == "users/migrations/versions: 3 revisions, 2 heads u2, u3; 1 error"
+    assert (
+        run.stdout.splitlines()[-1]
+        == "users/migrations/versions: 3 revisions, 2 heads u2, u3; 1 error"
+    )
     assert "billing" not in run.stdout

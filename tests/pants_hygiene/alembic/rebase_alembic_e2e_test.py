@@ -65,8 +65,8 @@ def test_rebase_moves_our_chain_onto_main_and_check_alembic_passes(tmp_path: Pat
     check = repo.pants("rebase-alembic", "--check", "svc::")
     assert check.exit_code == 1, check.stderr
     assert f"Would update {VERSIONS}/f1_orders.py" in check.stdout
-    assert '-down_revision = \'a1\'  # keep this comment' in check.stdout
-    assert '+down_revision = \'m1\'  # keep this comment' in check.stdout
+    assert "-down_revision = 'a1'  # keep this comment" in check.stdout
+    assert "+down_revision = 'm1'  # keep this comment" in check.stdout
     assert repo.git("status", "--porcelain") == ""
 
     rebase = repo.pants("rebase-alembic", "svc::")

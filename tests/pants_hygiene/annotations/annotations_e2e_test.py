@@ -28,7 +28,9 @@ class Job:
 
 def test_lint_then_fix_then_only_the_unfixable_remain(tmp_path: Path) -> None:
     repo = E2ERepo.create(
-        tmp_path, {"src/app/BUILD": "python_sources()\n", "src/app/jobs.py": MODULE}, backends=BACKENDS
+        tmp_path,
+        {"src/app/BUILD": "python_sources()\n", "src/app/jobs.py": MODULE},
+        backends=BACKENDS,
     )
     lint = repo.pants("lint", "::")
     assert lint.exit_code == 1

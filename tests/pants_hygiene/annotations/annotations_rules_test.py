@@ -5,7 +5,10 @@ from typing import Tuple
 
 import pytest
 from pants.backend.python import target_types_rules
-from pants.backend.python.target_types import PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget
+from pants.backend.python.target_types import (
+    PythonSourcesGeneratorTarget,
+    PythonTestsGeneratorTarget,
+)
 from pants.backend.python.util_rules import pex
 from pants.core.goals import fix as fix_goal
 from pants.core.goals import lint as lint_goal
@@ -76,7 +79,7 @@ def test_lint_reports_every_unannotated_function_with_path_line_and_code(
     assert lint(rule_runner) == (
         1,
         dedent(
-        """\
+            """\
         src/app/mod.py:4:1: HA101 Missing return annotation for function `load`
         src/app/mod.py:8:1: HA101 Missing return annotation for function `log` [*]
         src/app/mod.py:13:1: HA101 Missing return annotation for function `client`

@@ -74,7 +74,10 @@ def lint(rule_runner: RuleRunner) -> Tuple[int, str]:
 
 def tailor_proposed_files(rule_runner: RuleRunner) -> Set[str]:
     """The Python files `pants tailor` would add targets for (the oracle)."""
-    directories = {path.rsplit("/", 1)[0] for path in rule_runner.request(Paths, [PathGlobs(["**/*.py"])]).files}
+    directories = {
+        path.rsplit("/", 1)[0]
+        for path in rule_runner.request(Paths, [PathGlobs(["**/*.py"])]).files
+    }
     putative = rule_runner.request(
         PutativeTargets, [PutativePythonTargetsRequest(tuple(sorted(directories)))]
     )

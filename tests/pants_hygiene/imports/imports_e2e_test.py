@@ -23,8 +23,7 @@ FILES = {
     "src/billing/__init__.py": "",
     # Planted: `import a.b.c as d`, convertible because `billing.reports.pdf` is a module.
     "src/billing/invoice.py": (
-        "import billing.reports.pdf as pdf\n\n\n"
-        "def invoice() -> str:\n    return pdf.render()\n"
+        "import billing.reports.pdf as pdf\n\n\ndef invoice() -> str:\n    return pdf.render()\n"
     ),
     "src/billing/reports/__init__.py": "",
     "src/billing/reports/pdf.py": "def render() -> str:\n    return 'pdf'\n",
@@ -33,8 +32,7 @@ FILES = {
     "src/common/text.py": "def shout(text: str) -> str:\n    return text.upper()\n",
     # Planted: a relative import reaching into another BUILD file's subtree.
     "src/common/report.py": (
-        "from ..billing.invoice import invoice\n\n\n"
-        "def report() -> str:\n    return invoice()\n"
+        "from ..billing.invoice import invoice\n\n\ndef report() -> str:\n    return invoice()\n"
     ),
     "tests/shop/BUILD": "python_tests()\n",
     "tests/shop/test_order.py": (

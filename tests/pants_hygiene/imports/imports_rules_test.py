@@ -88,7 +88,9 @@ def test_one_build_per_package_root_owns_the_subtree(rule_runner: PythonRuleRunn
     ) in stdout
 
     assert fix(rule_runner) == 0
-    assert rule_runner.read_file("src/shop/models/user.py") == "import os\nfrom ..util import slug\n"
+    assert (
+        rule_runner.read_file("src/shop/models/user.py") == "import os\nfrom ..util import slug\n"
+    )
     # Climbing above the source root can only mean the one first-party `shop.util`.
     assert rule_runner.read_file("src/billing/api.py").startswith("from shop import util\n")
     assert lint(rule_runner) == (0, "")
@@ -165,7 +167,7 @@ def test_absolute_policy_and_per_target_override(rule_runner: PythonRuleRunner) 
             "src/pay/__init__.py": "",
             "src/pay/a.py": "from .b import x\n",
             "src/pay/b.py": "x = 1\n",
-            "src/legacy/BUILD": 'python_sources(skip_import_style=True)',
+            "src/legacy/BUILD": "python_sources(skip_import_style=True)",
             "src/legacy/__init__.py": "",
             "src/legacy/a.py": "from .b import x\n",
             "src/legacy/b.py": "x = 1\n",

@@ -5,6 +5,7 @@ Revises:
 Create Date: 2026-09-01 10:00:00.000000
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op

@@ -5,10 +5,9 @@ Revises: 8a4e6b2c0f31, c27d9e41a8b5
 Create Date: 2026-09-05 08:00:00.000000
 
 """
+
 from typing import Sequence, Union
 
-from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

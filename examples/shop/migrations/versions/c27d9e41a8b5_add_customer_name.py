@@ -5,6 +5,7 @@ Revises: 3f1c2a7b9d10
 Create Date: 2026-09-04 14:12:00.000000
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op

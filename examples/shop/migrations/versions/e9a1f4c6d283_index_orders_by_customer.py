@@ -5,10 +5,10 @@ Revises: 5b0f7d3e2a94
 Create Date: 2026-09-10 16:45:00.000000
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

@@ -1,4 +1,4 @@
-"""Alembic environment for the inventory service: plain online/offline runs, no model autogenerate."""
+"""Alembic environment for the inventory service: plain online/offline runs, no autogenerate."""
 
 from __future__ import annotations
 
