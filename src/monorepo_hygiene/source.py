@@ -15,7 +15,6 @@ import tokenize
 from dataclasses import dataclass
 from typing import Optional, Union
 
-
 # PEP 263's coding cookie.
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 

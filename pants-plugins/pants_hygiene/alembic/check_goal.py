@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Iterable
 
-
 from pants.engine.console import Console
 from pants.engine.fs import DigestContents, PathGlobs, SpecsPaths
 from pants.engine.goal import Goal
 from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
 
 from monorepo_hygiene.alembic.check import CheckOptions, check_history, render_json, render_text
-from pants_hygiene.alembic.discovery import AlembicHistories
-from pants_hygiene.alembic.subsystem import CheckAlembicSubsystem, OutputFormat
+
+from .discovery import AlembicHistories
+from .subsystem import CheckAlembicSubsystem, OutputFormat
 
 
 class CheckAlembic(Goal):

@@ -17,7 +17,8 @@ from pants.source.source_root import AllSourceRoots
 
 from monorepo_hygiene.alembic.config import parse_alembic_ini
 from monorepo_hygiene.alembic.errors import AlembicConfigError
-from pants_hygiene.alembic.subsystem import CheckAlembicSubsystem
+
+from .subsystem import CheckAlembicSubsystem
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-
 from pants.base.build_root import BuildRoot
 from pants.engine.console import Console
 from pants.engine.fs import SpecsPaths
@@ -13,8 +12,9 @@ from pants.engine.goal import Goal
 from pants.engine.rules import Get, collect_rules, goal_rule
 
 from monorepo_hygiene.alembic.rebase import RebaseRequest, run_rebase
-from pants_hygiene.alembic.discovery import AlembicHistories
-from pants_hygiene.alembic.subsystem import RebaseAlembicSubsystem
+
+from .discovery import AlembicHistories
+from .subsystem import RebaseAlembicSubsystem
 
 
 class RebaseAlembic(Goal):

@@ -2,7 +2,7 @@
 
 from typing import Iterable
 
-from pants_hygiene.alembic import check_goal, discovery, rebase_goal
+from . import check_goal, discovery, rebase_goal
 
 
 def rules() -> Iterable:

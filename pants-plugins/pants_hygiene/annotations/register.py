@@ -2,10 +2,9 @@
 
 from typing import Iterable
 
-
-from pants_hygiene.annotations import rules as annotations_rules
-from pants_hygiene.annotations import skip_field
-from pants_hygiene.util import tool
+from ..util import tool
+from . import rules as annotations_rules
+from . import skip_field
 
 
 def rules() -> Iterable:

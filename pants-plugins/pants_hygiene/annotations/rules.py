@@ -11,9 +11,9 @@ from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from pants_hygiene.annotations.subsystem import AnnotationsFieldSet, AnnotationsSubsystem
-from pants_hygiene.util.lint import lint_exit_code, render_lint_report
-from pants_hygiene.util.tool import HygieneCheckRequest, HygieneCheckResult
+from ..util.lint import lint_exit_code, render_lint_report
+from ..util.tool import HygieneCheckRequest, HygieneCheckResult
+from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
 
 class AnnotationsLintRequest(LintTargetsRequest):

@@ -2,7 +2,7 @@ from typing import Iterable
 
 from pants.engine.target import BoolField
 
-from pants_hygiene.util.fields import register_on_python_code_targets
+from ..util.fields import register_on_python_code_targets
 
 
 class SkipReturnAnnotationsField(BoolField):

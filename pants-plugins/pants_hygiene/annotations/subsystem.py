@@ -10,7 +10,8 @@ from pants.util.strutil import softwrap
 
 from monorepo_hygiene.annotations import RULE_DOCS
 from monorepo_hygiene.rule_docs import render_rule_docs
-from pants_hygiene.annotations.skip_field import SkipReturnAnnotationsField
+
+from .skip_field import SkipReturnAnnotationsField
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from typing import Iterable
 
-from pants_hygiene.build_files import rules as build_files_rules
+from . import rules as build_files_rules
 
 
 def rules() -> Iterable:

@@ -42,8 +42,9 @@ from monorepo_hygiene.build_files import (
 )
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
-from pants_hygiene.build_files.subsystem import BuildFilesSubsystem
-from pants_hygiene.util.lint import lint_exit_code, render_lint_report
+
+from ..util.lint import lint_exit_code, render_lint_report
+from .subsystem import BuildFilesSubsystem
 
 
 class BuildFilesLintRequest(LintFilesRequest):

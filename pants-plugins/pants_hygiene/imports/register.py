@@ -2,9 +2,9 @@
 
 from typing import Iterable
 
-from pants_hygiene.imports import rules as imports_rules
-from pants_hygiene.imports import skip_field
-from pants_hygiene.util import tool
+from ..util import tool
+from . import rules as imports_rules
+from . import skip_field
 
 
 def rules() -> Iterable:

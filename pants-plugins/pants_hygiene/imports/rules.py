@@ -24,9 +24,9 @@ from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from pants_hygiene.imports.subsystem import ImportsFieldSet, ImportsSubsystem
-from pants_hygiene.util.lint import lint_exit_code, render_lint_report
-from pants_hygiene.util.tool import HygieneCheckRequest, HygieneCheckResult
+from ..util.lint import lint_exit_code, render_lint_report
+from ..util.tool import HygieneCheckRequest, HygieneCheckResult
+from .subsystem import ImportsFieldSet, ImportsSubsystem
 
 # Where the batch's facts are written in the sandbox; no source file can be called that.
 FACTS_PATH = "__hygiene_import_facts.json"

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-
 from pants.engine.target import BoolField, StringField
 from pants.util.strutil import softwrap
 
 from monorepo_hygiene.imports.facts import POLICIES
-from pants_hygiene.util.fields import register_on_python_code_targets
+
+from ..util.fields import register_on_python_code_targets
 
 
 class SkipImportStyleField(BoolField):

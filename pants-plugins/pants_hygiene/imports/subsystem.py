@@ -16,7 +16,8 @@ from pants.util.strutil import softwrap
 from monorepo_hygiene.imports import RULE_DOCS
 from monorepo_hygiene.imports.facts import ABSOLUTE, RELATIVE_WITHIN_BUILD
 from monorepo_hygiene.rule_docs import render_rule_docs
-from pants_hygiene.imports.skip_field import ImportPolicyField, SkipImportStyleField
+
+from .skip_field import ImportPolicyField, SkipImportStyleField
 
 
 @dataclass(frozen=True)

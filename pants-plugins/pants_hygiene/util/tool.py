@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, Tuple
 
-import monorepo_hygiene
 from pants.backend.python.subsystems.python_tool_base import (
     LockfileRules,
     PythonToolRequirementsBase,
@@ -27,6 +26,7 @@ from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 from pants.util.strutil import softwrap
 
+import monorepo_hygiene
 from monorepo_hygiene.findings import Finding
 
 

@@ -10,13 +10,13 @@ import posixpath
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
-from monorepo_hygiene.alembic.graph import HeadChain, RevisionGraph
-from monorepo_hygiene.alembic.reader import Migration, read_history
-from monorepo_hygiene.alembic.report import HistoryReport, render_json, render_text
-from monorepo_hygiene.alembic.rule_docs import RULE_DOCS
-from monorepo_hygiene.findings import Finding, Severity
-from monorepo_hygiene.noqa import is_suppressed
-from monorepo_hygiene.source import SourceError, decode_source, line_at
+from ..findings import Finding, Severity
+from ..noqa import is_suppressed
+from ..source import SourceError, decode_source, line_at
+from .graph import HeadChain, RevisionGraph
+from .reader import Migration, read_history
+from .report import HistoryReport, render_json, render_text
+from .rule_docs import RULE_DOCS
 
 # The goal's whole API in one place.
 __all__ = [

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence, Tuple
 
-from monorepo_hygiene.alembic.errors import AlembicConfigError
+from .errors import AlembicConfigError
 
 DEFAULT_SECTION = "alembic"
 

@@ -14,7 +14,7 @@ import posixpath
 import subprocess
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from monorepo_hygiene.alembic.errors import AlembicHygieneError
+from .errors import AlembicHygieneError
 
 DEFAULT_BASE_REFS: Tuple[str, ...] = ("origin/main", "main")
 

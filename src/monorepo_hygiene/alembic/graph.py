@@ -30,8 +30,8 @@ from typing import (
     Tuple,
 )
 
-from monorepo_hygiene.alembic.errors import RevisionCycleError, UnknownRevisionError
-from monorepo_hygiene.alembic.reader import Migration
+from .errors import RevisionCycleError, UnknownRevisionError
+from .reader import Migration
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from monorepo_hygiene.alembic.errors import AlembicHygieneError
+from .errors import AlembicHygieneError
 
 # alembic.script.base._default_file_template and ScriptDirectory.truncate_slug_length.
 DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"

@@ -14,8 +14,8 @@ import enum
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
-from monorepo_hygiene.alembic.errors import MigrationReadError
-from monorepo_hygiene.source import NewerSyntax, SourceError, parse_module
+from ..source import NewerSyntax, SourceError, parse_module
+from .errors import MigrationReadError
 
 
 class Effect(str, enum.Enum):

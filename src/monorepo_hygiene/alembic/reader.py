@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple, Union
 
-from monorepo_hygiene.alembic.errors import MigrationReadError
-from monorepo_hygiene.source import NewerSyntax, SourceError, decode_source, parse_module
+from ..source import NewerSyntax, SourceError, decode_source, parse_module
+from .errors import MigrationReadError
 
 # Alembic's own file filter (`alembic.script.base._only_source_rev_file`): editor lock files
 # (`.#name.py`) and anything named `__init__*` are not migrations.

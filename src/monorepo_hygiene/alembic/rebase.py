@@ -42,10 +42,10 @@ from typing import (
     Tuple,
 )
 
-from monorepo_hygiene.alembic.errors import AlembicHygieneError, UnknownRevisionError
-from monorepo_hygiene.alembic.git_history import GitError, GitRepo, NoBaseRefError, blob_id
-from monorepo_hygiene.alembic.graph import RevisionGraph
-from monorepo_hygiene.alembic.merge_migration import (
+from .errors import AlembicHygieneError, UnknownRevisionError
+from .git_history import GitError, GitRepo, NoBaseRefError, blob_id
+from .graph import RevisionGraph
+from .merge_migration import (
     DEFAULT_FILE_TEMPLATE,
     ScriptTemplate,
     TemplateError,
@@ -53,15 +53,15 @@ from monorepo_hygiene.alembic.merge_migration import (
     new_revision_id,
     render_merge_migration,
 )
-from monorepo_hygiene.alembic.operations import (
+from .operations import (
     Effect,
     Overlap,
     SchemaOperation,
     find_overlaps,
     upgrade_operations,
 )
-from monorepo_hygiene.alembic.reader import History, is_migration_file, read_history
-from monorepo_hygiene.alembic.rewrite import rewrite_down_revision
+from .reader import History, is_migration_file, read_history
+from .rewrite import rewrite_down_revision
 
 REBASE = "rebase"
 MERGE = "merge"

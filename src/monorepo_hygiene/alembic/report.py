@@ -29,8 +29,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
-from monorepo_hygiene.alembic.errors import AlembicConfigError
-from monorepo_hygiene.findings import Finding, Severity, render_findings
+from ..findings import Finding, Severity, render_findings
+from .errors import AlembicConfigError
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ import re
 import tokenize
 from typing import List, Optional, Sequence, Tuple, Union
 
-from monorepo_hygiene.alembic.errors import MigrationReadError
-from monorepo_hygiene.alembic.reader import read_migration
-from monorepo_hygiene.source import SourceError, decode_source
+from ..source import SourceError, decode_source
+from .errors import MigrationReadError
+from .reader import read_migration
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 # The ids after `Revises:` in alembic's docstring; the closing quotes may follow on the line.

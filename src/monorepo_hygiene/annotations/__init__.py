@@ -8,8 +8,8 @@ here: it needs libcst, which checking alone should not load.
 
 from __future__ import annotations
 
-from monorepo_hygiene.annotations.batch import BatchResult, check_files, fix_files
-from monorepo_hygiene.annotations.check import (
+from .batch import BatchResult, check_files, fix_files
+from .check import (
     CANNOT_CHECK_FILE,
     MISSING_PARAMETER_ANNOTATION,
     MISSING_RETURN_ANNOTATION,
@@ -17,7 +17,7 @@ from monorepo_hygiene.annotations.check import (
     AnnotationOptions,
     check_source,
 )
-from monorepo_hygiene.annotations.docs import RULE_DOCS
+from .docs import RULE_DOCS
 
 __all__ = [
     "CANNOT_CHECK_FILE",

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import FrozenSet, Optional, Sequence
 
-from monorepo_hygiene.annotations.batch import check_files, fix_files
-from monorepo_hygiene.annotations.check import DEFAULT_OPTIONS, RULE_CODES, AnnotationOptions
+from .batch import check_files, fix_files
+from .check import DEFAULT_OPTIONS, RULE_CODES, AnnotationOptions
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import FrozenSet, Iterator, List, Optional, Sequence, Tuple, Union
 
-from monorepo_hygiene.annotations.functions import (
+from .functions import (
     METHOD_DECORATORS,
     FunctionView,
     Parameter,

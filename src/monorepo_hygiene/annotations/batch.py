@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, List, Optional, Tuple
 
-from monorepo_hygiene.annotations.check import (
+from ..findings import Finding
+from ..source import SourceError
+from .check import (
     CANNOT_CHECK_FILE,
     DEFAULT_OPTIONS,
     AnnotationOptions,
     check_source,
 )
-from monorepo_hygiene.findings import Finding
-from monorepo_hygiene.source import SourceError
 
 ReadFile = Callable[[str], bytes]
 WriteFile = Callable[[str, bytes], None]
@@ -43,7 +43,7 @@ def fix_files(
 ) -> BatchResult:
     """Apply the safe fix to every file, then report what remains; never raises."""
     # Imported here so that checking alone never loads libcst (~150 ms per process).
-    from monorepo_hygiene.annotations.fix import fix_source
+    from .fix import fix_source
 
     return _run(paths, read, options, (fix_source, write))
 

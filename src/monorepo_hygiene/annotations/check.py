@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import FrozenSet, Iterator, List, Sequence, Tuple
 
-from monorepo_hygiene.annotations.ast_functions import ast_functions
-from monorepo_hygiene.annotations.functions import FunctionView, Parameter, SourceLines
-from monorepo_hygiene.findings import Finding
-from monorepo_hygiene.noqa import is_suppressed
-from monorepo_hygiene.source import NewerSyntax, decode_source, parse_module
+from ..findings import Finding
+from ..noqa import is_suppressed
+from ..source import NewerSyntax, decode_source, parse_module
+from .ast_functions import ast_functions
+from .functions import FunctionView, Parameter, SourceLines
 
 MISSING_RETURN_ANNOTATION = "HA101"
 MISSING_PARAMETER_ANNOTATION = "HA102"
@@ -64,7 +64,7 @@ def check_source_with_libcst(
     show both paths agree.
     """
     # Imported here: the fast path never pays for libcst.
-    from monorepo_hygiene.annotations.cst_functions import cst_functions, parse_cst
+    from .cst_functions import cst_functions, parse_cst
 
     text = decode_source(path, content)
     lines = SourceLines(lambda: text)

@@ -13,14 +13,14 @@ from typing import Callable, FrozenSet, List, Optional, Sequence, Tuple, Union
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from monorepo_hygiene.annotations.functions import (
+from ..source import SourceError
+from .functions import (
     METHOD_DECORATORS,
     FunctionView,
     Parameter,
     SourceLines,
     signature_end_line,
 )
-from monorepo_hygiene.source import SourceError
 
 _PositionOf = Callable[[cst.CSTNode], CodeRange]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from monorepo_hygiene.annotations.check import (
+from ..rule_docs import RuleDoc
+from .check import (
     CANNOT_CHECK_FILE,
     MISSING_PARAMETER_ANNOTATION,
     MISSING_RETURN_ANNOTATION,
 )
-from monorepo_hygiene.rule_docs import RuleDoc
 
 _SELECT_OPTION = "`[hygiene-annotations].select`: the codes to report (default: HA101 only)."
 _SKIP_OPTION = "`skip_return_annotations=True` on a target: don't check its files."

@@ -13,8 +13,8 @@ from typing import FrozenSet, Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from monorepo_hygiene.annotations.check import DEFAULT_OPTIONS, AnnotationOptions, check_source
-from monorepo_hygiene.annotations.cst_functions import parse_cst
+from .check import DEFAULT_OPTIONS, AnnotationOptions, check_source
+from .cst_functions import parse_cst
 
 
 def fix_source(

@@ -8,9 +8,9 @@ BUILD style. See layout.py for how package roots are found under the `subtree` p
 
 from __future__ import annotations
 
-from monorepo_hygiene.build_files.check import check_build_files
-from monorepo_hygiene.build_files.docs import RULE_DOCS
-from monorepo_hygiene.build_files.facts import (
+from .check import check_build_files
+from .docs import RULE_DOCS
+from .facts import (
     DEFAULT_OPTIONS,
     DEFAULT_PYTHON_TARGET_ALIASES,
     IGNORE,
@@ -23,8 +23,8 @@ from monorepo_hygiene.build_files.facts import (
     TargetFacts,
     is_empty_python_source,
 )
-from monorepo_hygiene.build_files.plan import BuildFileEdit, plan_build_files, simulate_plan
-from monorepo_hygiene.build_files.style import BuildStyle, detect_build_style
+from .plan import BuildFileEdit, plan_build_files, simulate_plan
+from .style import BuildStyle, detect_build_style
 
 __all__ = [
     "DEFAULT_OPTIONS",

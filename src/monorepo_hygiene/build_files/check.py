@@ -10,7 +10,8 @@ import posixpath
 from collections import defaultdict
 from typing import Dict, Iterator, List, Sequence, Set, Tuple
 
-from monorepo_hygiene.build_files.facts import (
+from ..findings import Finding, Severity
+from .facts import (
     DEFAULT_OPTIONS,
     PER_DIRECTORY,
     SUBTREE,
@@ -18,10 +19,9 @@ from monorepo_hygiene.build_files.facts import (
     RepoFacts,
     TargetFacts,
 )
-from monorepo_hygiene.build_files.layout import ALIAS_KINDS, Kind, Layout, render_dir
-from monorepo_hygiene.build_files.plan import plan_targets
-from monorepo_hygiene.build_files.style import detect_build_style
-from monorepo_hygiene.findings import Finding, Severity
+from .layout import ALIAS_KINDS, Kind, Layout, render_dir
+from .plan import plan_targets
+from .style import detect_build_style
 
 _NAMES_SHOWN = 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from monorepo_hygiene.rule_docs import RuleDoc
+from ..rule_docs import RuleDoc
 
 _POLICY_OPTIONS = (
     "`policies`: `subtree` or `per-directory` (or `ignore`) per path prefix; the longest "

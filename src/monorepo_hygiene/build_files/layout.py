@@ -22,14 +22,14 @@ from collections import defaultdict
 from fnmatch import fnmatchcase
 from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
 
-from monorepo_hygiene.build_files.facts import (
+from ..noqa import is_suppressed
+from .facts import (
     IGNORE,
     SUBTREE,
     BuildFileOptions,
     RepoFacts,
     TargetFacts,
 )
-from monorepo_hygiene.noqa import is_suppressed
 
 
 class Kind(enum.Enum):

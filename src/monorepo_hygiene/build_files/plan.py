@@ -24,16 +24,16 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-from monorepo_hygiene.build_files.facts import (
+from .facts import (
     DEFAULT_OPTIONS,
     BuildFileOptions,
     GlobFacts,
     RepoFacts,
     TargetFacts,
 )
-from monorepo_hygiene.build_files.globs import escape_glob, glob_matches, owned_by_sources
-from monorepo_hygiene.build_files.layout import PANTS_DEFAULT_SOURCES, Kind, Layout
-from monorepo_hygiene.build_files.style import (
+from .globs import escape_glob, glob_matches, owned_by_sources
+from .layout import PANTS_DEFAULT_SOURCES, Kind, Layout
+from .style import (
     BuildStyle,
     KwargValue,
     detect_build_style,

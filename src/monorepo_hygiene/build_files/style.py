@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Tuple, Union
 
-from monorepo_hygiene.build_files.layout import Kind
+from .layout import Kind
 
 _LINE_LENGTH = 88
 

@@ -7,11 +7,11 @@ Codes and their documentation: `RULE_DOCS`. Command line: `monorepo_hygiene.impo
 
 from __future__ import annotations
 
-from monorepo_hygiene.imports.codes import RULE_DOCS
-from monorepo_hygiene.imports.engine import CheckResult, check_files, check_source, fix_source
-from monorepo_hygiene.imports.errors import FactsError, ImportRuleError
-from monorepo_hygiene.imports.facts import ABSOLUTE, RELATIVE_WITHIN_BUILD, FileFacts, ImportFacts
-from monorepo_hygiene.imports.owners import ModuleOwners
+from .codes import RULE_DOCS
+from .engine import CheckResult, check_files, check_source, fix_source
+from .errors import FactsError, ImportRuleError
+from .facts import ABSOLUTE, RELATIVE_WITHIN_BUILD, FileFacts, ImportFacts
+from .owners import ModuleOwners
 
 __all__ = [
     "ABSOLUTE",

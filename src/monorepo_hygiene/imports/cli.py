@@ -15,9 +15,9 @@ import json
 import sys
 from typing import Dict, List, Optional, Sequence
 
-from monorepo_hygiene.findings import Finding
-from monorepo_hygiene.imports.engine import cannot_check, check_files
-from monorepo_hygiene.imports.facts import FactsError, ImportFacts
+from ..findings import Finding
+from .engine import cannot_check, check_files
+from .facts import FactsError, ImportFacts
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

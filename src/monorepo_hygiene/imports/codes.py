@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from monorepo_hygiene.rule_docs import RuleDoc
+from ..rule_docs import RuleDoc
 
 CANNOT_CHECK = "HI100"
 ABSOLUTE_WITHIN_BUILD = "HI101"

@@ -10,19 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple, Union
 
-from monorepo_hygiene.findings import Finding, Severity
-from monorepo_hygiene.imports import codes
-from monorepo_hygiene.imports.errors import FixError, UnfixableFile
-from monorepo_hygiene.imports.facts import FileFacts, ImportFacts
-from monorepo_hygiene.imports.owners import ModuleOwners
-from monorepo_hygiene.imports.statements import (
+from ..findings import Finding, Severity
+from ..noqa import is_suppressed
+from ..source import NewerSyntax, SourceError, decode_source, parse_module
+from . import codes
+from .errors import FixError, UnfixableFile
+from .facts import FileFacts, ImportFacts
+from .owners import ModuleOwners
+from .statements import (
     ImportStatement,
     source_lines,
     statements_from_ast,
 )
-from monorepo_hygiene.imports.verdicts import FileContext, Rewrite, judge
-from monorepo_hygiene.noqa import is_suppressed
-from monorepo_hygiene.source import NewerSyntax, SourceError, decode_source, parse_module
+from .verdicts import FileContext, Rewrite, judge
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwne
     except SourceError as e:
         return _Analysis((cannot_check(path, e.line, e.col, e.reason),), [], {})
     if isinstance(parsed, NewerSyntax):
-        from monorepo_hygiene.imports.rewrite import statements_from_cst  # libcst: only if needed.
+        from .rewrite import statements_from_cst  # libcst: only if needed.
 
         statements = statements_from_cst(parsed.text)
     else:
@@ -146,7 +146,7 @@ def _fix(
     analysis = _analyse(path, content, context, owners)
     if not analysis.rewrites:
         return None, analysis
-    from monorepo_hygiene.imports.rewrite import apply_rewrites  # libcst: only if needed.
+    from .rewrite import apply_rewrites  # libcst: only if needed.
 
     try:
         new_content = apply_rewrites(content, analysis.statements, analysis.rewrites)

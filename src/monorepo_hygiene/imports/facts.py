@@ -32,8 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping
 
-from monorepo_hygiene.imports.errors import FactsError
-from monorepo_hygiene.imports.owners import ModuleOwners
+from .errors import FactsError
+from .owners import ModuleOwners
 
 RELATIVE_WITHIN_BUILD = "relative-within-build"
 ABSOLUTE = "absolute"

@@ -13,14 +13,14 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node_or_raise
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from monorepo_hygiene.imports.errors import StatementMismatch, UnfixableFile
-from monorepo_hygiene.imports.statements import (
+from .errors import StatementMismatch, UnfixableFile
+from .statements import (
     ImportedNames,
     ImportStatement,
     StatementShape,
     source_lines,
 )
-from monorepo_hygiene.imports.verdicts import Rewrite
+from .verdicts import Rewrite
 
 
 def apply_rewrites(

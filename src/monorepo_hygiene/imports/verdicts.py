@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, NamedTuple, Optional, Tuple
 
-from monorepo_hygiene.imports import codes
-from monorepo_hygiene.imports.facts import RELATIVE_WITHIN_BUILD, FileFacts
-from monorepo_hygiene.imports.owners import ModuleOwners, Owner
-from monorepo_hygiene.imports.statements import ImportedNames, ImportStatement
+from . import codes
+from .facts import RELATIVE_WITHIN_BUILD, FileFacts
+from .owners import ModuleOwners, Owner
+from .statements import ImportedNames, ImportStatement
 
 # A referenced first-party module and its owner, or a name nobody owns and None.
 _Reference = Tuple[str, Optional[Owner]]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence
 
-from tests.monorepo_hygiene.alembic.alembic_fixtures import VERSIONS_DIR, Rev, chain, history_files
-
 from monorepo_hygiene.alembic.check import CheckOptions, check_history
 from monorepo_hygiene.findings import Severity, render_findings
+from tests.monorepo_hygiene.alembic.alembic_fixtures import VERSIONS_DIR, Rev, chain, history_files
 
 V = VERSIONS_DIR
 STRICT = CheckOptions()

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import json
 
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain, history_files
-
 from monorepo_hygiene.alembic.check import HistoryReport, check_history, render_json, render_text
 from monorepo_hygiene.alembic.errors import AlembicConfigError
 from monorepo_hygiene.findings import Finding, Severity
+from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain, history_files
 
 SHOP = "examples/shop/migrations/versions"
 BILLING = "services/billing/migrations/versions"

@@ -25,6 +25,12 @@ import alembic.config
 import pytest
 from alembic.script import ScriptDirectory
 from alembic.script.revision import CycleDetected, LoopDetected
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from monorepo_hygiene.alembic.check import check_history
+from monorepo_hygiene.alembic.graph import RevisionGraph
+from monorepo_hygiene.alembic.reader import Migration, read_history
 from tests.monorepo_hygiene.alembic.alembic_fixtures import (
     Rev,
     Style,
@@ -32,12 +38,6 @@ from tests.monorepo_hygiene.alembic.alembic_fixtures import (
     write_alembic_project,
     write_history,
 )
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
-
-from monorepo_hygiene.alembic.check import check_history
-from monorepo_hygiene.alembic.graph import RevisionGraph
-from monorepo_hygiene.alembic.reader import Migration, read_history
 
 _STYLES = st.builds(
     Style,

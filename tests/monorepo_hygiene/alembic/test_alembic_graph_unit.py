@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Sequence
 
 import pytest
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain
 
 from monorepo_hygiene.alembic.errors import RevisionCycleError, UnknownRevisionError
 from monorepo_hygiene.alembic.graph import HeadChain, RevisionGraph
 from monorepo_hygiene.alembic.reader import Migration
+from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain
 
 
 def _migration(rev: Rev, path: str = "") -> Migration:

@@ -9,11 +9,11 @@ from typing import Tuple
 
 import pytest
 from alembic import util
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, file_name, write_history
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monorepo_hygiene.alembic.reader import read_migration
+from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, file_name, write_history
 
 _IDS = st.text(alphabet="0123456789abcdef_", min_size=1, max_size=12)
 _ID_TUPLES = st.lists(_IDS, max_size=3, unique=True).map(tuple)

@@ -4,15 +4,15 @@ import textwrap
 from typing import Tuple
 
 import pytest
+
+from monorepo_hygiene.alembic.errors import MigrationReadError
+from monorepo_hygiene.alembic.reader import Migration, read_history, read_migration
 from tests.monorepo_hygiene.alembic.alembic_fixtures import (
     Rev,
     Style,
     history_files,
     migration_source,
 )
-
-from monorepo_hygiene.alembic.errors import MigrationReadError
-from monorepo_hygiene.alembic.reader import Migration, read_history, read_migration
 
 PATH = "migrations/versions/1a2b_add_users.py"
 

@@ -22,14 +22,6 @@ import sqlalchemy
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from tests.monorepo_hygiene.alembic.alembic_fixtures import (
-    Rev,
-    Style,
-    chain,
-    file_name,
-    migration_source,
-    write_alembic_project,
-)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +30,14 @@ from monorepo_hygiene.alembic.git_history import blob_id
 from monorepo_hygiene.alembic.graph import RevisionGraph
 from monorepo_hygiene.alembic.reader import read_history
 from monorepo_hygiene.alembic.rebase import RebaseOutcome, RebaseRequest, read_versions, run_rebase
+from tests.monorepo_hygiene.alembic.alembic_fixtures import (
+    Rev,
+    Style,
+    chain,
+    file_name,
+    migration_source,
+    write_alembic_project,
+)
 
 VERSIONS = "migrations/versions"
 _GIT_ENV = {

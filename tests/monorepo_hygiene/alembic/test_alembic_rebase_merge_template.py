@@ -13,7 +13,6 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from tests.monorepo_hygiene.alembic.alembic_fixtures import chain, write_alembic_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mako.template import Template
@@ -27,6 +26,7 @@ from monorepo_hygiene.alembic.merge_migration import (
     render_merge_migration,
     render_template,
 )
+from tests.monorepo_hygiene.alembic.alembic_fixtures import chain, write_alembic_project
 
 ALEMBIC_TEMPLATES = Path(alembic.__file__).parent / "templates"
 CREATE_DATE = datetime.datetime(2024, 5, 1, 12, 30, 45, 123456)

@@ -6,7 +6,6 @@ import dataclasses
 from typing import Dict, FrozenSet, List, Sequence, Tuple
 
 import pytest
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain, history_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from monorepo_hygiene.alembic.rebase import (
     choose_targets,
     plan_rebase,
 )
+from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain, history_files
 
 
 def _graph(revisions: Sequence[Rev]) -> RevisionGraph:

@@ -12,13 +12,13 @@ from typing import Optional, Sequence, Tuple
 
 import libcst as cst
 import pytest
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, migration_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monorepo_hygiene.alembic.errors import MigrationReadError
 from monorepo_hygiene.alembic.reader import read_migration
 from monorepo_hygiene.alembic.rewrite import rewrite_down_revision
+from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, migration_source
 
 
 class _Swap(cst.CSTTransformer):
