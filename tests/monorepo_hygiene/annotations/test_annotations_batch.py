@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from monorepo_hygiene.annotations import RULE_DOCS, AnnotationOptions, check_files, fix_files
 from monorepo_hygiene.annotations.__main__ import main
 from monorepo_hygiene.findings import Finding
+from tests.monorepo_hygiene.python_subprocess import subprocess_env
 
 GOOD = b"def f() -> None:\n    print(1)\n"
 FIXABLE = b"def f():\n    print(1)\n"
@@ -156,7 +156,7 @@ def test_cli_runs_as_module(tmp_path: Path) -> None:
     process = subprocess.run(
         [sys.executable, "-m", "monorepo_hygiene.annotations", "a.py"],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(map(os.path.abspath, sys.path))},
+        env=subprocess_env(),
         capture_output=True,
         check=True,
     )
@@ -176,7 +176,7 @@ def test_checking_does_not_load_libcst() -> None:
     )
     subprocess.run(
         [sys.executable, "-c", code],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(map(os.path.abspath, sys.path))},
+        env=subprocess_env(),
         capture_output=True,
         check=True,
     )

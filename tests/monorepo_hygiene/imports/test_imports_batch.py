@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from monorepo_hygiene.findings import Finding
 from monorepo_hygiene.imports import FileFacts, ImportFacts, check_files, engine
+from tests.monorepo_hygiene.python_subprocess import subprocess_env
 
 FACTS = ImportFacts(
     files={
@@ -79,7 +79,7 @@ def _run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "monorepo_hygiene.imports", *args],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        env=subprocess_env(),
         capture_output=True,
         text=True,
         check=False,
