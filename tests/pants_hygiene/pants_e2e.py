@@ -104,7 +104,11 @@ class E2ERepo:
             cwd=self.root,
             capture_output=True,
             text=True,
-            env={**os.environ, **(env or {})},
+            # The caller's PYTHONPATH (relative entries like `src`) must not leak into Pants.
+            env={
+                **{key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
+                **(env or {}),
+            },
         )
         return PantsRun(result.returncode, result.stdout, result.stderr)
 

@@ -17,6 +17,7 @@ from pants.source.source_root import AllSourceRoots
 
 from monorepo_hygiene.alembic.config import parse_alembic_ini
 from monorepo_hygiene.alembic.errors import AlembicConfigError
+from monorepo_hygiene.alembic.merge_migration import DEFAULT_FILE_TEMPLATE
 
 from .subsystem import CheckAlembicSubsystem
 
@@ -31,6 +32,8 @@ class AlembicHistory:
     migration_paths: Tuple[str, ...]
     # alembic's `recursive_version_locations`: migrations may sit in subdirectories.
     recursive: bool = False
+    # alembic's `file_template`, for the files `rebase-alembic --strategy=merge` writes.
+    file_template: str = DEFAULT_FILE_TEMPLATE
 
     @property
     def name(self) -> str:
@@ -116,6 +119,7 @@ async def find_all_alembic_setups(
             script_dir=script_dir,
             versions_dirs=config.versions_dirs(script_dir, source_roots),
             recursive=config.recursive_version_locations,
+            file_template=config.file_template,
             migration_paths=tuple(sorted(listing.files)),
         )
         for (config, script_dir), listing in zip(located, migration_listings)

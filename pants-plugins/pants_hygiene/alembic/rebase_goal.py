@@ -56,6 +56,7 @@ async def rebase_alembic(
                 allow_dirty=subsystem.allow_dirty,
                 strategy=subsystem.strategy.value,
                 recursive=history.recursive,
+                file_template=history.file_template,
                 script_dir=history.script_dir,
                 fix_command=f"pants rebase-alembic {history.script_dir}::",
             )

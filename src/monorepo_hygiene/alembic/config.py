@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence, Tuple
 
 from .errors import AlembicConfigError
+from .merge_migration import DEFAULT_FILE_TEMPLATE
 
 DEFAULT_SECTION = "alembic"
 
@@ -42,6 +43,8 @@ class AlembicConfig:
     version_locations: Tuple[str, ...] = ()
     version_locations_line: Optional[int] = None
     recursive_version_locations: bool = False
+    # How `alembic revision` (and `rebase-alembic --strategy=merge`) names new migration files.
+    file_template: str = DEFAULT_FILE_TEMPLATE
 
     def script_dir_candidates(self, source_roots: Sequence[str]) -> Tuple[str, ...]:
         """Repo-relative directories `script_location` may mean; the caller keeps the one that
@@ -130,6 +133,7 @@ def parse_alembic_ini(ini_path: str, text: str, section: str = DEFAULT_SECTION) 
         else (),
         version_locations_line=version_locations_line,
         recursive_version_locations=option("recursive_version_locations") == "true",
+        file_template=option("file_template") or DEFAULT_FILE_TEMPLATE,
     )
 
 

@@ -190,3 +190,16 @@ def test_version_locations_split_like_alembic(
     here = tmp_path.as_posix() + "/"
     expected = tuple(e.removeprefix(here) for e in alembic_locations)
     assert parse_alembic_ini("alembic.ini", text).version_locations == expected
+
+
+def test_file_template_is_read_like_alembic_reads_it() -> None:
+    text = """\
+        [alembic]
+        script_location = migrations
+        file_template = %%(year)d_%%(rev)s_%%(slug)s
+        """
+    assert _parse(text).file_template == "%(year)d_%(rev)s_%(slug)s"
+    config = alembic.config.Config()
+    config.file_config.read_string(textwrap.dedent(text))
+    assert config.get_main_option("file_template") == _parse(text).file_template
+    assert _parse("[alembic]\nscript_location = m\n").file_template == "%(rev)s_%(slug)s"

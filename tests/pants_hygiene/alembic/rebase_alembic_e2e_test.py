@@ -6,6 +6,7 @@ from pathlib import Path
 from textwrap import dedent
 from typing import Optional
 
+from monorepo_hygiene.alembic.reader import read_migration
 from tests.pants_hygiene.pants_e2e import E2ERepo
 
 BACKENDS = ("pants.backend.python", "pants_hygiene.alembic")
@@ -41,11 +42,12 @@ def migration(revision: str, down_revision: Optional[str], table: str) -> str:
     )
 
 
-def test_rebase_moves_our_chain_onto_main_and_check_alembic_passes(tmp_path: Path) -> None:
+def two_heads_repo(root: Path, ini_extra: str = "") -> E2ERepo:
+    """main added `m1`; the feature branch added `f1`, `f2`; main is merged into the branch."""
     repo = E2ERepo.create(
-        tmp_path,
+        root,
         {
-            "svc/alembic.ini": "[alembic]\nscript_location = %(here)s/migrations\n",
+            "svc/alembic.ini": f"[alembic]\nscript_location = %(here)s/migrations\n{ini_extra}",
             "svc/migrations/env.py": "",
             f"{VERSIONS}/a1_users.py": migration("a1", None, "users"),
         },
@@ -61,6 +63,11 @@ def test_rebase_moves_our_chain_onto_main_and_check_alembic_passes(tmp_path: Pat
     repo.commit_all("main: invoices")
     repo.git("checkout", "-q", "feature")
     repo.git("merge", "-q", "--no-edit", "main")
+    return repo
+
+
+def test_rebase_moves_our_chain_onto_main_and_check_alembic_passes(tmp_path: Path) -> None:
+    repo = two_heads_repo(tmp_path)
 
     check = repo.pants("rebase-alembic", "--check", "svc::")
     assert check.exit_code == 1, check.stderr
@@ -95,3 +102,20 @@ def test_rebase_moves_our_chain_onto_main_and_check_alembic_passes(tmp_path: Pat
     assert again.exit_code == 0, again.stderr
     assert "nothing to rebase" in again.stdout
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_merge_strategy_writes_a_merge_migration_named_by_the_file_template(
+    tmp_path: Path,
+) -> None:
+    repo = two_heads_repo(tmp_path, ini_extra="file_template = merge_%%(rev)s_%%(slug)s\n")
+    merge = repo.pants("rebase-alembic", "--strategy=merge", "svc::")
+    assert merge.exit_code == 0, merge.stderr
+    [added] = [line[3:] for line in repo.git("status", "--porcelain").splitlines()]
+    assert added.startswith(f"{VERSIONS}/merge_") and added.endswith("_merge_heads_m1_f2.py")
+    merge_migration = read_migration(added, repo.read(added).encode())
+    # The base branch's head first, as in the message and file name.
+    assert merge_migration.down_revisions == ("m1", "f2")
+    assert repo.git("diff", "--name-only") == ""  # no existing migration was touched
+    verify = repo.pants("check-alembic", "::")
+    assert verify.exit_code == 0, verify.stdout
+    assert verify.stdout.startswith(f"{VERSIONS}: 5 revisions, 1 head ")
