@@ -3,25 +3,51 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple, Type
+from typing import Dict, Iterable, Tuple, Type
 
+from pants.backend.python import target_types_rules
+from pants.backend.python.dependency_inference import rules as dependency_inference_rules
+from pants.backend.python.target_types import (
+    PythonSourcesGeneratorTarget,
+    PythonTestsGeneratorTarget,
+)
+from pants.backend.python.util_rules import pex
 from pants.base.specs import RawSpecs, RecursiveGlobSpec
+from pants.core.goals import fix as fix_goal
+from pants.core.goals import lint as lint_goal
 from pants.core.goals.fix import Fix
 from pants.core.goals.lint import LintResult, LintTargetsRequest
+from pants.core.util_rules import config_files, source_files, stripped_source_files
 from pants.core.util_rules.partitions import Partitions
 from pants.engine.rules import QueryRule
 from pants.engine.target import Targets
+from pants.testutil.python_rule_runner import PythonRuleRunner
 from pants.testutil.rule_runner import RuleRunner
 
 from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
 
 
-def lint_query_rules(request_type: Type[LintTargetsRequest]) -> List[QueryRule]:
-    return [
-        QueryRule(Partitions, [request_type.PartitionRequest]),
-        QueryRule(LintResult, [request_type.Batch]),
-        QueryRule(Targets, [RawSpecs]),
-    ]
+def python_lint_rule_runner(
+    backend_rules: Iterable, request_type: Type[LintTargetsRequest]
+) -> PythonRuleRunner:
+    """A RuleRunner with a Python file backend, `lint` and `fix`, over Python source targets."""
+    return PythonRuleRunner(
+        rules=[
+            *backend_rules,
+            *target_types_rules.rules(),
+            *dependency_inference_rules.rules(),
+            *pex.rules(),
+            *source_files.rules(),
+            *stripped_source_files.rules(),
+            *config_files.rules(),
+            *lint_goal.rules(),
+            *fix_goal.rules(),
+            QueryRule(Partitions, [request_type.PartitionRequest]),
+            QueryRule(LintResult, [request_type.Batch]),
+            QueryRule(Targets, [RawSpecs]),
+        ],
+        target_types=[PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget],
+    )
 
 
 def run_lint(

@@ -6,12 +6,11 @@ from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import PartitionerType
 from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
-from pants.engine.fs import Digest, Snapshot
 from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from ..util.lint import lint_exit_code, render_lint_report
+from ..util.lint import fix_result, lint_result
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
@@ -46,12 +45,7 @@ async def annotations_lint(
             description=f"Check return annotations in {pluralize(len(sources.files), 'file')}",
         ),
     )
-    return LintResult(
-        exit_code=lint_exit_code(result.findings),
-        stdout=render_lint_report(result.findings),
-        stderr="",
-        linter_name=request.tool_name,
-    )
+    return lint_result(request, result.findings)
 
 
 @rule(desc="Add safe `-> None` return annotations", level=LogLevel.DEBUG)
@@ -69,14 +63,7 @@ async def annotations_fix(
             fix=True,
         ),
     )
-    output = await Get(Snapshot, Digest, result.process_result.output_digest)
-    return FixResult(
-        input=request.snapshot,
-        output=output,
-        stdout=render_lint_report(result.findings) if result.fixed_files else "",
-        stderr="",
-        tool_name=request.tool_name,
-    )
+    return fix_result(request, result)
 
 
 def rules() -> Iterable:

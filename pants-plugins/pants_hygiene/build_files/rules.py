@@ -43,7 +43,7 @@ from monorepo_hygiene.build_files import (
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
 
-from ..util.lint import lint_exit_code, render_lint_report
+from ..util.lint import lint_result
 from .subsystem import BuildFilesSubsystem
 
 
@@ -219,12 +219,7 @@ async def build_files_lint(request: BuildFilesLintRequest.Batch[str, _LintScope]
         for finding in found.findings
         if request.partition_metadata.reporting_file(finding) in in_batch
     )
-    return LintResult(
-        exit_code=lint_exit_code(findings),
-        stdout=render_lint_report(findings),
-        stderr="",
-        linter_name=request.tool_name,
-    )
+    return lint_result(request, findings)
 
 
 @rule

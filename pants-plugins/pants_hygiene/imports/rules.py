@@ -18,13 +18,13 @@ from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import Partition, PartitionerType, Partitions
 from pants.core.util_rules.stripped_source_files import StrippedFileName, StrippedFileNameRequest
-from pants.engine.fs import CreateDigest, Digest, FileContent, MergeDigests, PathGlobs, Snapshot
+from pants.engine.fs import CreateDigest, Digest, FileContent, MergeDigests, PathGlobs
 from pants.engine.rules import Get, MultiGet, collect_rules, rule
 from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from ..util.lint import lint_exit_code, render_lint_report
+from ..util.lint import fix_result, lint_result
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
@@ -165,13 +165,7 @@ async def imports_lint(request: ImportsLintRequest.Batch[str, ImportFactsMetadat
             description=f"Check import style in {pluralize(len(request.elements), 'file')}",
         ),
     )
-    return LintResult(
-        exit_code=lint_exit_code(result.findings),
-        stdout=render_lint_report(result.findings),
-        stderr="",
-        linter_name=request.tool_name,
-        partition_description=request.partition_metadata.description,
-    )
+    return lint_result(request, result.findings)
 
 
 @rule(desc="Fix import style", level=LogLevel.DEBUG)
@@ -189,13 +183,7 @@ async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
             fix=True,
         ),
     )
-    return FixResult(
-        input=request.snapshot,
-        output=await Get(Snapshot, Digest, result.process_result.output_digest),
-        stdout=render_lint_report(result.findings) if result.fixed_files else "",
-        stderr="",
-        tool_name=request.tool_name,
-    )
+    return fix_result(request, result)
 
 
 def rules() -> Iterable:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from pants.core.goals.fix import AbstractFixRequest, FixResult
+from pants.core.goals.lint import AbstractLintRequest, LintResult
 from pants.util.strutil import pluralize
 
 from monorepo_hygiene.findings import Finding, Severity, render_findings
+
+from .tool import HygieneCheckResult
 
 
 def render_lint_report(findings: Sequence[Finding]) -> str:
@@ -22,3 +26,25 @@ def render_lint_report(findings: Sequence[Finding]) -> str:
 
 def lint_exit_code(findings: Sequence[Finding]) -> int:
     return 1 if any(finding.severity == Severity.ERROR for finding in findings) else 0
+
+
+def lint_result(request: AbstractLintRequest.Batch, findings: Sequence[Finding]) -> LintResult:
+    return LintResult(
+        exit_code=lint_exit_code(findings),
+        stdout=render_lint_report(findings),
+        stderr="",
+        linter_name=request.tool_name,
+        partition_description=request.partition_metadata.description,
+    )
+
+
+def fix_result(request: AbstractFixRequest.Batch, result: HygieneCheckResult) -> FixResult:
+    """What a checker's `--fix` run did to the batch; the findings it couldn't fix are listed
+    only when it changed something (`pants fix` shows the output of changed batches)."""
+    return FixResult(
+        input=request.snapshot,
+        output=result.output,
+        stdout=render_lint_report(result.findings) if result.fixed_files else "",
+        stderr="",
+        tool_name=request.tool_name,
+    )

@@ -20,7 +20,7 @@ from pants.backend.python.subsystems.python_tool_base import (
 )
 from pants.backend.python.target_types import EntryPoint
 from pants.backend.python.util_rules.pex import PexRequest, VenvPex, VenvPexProcess
-from pants.engine.fs import CreateDigest, Digest, FileContent
+from pants.engine.fs import EMPTY_SNAPSHOT, CreateDigest, Digest, FileContent, Snapshot
 from pants.engine.process import FallibleProcessResult, Process
 from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
@@ -98,9 +98,11 @@ class HygieneCheckRequest:
 
 @dataclass(frozen=True)
 class HygieneCheckResult:
+    # With `fix`, the findings left after fixing.
     findings: Tuple[Finding, ...]
     fixed_files: Tuple[str, ...]
-    process_result: FallibleProcessResult
+    # With `fix`, the batch's files as the checker left them; empty otherwise.
+    output: Snapshot
 
 
 @rule(level=LogLevel.DEBUG)
@@ -126,10 +128,11 @@ async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
     if result.exit_code != 0:
         raise HygieneToolError(request.checker, result.exit_code, result.stderr.decode())
     payload: Dict[str, Any] = json.loads(result.stdout)
+    output = await Get(Snapshot, Digest, result.output_digest) if request.fix else EMPTY_SNAPSHOT
     return HygieneCheckResult(
         findings=tuple(Finding.from_json(item) for item in payload["findings"]),
         fixed_files=tuple(payload.get("fixed", ())),
-        process_result=result,
+        output=output,
     )
 
 

@@ -14,8 +14,7 @@ import enum
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
-from ..source import NewerSyntax, SourceError, parse_module
-from .errors import MigrationReadError
+from .reader import parse_migration
 
 
 class Effect(str, enum.Enum):
@@ -86,14 +85,7 @@ def upgrade_operations(revision: str, path: str, content: bytes) -> Tuple[Schema
 
     Raises MigrationReadError when the file doesn't parse.
     """
-    try:
-        module = parse_module(path, content)
-    except SourceError as e:
-        raise MigrationReadError(path, e.line, e.reason) from None
-    if isinstance(module, NewerSyntax):
-        raise MigrationReadError(
-            path, 1, "uses syntax newer than the running Python; run on a newer one"
-        )
+    module = parse_migration(path, content)
     functions = {
         statement.name: statement
         for statement in module.body

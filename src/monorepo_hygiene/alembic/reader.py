@@ -165,6 +165,11 @@ def _parse_head(path: str, content: bytes) -> ast.Module:
             return ast.parse(text[: head_end.start()], filename=path)
         except (SyntaxError, ValueError):
             pass  # Cut inside a string or brackets, or a real error: the whole file tells.
+    return parse_migration(path, content)
+
+
+def parse_migration(path: str, content: bytes) -> ast.Module:
+    """The whole migration file's `ast`, or a MigrationReadError naming the line and why."""
     try:
         module = parse_module(path, content)
     except SourceError as e:

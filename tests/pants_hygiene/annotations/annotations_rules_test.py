@@ -4,20 +4,11 @@ from textwrap import dedent
 from typing import Tuple
 
 import pytest
-from pants.backend.python import target_types_rules
-from pants.backend.python.target_types import (
-    PythonSourcesGeneratorTarget,
-    PythonTestsGeneratorTarget,
-)
-from pants.backend.python.util_rules import pex
-from pants.core.goals import fix as fix_goal
-from pants.core.goals import lint as lint_goal
-from pants.core.util_rules import config_files, source_files
 from pants.testutil.python_rule_runner import PythonRuleRunner
 
 from pants_hygiene.annotations import register
 from pants_hygiene.annotations.rules import AnnotationsLintRequest
-from tests.pants_hygiene.plugin_testing import lint_query_rules, run_fix, run_lint
+from tests.pants_hygiene.plugin_testing import python_lint_rule_runner, run_fix, run_lint
 
 SOURCE = dedent(
     """\
@@ -49,19 +40,7 @@ SOURCE = dedent(
 
 @pytest.fixture
 def rule_runner() -> PythonRuleRunner:
-    return PythonRuleRunner(
-        rules=[
-            *register.rules(),
-            *target_types_rules.rules(),
-            *pex.rules(),
-            *source_files.rules(),
-            *config_files.rules(),
-            *lint_goal.rules(),
-            *fix_goal.rules(),
-            *lint_query_rules(AnnotationsLintRequest),
-        ],
-        target_types=[PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget],
-    )
+    return python_lint_rule_runner(register.rules(), AnnotationsLintRequest)
 
 
 def lint(rule_runner: PythonRuleRunner, *args: str) -> Tuple[int, str]:
