@@ -18,15 +18,18 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence
 
-from benchmarks.annotations_bench import DEFAULT_CORPUS
 from tests.pants_hygiene.pants_e2e import E2ERepo, PantsRun
 
 BACKENDS = ("pants.backend.python", "pants_hygiene.imports")
+# The Pants wheel ./pants installs: ~1,000 modules that import each other absolutely.
+PANTS_PACKAGE = Path.home() / (
+    ".cache/pants-monorepo-hygiene/pants-2.17.1-pex-2.1.137/venv/lib/python3.9/site-packages/pants"
+)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("package", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("package", nargs="?", type=Path, default=PANTS_PACKAGE)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
