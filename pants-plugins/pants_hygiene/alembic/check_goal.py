@@ -28,7 +28,10 @@ async def check_alembic(
     contents = await MultiGet(
         Get(DigestContents, PathGlobs(history.migration_paths)) for history in found.histories
     )
-    options = CheckOptions(allow_labeled_branches=subsystem.allow_labeled_branches)
+    options = CheckOptions(
+        allow_labeled_branches=subsystem.allow_labeled_branches,
+        check_syntax=subsystem.check_syntax,
+    )
     reports = tuple(
         check_history(history.name, {file.path: file.content for file in history_contents}, options)
         for history, history_contents in zip(found.histories, contents)

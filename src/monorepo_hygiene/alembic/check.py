@@ -39,6 +39,9 @@ class CheckOptions:
     allow_labeled_branches: bool = False
     # The command printed with HM101; the history's name is appended.
     rebase_command: str = "pants rebase-alembic"
+    # Parse each migration whole, so that a syntax error anywhere in it is reported (alembic
+    # would fail to import it); off, only the metadata block before the first `def` is read.
+    check_syntax: bool = True
 
 
 def check_history(
@@ -46,7 +49,7 @@ def check_history(
 ) -> HistoryReport:
     """Check one history. `name` is its display name (its versions directory); `files` maps
     each repo-relative path to the bytes of every migration file of the history."""
-    history = read_history(files)
+    history = read_history(files, whole_files=options.check_syntax)
     graph = RevisionGraph.from_migrations(history.migrations)
     findings: List[Finding] = [
         _finding(error.path, error.line, "HM110", f"Can't read migration: {error.reason}")

@@ -17,8 +17,8 @@ from tests.monorepo_hygiene.alembic.alembic_fixtures import (
 PATH = "migrations/versions/1a2b_add_users.py"
 
 
-def _read(source: str, path: str = PATH) -> Migration:
-    return read_migration(path, textwrap.dedent(source).encode())
+def _read(source: str, path: str = PATH, whole_file: bool = True) -> Migration:
+    return read_migration(path, textwrap.dedent(source).encode(), whole_file=whole_file)
 
 
 def _read_error(source: str, path: str = PATH) -> MigrationReadError:
@@ -276,10 +276,12 @@ def test_unreadable_migration(source: str, line: int, reason: str) -> None:
     assert str(error) == f"{PATH}:{line}: {reason}"
 
 
-def test_syntax_error_in_a_body_is_left_to_linters() -> None:
+def test_syntax_error_in_a_body_is_reported_unless_only_the_head_is_read() -> None:
+    source = 'revision = "a1"\ndown_revision = None\n\ndef upgrade(:\n    pass\n'
+    error = _read_error(source)
+    assert (error.line, error.reason) == (4, "syntax error: invalid syntax")
     # Only the head (before the first top-level definition) is parsed when the metadata is there.
-    migration = _read('revision = "a1"\ndown_revision = None\n\ndef upgrade(:\n    pass\n')
-    assert migration.revision == "a1"
+    assert _read(source, whole_file=False).revision == "a1"
 
 
 def test_metadata_after_the_functions_is_read() -> None:
@@ -290,7 +292,8 @@ def test_metadata_after_the_functions_is_read() -> None:
 
         revision = "b2"
         down_revision = "a1"
-        """
+        """,
+        whole_file=False,
     )
     assert (migration.revision, migration.revision_line) == ("b2", 4)
     assert (migration.down_revisions, migration.down_revision_line) == (("a1",), 5)
@@ -304,7 +307,8 @@ def test_definition_inside_a_string_is_not_the_end_of_the_head() -> None:
         NOTE = """
         def not_code
         """
-        '''
+        ''',
+        whole_file=False,
     )
     assert (migration.revision, migration.down_revisions) == ("a1", ())
 

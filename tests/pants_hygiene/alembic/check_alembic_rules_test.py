@@ -163,3 +163,26 @@ def test_json_output_for_ci(rule_runner: RuleRunner) -> None:
     ]
     exit_code, _ = run(rule_runner, "--warnings-as-errors", "::")
     assert exit_code == 1
+
+
+def test_a_syntax_error_in_a_body_is_reported_unless_syntax_checks_are_off(
+    rule_runner: RuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            "svc/alembic.ini": INI,
+            "svc/migrations/versions/a1_init.py": migration("a1", None)
+            + "\n\ndef upgrade() -> None:\n    op.create_table(\n",
+        }
+    )
+    exit_code, stdout = run(rule_runner, "::")
+    assert exit_code == 1
+    assert stdout == (
+        "svc/migrations/versions/a1_init.py:11:1: HM110 Can't read migration: syntax error: "
+        "unexpected EOF while parsing (or syntax newer than the Python 3.9 reading it)\n"
+        "svc/migrations/versions: 0 revisions, 0 heads; 1 error\n"
+    )
+    assert run(rule_runner, "--no-check-syntax", "::") == (
+        0,
+        "svc/migrations/versions: 1 revision, 1 head a1\n",
+    )
