@@ -41,7 +41,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
             """,
         options=(
             *_POLICY_OPTIONS,
-            "`python_target_aliases`: the target types whose ownership counts",
+            "`extra_python_target_aliases`: more target types whose ownership counts (your macros)",
             "`ignore_empty_init`: don't report empty `__init__.py` files (default true)",
         ),
     ),
