@@ -101,6 +101,11 @@ def _parses_with_libcst(text: str) -> Optional[bool]:
     return True
 
 
+# Python numbers lines by these breaks only; str.splitlines() also breaks at \f, \x1c, ...
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
 def line_at(text: str, line: int) -> Optional[str]:
-    lines = text.splitlines()
+    """Line `line` (1-based) as Python numbers lines, or None past the end."""
+    lines = _LINE_BREAK_RE.split(text)
     return lines[line - 1] if 0 < line <= len(lines) else None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from monorepo_hygiene.source import NewerSyntax, SourceError, parse_module
+from monorepo_hygiene.source import NewerSyntax, SourceError, line_at, parse_module
 
 
 def test_newer_syntax_is_told_apart_from_a_syntax_error() -> None:
@@ -35,3 +35,14 @@ def test_an_unknown_declared_encoding_is_blamed_on_the_declaration() -> None:
 
 def test_a_declared_encoding_is_honoured() -> None:
     assert parse_module("a.py", "# coding: latin-1\nx = 'é'\n".encode("latin-1"))
+
+
+def test_line_at_numbers_lines_as_python_does() -> None:
+    text = "a = 1\n\x0cb = 2  # noqa\r\nc = 3\rd = 4"
+    assert [line_at(text, n) for n in range(1, 6)] == [
+        "a = 1",
+        "\x0cb = 2  # noqa",
+        "c = 3",
+        "d = 4",
+        None,
+    ]

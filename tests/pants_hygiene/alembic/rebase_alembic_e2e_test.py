@@ -43,23 +43,26 @@ def migration(revision: str, down_revision: Optional[str], table: str) -> str:
 
 
 def two_heads_repo(root: Path, ini_extra: str = "") -> E2ERepo:
-    """main added `m1`; the feature branch added `f1`, `f2`; main is merged into the branch."""
+    """main added `main_1`; the branch added `ours_1`, `ours_2`; main is merged into the branch.
+
+    The ids are not hex, so a merge migration's random id can never start with one of them.
+    """
     repo = E2ERepo.create(
         root,
         {
             "svc/alembic.ini": f"[alembic]\nscript_location = %(here)s/migrations\n{ini_extra}",
             "svc/migrations/env.py": "",
-            f"{VERSIONS}/a1_users.py": migration("a1", None, "users"),
+            f"{VERSIONS}/a1_users.py": migration("base_a", None, "users"),
         },
         backends=BACKENDS,
     )
     repo.git("checkout", "-q", "-b", "feature")
-    repo.write({f"{VERSIONS}/f1_orders.py": migration("f1", "a1", "orders")})
+    repo.write({f"{VERSIONS}/f1_orders.py": migration("ours_1", "base_a", "orders")})
     repo.commit_all("feature: orders")
-    repo.write({f"{VERSIONS}/f2_items.py": migration("f2", "f1", "items")})
+    repo.write({f"{VERSIONS}/f2_items.py": migration("ours_2", "ours_1", "items")})
     repo.commit_all("feature: items")
     repo.git("checkout", "-q", "main")
-    repo.write({f"{VERSIONS}/m1_invoices.py": migration("m1", "a1", "invoices")})
+    repo.write({f"{VERSIONS}/m1_invoices.py": migration("main_1", "base_a", "invoices")})
     repo.commit_all("main: invoices")
     repo.git("checkout", "-q", "feature")
     repo.git("merge", "-q", "--no-edit", "main")
@@ -72,8 +75,8 @@ def test_rebase_moves_our_chain_onto_main_and_check_alembic_passes(tmp_path: Pat
     check = repo.pants("rebase-alembic", "--check", "svc::")
     assert check.exit_code == 1, check.stderr
     assert f"Would update {VERSIONS}/f1_orders.py" in check.stdout
-    assert "-down_revision = 'a1'  # keep this comment" in check.stdout
-    assert "+down_revision = 'm1'  # keep this comment" in check.stdout
+    assert "-down_revision = 'base_a'  # keep this comment" in check.stdout
+    assert "+down_revision = 'main_1'  # keep this comment" in check.stdout
     assert repo.git("status", "--porcelain") == ""
 
     rebase = repo.pants("rebase-alembic", "svc::")
@@ -84,17 +87,17 @@ def test_rebase_moves_our_chain_onto_main_and_check_alembic_passes(tmp_path: Pat
         if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
     ]
     assert changed == [
-        "-Revises: a1",
-        "+Revises: m1",
-        "-down_revision = 'a1'  # keep this comment",
-        "+down_revision = 'm1'  # keep this comment",
+        "-Revises: base_a",
+        "+Revises: main_1",
+        "-down_revision = 'base_a'  # keep this comment",
+        "+down_revision = 'main_1'  # keep this comment",
     ]
     assert repo.git("diff", "--name-only").split() == [f"{VERSIONS}/f1_orders.py"]
 
     verify = repo.pants("check-alembic", "::")
     assert (verify.exit_code, verify.stdout) == (
         0,
-        f"{VERSIONS}: 4 revisions, 1 head f2\n",
+        f"{VERSIONS}: 4 revisions, 1 head ours_2\n",
     ), verify.stderr
 
     repo.commit_all("rebased")
@@ -111,10 +114,12 @@ def test_merge_strategy_writes_a_merge_migration_named_by_the_file_template(
     merge = repo.pants("rebase-alembic", "--strategy=merge", "svc::")
     assert merge.exit_code == 0, merge.stderr
     [added] = [line[3:] for line in repo.git("status", "--porcelain").splitlines()]
-    assert added.startswith(f"{VERSIONS}/merge_") and added.endswith("_merge_heads_m1_f2.py")
+    assert added.startswith(f"{VERSIONS}/merge_") and added.endswith(
+        "_merge_heads_main_1_ours_2.py"
+    )
     merge_migration = read_migration(added, repo.read(added).encode())
     # The base branch's head first, as in the message and file name.
-    assert merge_migration.down_revisions == ("m1", "f2")
+    assert merge_migration.down_revisions == ("main_1", "ours_2")
     assert repo.git("diff", "--name-only") == ""  # no existing migration was touched
     verify = repo.pants("check-alembic", "::")
     assert verify.exit_code == 0, verify.stdout
