@@ -42,6 +42,7 @@ PANTS_TOML = f"""\
 pants_version = "2.17.1"
 ignore_warnings = ["DEPRECATED: Running Pants in an external Python interpreter"]
 pythonpath = {{pythonpath}}
+plugins = {{plugins}}
 backend_packages = {{backends}}
 pantsd = false
 

@@ -43,12 +43,16 @@ class E2ERepo:
         source_roots: Sequence[str] = ("/src", "/"),
         extra_toml: str = "",
         wheel: Optional[Path] = None,
+        wheel_as_plugin: bool = False,
     ) -> "E2ERepo":
-        """A git repo using the suite from source, or from `wheel` (the built distribution)."""
+        """A git repo using the suite from source, or from `wheel` (the built distribution):
+        unpacked on Pants' pythonpath, or with `wheel_as_plugin` installed by Pants itself from
+        `[GLOBAL].plugins`, found through `[python-repos].find_links`."""
         # The plugin and core go to a hidden directory: Pants ignores it (`pants_ignore`), so the
         # suite's own files are neither linted nor mistaken for the repo's `src/`.
         suite_root = Path.cwd()
         shutil.copy2(suite_root / "pants", root / "pants")
+        plugins: Sequence[str] = ()
         if wheel is None:
             for name in SUITE_SOURCE_DIRS:
                 shutil.copytree(
@@ -57,12 +61,20 @@ class E2ERepo:
                     ignore=shutil.ignore_patterns("__pycache__"),
                 )
             pythonpath = [f"%(buildroot)s/{SUITE_DIR}/{name}" for name in SUITE_SOURCE_DIRS]
+        elif wheel_as_plugin:
+            (root / SUITE_DIR).mkdir()
+            shutil.copy2(wheel, root / SUITE_DIR / wheel.name)
+            pythonpath = []
+            name, version = wheel.name.split("-")[:2]
+            plugins = [f"{name.replace('_', '-')}=={version}"]
+            extra_toml += f'\n[python-repos]\nfind_links = ["file://%(buildroot)s/{SUITE_DIR}"]\n'
         else:
             with zipfile.ZipFile(wheel) as archive:
                 archive.extractall(root / SUITE_DIR / "wheel")
             pythonpath = [f"%(buildroot)s/{SUITE_DIR}/wheel"]
         toml = PANTS_TOML.format(
             pythonpath=_toml_list(pythonpath),
+            plugins=_toml_list(plugins),
             backends=_toml_list(backends),
             source_roots=_toml_list(source_roots),
         )

@@ -51,3 +51,22 @@ def test_a_repo_using_only_the_wheel_runs_the_suite(tmp_path: Path) -> None:
     assert "src/app/main.py:1:1: HA101 Missing return annotation for function `main` [*]" in (
         lint.stderr
     )
+
+
+def test_pants_installs_the_wheel_from_the_plugins_option(tmp_path: Path) -> None:
+    repo = E2ERepo.create(
+        tmp_path,
+        {
+            "svc/alembic.ini": "[alembic]\nscript_location = %(here)s/migrations\n",
+            "svc/migrations/versions/a1_init.py": 'revision = "a1"\ndown_revision = None\n',
+        },
+        backends=("pants.backend.python", "pants_hygiene.alembic"),
+        wheel=WHEEL,
+        wheel_as_plugin=True,
+    )
+    check = repo.pants("check-alembic", "::")
+    assert (check.exit_code, check.stdout) == (
+        0,
+        "svc/migrations/versions: 1 revision, 1 head a1\n",
+    ), check.stderr
+    assert "Resolving plugins: pants-monorepo-hygiene==0.1.0" in check.stderr
