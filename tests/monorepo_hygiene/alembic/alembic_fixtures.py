@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from hypothesis import strategies as st
+
 VERSIONS_DIR = "migrations/versions"
 
 
@@ -261,4 +263,16 @@ _SCRIPT_MAKO = textwrap.dedent(
     def downgrade() -> None:
         ${downgrades if downgrades else "pass"}
     '''
+)
+
+
+# Every way `Style` can spell a migration, for hypothesis tests.
+STYLES = st.builds(
+    Style,
+    typed=st.booleans(),
+    quote=st.sampled_from(['"', "'"]),
+    sequence=st.sampled_from(["tuple", "list"]),
+    single_as_sequence=st.booleans(),
+    file_name=st.sampled_from(["rev_first", "slug_first", "numbered"]),
+    docstring=st.booleans(),
 )

@@ -32,21 +32,11 @@ from monorepo_hygiene.alembic.check import check_history
 from monorepo_hygiene.alembic.graph import RevisionGraph
 from monorepo_hygiene.alembic.reader import Migration, read_history
 from tests.monorepo_hygiene.alembic.alembic_fixtures import (
+    STYLES,
     Rev,
-    Style,
     chain,
     write_alembic_project,
     write_history,
-)
-
-_STYLES = st.builds(
-    Style,
-    typed=st.booleans(),
-    quote=st.sampled_from(['"', "'"]),
-    sequence=st.sampled_from(["tuple", "list"]),
-    single_as_sequence=st.booleans(),
-    file_name=st.sampled_from(["rev_first", "slug_first", "numbered"]),
-    docstring=st.booleans(),
 )
 
 
@@ -92,7 +82,7 @@ def _histories(draw: st.DrawFn) -> List[Rev]:
                 tuple(down),
                 depends_on=tuple(depends_on),
                 branch_labels=(labels[revision],) if revision in labels else (),
-                style=draw(_STYLES),
+                style=draw(STYLES),
             )
         )
     return revisions

@@ -13,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monorepo_hygiene.alembic.reader import read_migration
-from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, Style, file_name, write_history
+from tests.monorepo_hygiene.alembic.alembic_fixtures import (
+    STYLES,
+    Rev,
+    Style,
+    file_name,
+    write_history,
+)
 
 _IDS = st.text(alphabet="0123456789abcdef_", min_size=1, max_size=12)
 _ID_TUPLES = st.lists(_IDS, max_size=3, unique=True).map(tuple)
@@ -32,15 +38,7 @@ def _no_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
     branch_labels=st.lists(
         st.text(alphabet="abcxyz_", min_size=1, max_size=8), max_size=2, unique=True
     ).map(tuple),
-    style=st.builds(
-        Style,
-        typed=st.booleans(),
-        quote=st.sampled_from(['"', "'"]),
-        sequence=st.sampled_from(["tuple", "list"]),
-        single_as_sequence=st.booleans(),
-        file_name=st.sampled_from(["rev_first", "slug_first", "numbered"]),
-        docstring=st.booleans(),
-    ),
+    style=STYLES,
 )
 def test_metadata_equals_alembic_import(
     revision: str,
