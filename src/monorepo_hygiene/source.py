@@ -1,19 +1,31 @@
-"""Reading Python source files the way every checker needs: bytes in, text or a clear error out.
+"""Reading and writing Python source files the way every checker and fixer needs.
 
-Checkers run inside sandboxed processes on whatever interpreter the tool chose, so a file may use
-syntax newer than the running `ast` knows (PEP 695 generics on 3.11, ...). `parse_module` tells
-that case apart from a real syntax error by asking libcst, whose parser knows the newer grammar.
+CPython's compiler on the running interpreter is the judge of what is Python: a file it rejects
+is never checked as code nor written, and a fix it would reject is never written. Checkers run
+inside sandboxed processes on the newest interpreter the tool may use, yet a file may use syntax
+newer still (PEP 695 generics on 3.11, ...); `parse_module` tells that case apart from a real
+syntax error by asking libcst, whose parser knows the newer grammar, and by refusing what CPython
+rejects in every version.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import errno
 import io
+import os
 import re
+import stat
 import sys
+import tempfile
 import tokenize
-from dataclasses import dataclass
-from typing import Optional, Union
+import warnings
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, List, Optional, Tuple, Union
+
+if TYPE_CHECKING:
+    import libcst
 
 # PEP 263's coding cookie.
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -33,29 +45,68 @@ class SourceError(Exception):
 
 
 def decode_source(path: str, content: bytes) -> str:
-    """Decode with the file's PEP 263 encoding (UTF-8 by default), naming the bad line if any."""
+    """Decode with the file's PEP 263 encoding (UTF-8 by default), naming the bad line if any.
+
+    CPython's compiler doesn't decode comments: a non-UTF-8 byte in one is accepted by
+    `compile()`, so by every import, on 3.9-3.13 (only `python file.py` refuses it). Such a
+    file decodes here too, each bad byte read as U+FFFD: positions before it on its line, and
+    every other line, stay exact.
+    """
+    encoding = _encoding(path, content)
+    try:
+        return _decode_strictly(path, content, encoding)
+    except SourceError:
+        if not _compiles_to_ast(content):
+            raise
+        return content.decode(encoding, "replace")
+
+
+def _compiles_to_ast(content: bytes) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(content)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _encoding(path: str, content: bytes) -> str:
+    """The file's PEP 263 encoding; SourceError naming an invalid declaration."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
     except SyntaxError as e:
         # detect_encoding also fails on a bad byte in the first two lines; only blame the
         # declaration when there is one, and otherwise report the byte like anywhere else.
-        declaration = next(
-            (n for n, line in enumerate(content.splitlines()[:2], 1) if _CODING_RE.match(line)),
-            None,
-        )
+        declaration = _coding_declaration_line(content)
         if declaration is not None:
             raise SourceError(
                 path, declaration, 1, f"invalid encoding declaration: {e.msg}"
             ) from None
         encoding = "utf-8"
+    return encoding
+
+
+def _decode_strictly(path: str, content: bytes, encoding: Optional[str] = None) -> str:
+    if encoding is None:
+        encoding = _encoding(path, content)
     try:
         return content.decode(encoding)
     except UnicodeDecodeError as e:
-        line = content.count(b"\n", 0, e.start) + 1
-        col = e.start - (content.rfind(b"\n", 0, e.start) + 1) + 1
+        line, col = _place_of(content, e.start)
         raise SourceError(
             path, line, col, f"not valid {encoding}: byte 0x{content[e.start]:02x} ({e.reason})"
         ) from None
+
+
+_BYTE_LINE_BREAK_RE = re.compile(rb"\r\n|\r|\n")
+
+
+def _place_of(content: bytes, offset: int) -> Tuple[int, int]:
+    """1-based line and column (in bytes) of a byte offset, numbering lines as Python does."""
+    line = len(_BYTE_LINE_BREAK_RE.findall(content, 0, offset)) + 1
+    line_start = max(content.rfind(b"\n", 0, offset), content.rfind(b"\r", 0, offset)) + 1
+    return line, offset - line_start + 1
 
 
 @dataclass(frozen=True)
@@ -65,40 +116,155 @@ class NewerSyntax:
     text: str
 
 
+# CPython's errors for code no version accepts, so never a sign of newer syntax. Decoding
+# errors say `(unicode error)` (a bad byte or escape in a literal) or name the codec.
+_NEVER_VALID_RE = re.compile(
+    r"cannot contain null bytes|bytes can only contain ASCII|too many nested parentheses"
+    r"|encoding problem|\(unicode error\)|codec can't decode"
+)
+# CPython's tokenizer refuses a bracket opened inside this many open ones (MAXLEVEL), in every
+# version.
+_MAX_BRACKET_DEPTH = 200
+_OPENING_BRACKETS = frozenset("([{")
+_CLOSING_BRACKETS = frozenset(")]}")
+
+
 def parse_module(path: str, content: bytes) -> Union[ast.Module, NewerSyntax]:
-    """Parse with the fast stdlib parser; fall back to libcst only when `ast` can't read it.
+    """Parse as CPython compiles a module; fall back to libcst only for newer syntax.
 
-    Returns NewerSyntax when the code is valid Python the running interpreter is too old for, so
-    the caller can analyse it with libcst instead. Raises SourceError for real syntax errors.
+    The bytes go to CPython as an import hands them over, so it applies the coding cookie, the
+    BOM and its byte checks itself, and the tree is compiled too, which catches what only the
+    compiler rejects (`return` outside a function, a misplaced `from __future__`, ...).
+    Returns NewerSyntax when CPython's parser fails but libcst parses the text and the text holds
+    none of what CPython rejects in every version (NUL, non-ASCII in a bytes literal, 200 open
+    brackets), so the caller can analyse it with libcst. Otherwise raises SourceError with
+    CPython's message and line.
     """
-    text = decode_source(path, content)
     try:
-        return ast.parse(text, filename=path, type_comments=False)
-    except SyntaxError as ast_error:
-        parses_with_libcst = _parses_with_libcst(text)
-        if parses_with_libcst:
-            return NewerSyntax(text)
-        reason = f"syntax error: {ast_error.msg}"
-        if parses_with_libcst is None:
-            major, minor = sys.version_info[:2]
-            reason += f" (or syntax newer than the Python {major}.{minor} reading it)"
-        raise SourceError(path, ast_error.lineno or 1, ast_error.offset or 1, reason) from None
-    except ValueError as e:  # e.g. "source code string cannot contain null bytes"
-        raise SourceError(path, 1, 1, f"cannot parse: {e}") from None
-
-
-def _parses_with_libcst(text: str) -> Optional[bool]:
-    """None without libcst (in-process in Pants): newer syntax can't be told apart then."""
+        with warnings.catch_warnings():
+            # Invalid escape sequences and the like are the file's business, not this output's.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(content, filename=path, type_comments=False)
+    except SyntaxError as e:
+        error = _cpython_error(path, content, e.msg, e.lineno, e.offset)
+    except ValueError as e:  # 3.9/3.10: "source code string cannot contain null bytes"
+        error = _cpython_error(path, content, str(e), None, None)
+    except (RecursionError, MemoryError):  # "too complex to parse", depending on the version
+        raise SourceError(path, 1, 1, "syntax error: too deeply nested for Python") from None
+    else:
+        compile_module(path, tree)
+        return tree
+    if _NEVER_VALID_RE.search(error.reason):
+        raise error
     try:
         import libcst  # Imported lazily: the fast path never pays for it.
-    except ImportError:
-        return None
-
+    except ImportError:  # In-process in Pants: newer syntax can't be told apart there.
+        major, minor = sys.version_info[:2]
+        newer = f" (or syntax newer than the Python {major}.{minor} reading it)"
+        raise replace(error, reason=error.reason + newer) from None
+    text = _decode_strictly(path, content)
     try:
-        libcst.parse_module(text)
-    except libcst.ParserSyntaxError:
-        return False
-    return True
+        module = libcst.parse_module(text)
+    except (libcst.ParserSyntaxError, RecursionError):
+        raise error from None
+    _raise_if_never_valid(path, content, text, module)
+    return NewerSyntax(text)
+
+
+def compile_module(path: str, source: Union[ast.Module, bytes]) -> None:
+    """Raise SourceError unless the running CPython compiles `source`, as an import would."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as e:
+        content = source if isinstance(source, bytes) else b""
+        raise _cpython_error(path, content, e.msg, e.lineno, e.offset) from None
+    except ValueError as e:
+        content = source if isinstance(source, bytes) else b""
+        raise _cpython_error(path, content, str(e), None, None) from None
+    except (RecursionError, MemoryError):
+        raise SourceError(path, 1, 1, "syntax error: too deeply nested for Python") from None
+
+
+def _cpython_error(
+    path: str, content: bytes, message: str, line: Optional[int], col: Optional[int]
+) -> SourceError:
+    if "null bytes" in message and b"\0" in content:  # CPython gives no place for it.
+        line, col = _place_of(content, content.index(b"\0"))
+    elif "(unicode error)" in message or "codec can't decode" in message:
+        try:
+            _decode_strictly(path, content)
+        except SourceError as e:
+            # Name the bad byte's exact place, unless it is an earlier one CPython let pass (in
+            # a comment). A codec failing on a declared encoding gives no line at all.
+            if not line or e.line == line:
+                return e
+    elif message.startswith("encoding problem") and not line:  # The BOM contradicts a cookie.
+        line = _coding_declaration_line(content)
+    return SourceError(path, max(line or 1, 1), max(col or 1, 1), f"syntax error: {message}")
+
+
+def _coding_declaration_line(content: bytes) -> Optional[int]:
+    return next(
+        (n for n, line in enumerate(content.splitlines()[:2], 1) if _CODING_RE.match(line)),
+        None,
+    )
+
+
+def _raise_if_never_valid(path: str, content: bytes, text: str, module: "libcst.Module") -> None:
+    """Raise what CPython says about the constructs libcst accepts and no CPython version does."""
+    if "\0" in text:
+        raise _cpython_error(path, content, "source code cannot contain null bytes", None, None)
+    too_deep = _too_deep_bracket(text)
+    if too_deep is not None:
+        raise SourceError(path, *too_deep, "syntax error: too many nested parentheses")
+    non_ascii_bytes = _non_ascii_bytes_literal(module)
+    if non_ascii_bytes is not None:
+        reason = "syntax error: bytes can only contain ASCII literal characters"
+        raise SourceError(path, *non_ascii_bytes, reason)
+
+
+def _too_deep_bracket(text: str) -> Optional[Tuple[int, int]]:
+    """Where a bracket opens inside 200 others, as CPython's tokenizer counts them.
+
+    The running interpreter's tokenizer may not know every newer construct; where it fails,
+    libcst's verdict stands.
+    """
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type != tokenize.OP:
+                continue
+            if token.string in _OPENING_BRACKETS:
+                if depth >= _MAX_BRACKET_DEPTH:
+                    return token.start[0], token.start[1] + 1
+                depth += 1
+            elif token.string in _CLOSING_BRACKETS:
+                depth -= 1
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return None
+
+
+def _non_ascii_bytes_literal(module: "libcst.Module") -> Optional[Tuple[int, int]]:
+    """The place of the first bytes literal holding a non-ASCII character, if any."""
+    import libcst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    found: List[libcst.SimpleString] = []
+
+    class _Finder(libcst.CSTVisitor):
+        def visit_SimpleString(self, node: libcst.SimpleString) -> None:
+            if "b" in node.prefix.lower() and not node.value.isascii() and not found:
+                found.append(node)
+
+    module.visit(_Finder())
+    if not found:
+        return None
+    # Positions cost a second walk: only paid for a file that has such a literal.
+    position = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[found[0]]
+    return position.start.line, position.start.column + 1
 
 
 # Python numbers lines by these breaks only; str.splitlines() also breaks at \f, \x1c, ...
@@ -109,3 +275,46 @@ def line_at(text: str, line: int) -> Optional[str]:
     """Line `line` (1-based) as Python numbers lines, or None past the end."""
     lines = _LINE_BREAK_RE.split(text)
     return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def check_fix(path: str, original: bytes, fixed: bytes) -> None:
+    """Raise SourceError, at the fixed file's line, unless a fix keeps the file valid Python.
+
+    A file the running CPython compiled must still compile; a file of newer syntax must still
+    parse as such (see `parse_module`).
+    """
+    try:
+        if isinstance(parse_module(path, fixed), NewerSyntax) and not isinstance(
+            parse_module(path, original), NewerSyntax
+        ):
+            compile_module(path, fixed)  # Raises: CPython's parser just refused it.
+    except SourceError as e:
+        raise replace(e, reason=f"the fixed file would not compile ({e.reason})") from None
+
+
+def write_atomically(path: str, content: bytes) -> None:
+    """Replace a file's content in one step, keeping its mode: a reader (or a crash) sees the
+    old file or the new one, never half of one. Raises OSError, without touching the file.
+
+    The new content goes to a temporary file in the same directory, renamed over the file. A
+    rename ignores the file's own permissions, so a file that isn't writable is refused
+    explicitly, as an in-place write would be.
+    """
+    target = os.path.realpath(path)  # Through a symlink: replace its target, not the link.
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)", path)
+    descriptor, temp_path = tempfile.mkstemp(
+        dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as temp_file:
+            temp_file.write(content)
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.chmod(temp_path, mode)
+        os.replace(temp_path, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_path)
+        raise

@@ -1,8 +1,23 @@
 from __future__ import annotations
 
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Optional, Tuple
+
+import libcst
 import pytest
 
-from monorepo_hygiene.source import NewerSyntax, SourceError, line_at, parse_module
+from monorepo_hygiene.source import (
+    NewerSyntax,
+    SourceError,
+    check_fix,
+    decode_source,
+    line_at,
+    parse_module,
+    write_atomically,
+)
 
 
 def test_newer_syntax_is_told_apart_from_a_syntax_error() -> None:
@@ -46,3 +61,143 @@ def test_line_at_numbers_lines_as_python_does() -> None:
         "d = 4",
         None,
     ]
+
+
+def _cpython_verdict(content: bytes) -> Optional[Tuple[str, int]]:
+    """What the running CPython's compiler says: None if it compiles, else (message, line)."""
+    try:
+        compile(content, "a.py", "exec", dont_inherit=True)
+    except SyntaxError as e:
+        return e.msg, e.lineno or 1
+    except ValueError as e:  # NUL bytes on 3.9/3.10.
+        return str(e), 1
+    return None
+
+
+# Sources libcst's parser accepts and every CPython rejects: checking or "fixing" them as code
+# would hand back files no interpreter runs.
+# (content, the line CPython blames; for NUL, which CPython gives no line for, the NUL's line).
+NEVER_VALID = {
+    "nul": (b"x = 1\ny = 2  # \x00\n", 2),
+    "non_ascii_bytes": ('x = 1\ny = b"\u00e9"\n'.encode(), 2),
+    "deep_brackets": (b"x = 1\ny = " + b"(" * 201 + b"1" + b")" * 201 + b"\n", 2),
+    "bom_and_latin1": (b"\xef\xbb\xbf# -*- coding: latin-1 -*-\nx = 1\n", 1),
+}
+
+
+@pytest.mark.parametrize("content, line", NEVER_VALID.values(), ids=NEVER_VALID.keys())
+def test_what_libcst_accepts_and_cpython_rejects_is_cpythons_error(
+    content: bytes, line: int
+) -> None:
+    # The premise: libcst alone would take the decoded text for Python.
+    libcst.parse_module(content.decode("utf-8"))
+    verdict = _cpython_verdict(content)
+    assert verdict is not None
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", content)
+    assert (error.value.reason, error.value.line) == (f"syntax error: {verdict[0]}", line)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="needs syntax newer than the interpreter")
+@pytest.mark.parametrize("content, line", NEVER_VALID.values(), ids=NEVER_VALID.keys())
+def test_never_valid_constructs_are_refused_after_newer_syntax_too(
+    content: bytes, line: int
+) -> None:
+    # The running `ast` fails first, on 3.12 syntax, so libcst reads the file: it must still
+    # refuse what no CPython accepts, where it is.
+    content = content.replace(b"x = 1\n", b"type X = int\n")
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", content)
+    assert error.value.line == line
+    assert any(text in error.value.reason for text in ("null bytes", "ASCII", "nested", "BOM"))
+
+
+def test_what_only_the_compiler_rejects_is_a_syntax_error() -> None:
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", b"x = 1\nreturn x\n")
+    assert str(error.value) == "a.py:2:1: syntax error: 'return' outside function"
+
+
+def test_a_non_utf8_byte_in_a_comment_is_accepted_as_cpython_compile_accepts_it() -> None:
+    # compile() (so every import) accepts it on 3.9-3.13; only `python file.py` refuses it.
+    content = b"# caf\xe9\nx = 1  # \xff\ny = 2\n"
+    assert _cpython_verdict(content) is None
+    assert not isinstance(parse_module("a.py", content), NewerSyntax)
+    assert decode_source("a.py", content) == "# caf\ufffd\nx = 1  # \ufffd\ny = 2\n"
+
+
+def test_a_non_utf8_byte_in_a_string_is_still_an_error() -> None:
+    # The first bad byte is in a comment, which CPython lets pass: its error is the one given.
+    content = b"x = 1  # \xff\ny = '\xff'\n"
+    verdict = _cpython_verdict(content)
+    assert verdict is not None and verdict[1] == 2
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", content)
+    assert (error.value.line, error.value.reason) == (2, f"syntax error: {verdict[0]}")
+
+
+def test_cr_only_line_endings_parse_and_number_lines() -> None:
+    content = b"x = 1\rdef f(:\r"
+    with pytest.raises(SourceError) as error:
+        parse_module("a.py", content)
+    assert error.value.line == 2
+    assert not isinstance(parse_module("a.py", b"x = 1\ry = 2\r"), NewerSyntax)
+
+
+def test_a_fix_that_would_not_compile_is_refused_naming_the_line() -> None:
+    with pytest.raises(SourceError) as error:
+        check_fix("a.py", b"def f():\n    pass\n", b"def f():\n    pass\nreturn 1\n")
+    assert str(error.value) == (
+        "a.py:3:1: the fixed file would not compile (syntax error: 'return' outside function)"
+    )
+    check_fix("a.py", b"def f():\n    pass\n", b"def f() -> None:\n    pass\n")
+
+
+def test_a_fix_may_not_turn_compiling_code_into_libcst_only_code() -> None:
+    with pytest.raises(SourceError) as error:
+        check_fix("a.py", b"x = 1\n", 'x = b"\u00e9"\n'.encode())
+    assert error.value.line == 1
+
+
+def test_write_atomically_replaces_the_content_and_keeps_the_mode(tmp_path: Path) -> None:
+    target = tmp_path / "a.py"
+    target.write_bytes(b"old\n")
+    target.chmod(0o751)
+    write_atomically(str(target), b"new\n")
+    assert target.read_bytes() == b"new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o751
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.py"]
+
+
+def test_write_atomically_writes_through_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "real.py").write_bytes(b"old\n")
+    (tmp_path / "link.py").symlink_to("real.py")
+    write_atomically(str(tmp_path / "link.py"), b"new\n")
+    assert (tmp_path / "link.py").is_symlink()
+    assert (tmp_path / "real.py").read_bytes() == b"new\n"
+
+
+def test_write_atomically_refuses_a_read_only_file_and_leaves_no_trace(tmp_path: Path) -> None:
+    target = tmp_path / "a.py"
+    target.write_bytes(b"old\n")
+    target.chmod(0o444)
+    with pytest.raises(PermissionError):
+        write_atomically(str(target), b"new\n")
+    assert target.read_bytes() == b"old\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.py"]
+
+
+def test_a_failed_write_leaves_the_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "a.py"
+    target.write_bytes(b"old\n")
+
+    def fail(source: str, destination: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        write_atomically(str(target), b"new\n")
+    assert target.read_bytes() == b"old\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.py"]

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import FrozenSet, Optional, Sequence
 
+from ..source import write_atomically
 from .batch import check_files, fix_files
 from .check import DEFAULT_OPTIONS, RULE_CODES, AnnotationOptions
 
@@ -24,7 +25,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         select=args.select, allow_init_without_return=args.allow_init_without_return
     )
     if args.fix:
-        result = fix_files(args.files, _read, _write, options)
+        result = fix_files(args.files, _read, write_atomically, options)
     else:
         result = check_files(args.files, _read, options)
     findings = sorted(result.findings + result.errors)
@@ -70,10 +71,6 @@ def _codes(text: str) -> FrozenSet[str]:
 
 def _read(path: str) -> bytes:
     return Path(path).read_bytes()
-
-
-def _write(path: str, content: bytes) -> None:
-    Path(path).write_bytes(content)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
 """Checking and fixing a batch of files, as the Pants adapter runs it: one bad file never stops
 the others; it becomes an HA100 finding carrying the place of the problem.
+
+A fix is written only when the fixed file still compiles (`source.check_fix`); a fix that
+can't be checked or written leaves its file unchanged, is reported, and the file's findings are
+those of its unchanged content.
 """
 
 from __future__ import annotations
@@ -7,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, List, Optional, Tuple
 
-from ..findings import Finding
-from ..source import SourceError
+from ..findings import Finding, Severity
+from ..source import SourceError, check_fix
 from .check import (
     CANNOT_CHECK_FILE,
     DEFAULT_OPTIONS,
@@ -61,12 +65,12 @@ def _run(
         try:
             content = read(path)
             if fixer is not None:
-                fix_source, write = fixer
-                fixed_content = fix_source(path, content, options)
-                if fixed_content is not None:
-                    write(path, fixed_content)
+                written, not_fixed = _fix_file(path, content, options, *fixer)
+                if written is not None:
                     fixed.append(path)
-                    content = fixed_content
+                    content = written
+                if not_fixed is not None:
+                    errors.append(not_fixed)
             findings.extend(check_source(path, content, options))
         except SourceError as e:
             errors.append(_cannot_check(path, e.line, e.col, e.reason))
@@ -77,6 +81,40 @@ def _run(
         except Exception as e:
             errors.append(_cannot_check(path, 1, 1, f"internal error: {type(e).__name__}: {e}"))
     return BatchResult(tuple(sorted(findings)), tuple(errors), tuple(fixed))
+
+
+def _fix_file(
+    path: str, content: bytes, options: AnnotationOptions, fix_source: FixSource, write: WriteFile
+) -> Tuple[Optional[bytes], Optional[Finding]]:
+    """Fix and write one file: the content written (None if none), and why the file was left
+    unchanged (None if it was fixed or needed no fix). Raises SourceError for a file that
+    isn't valid Python.
+    """
+    try:
+        fixed_content = fix_source(path, content, options)
+    except SourceError:
+        raise
+    except Exception as e:  # libcst failing on a file CPython reads: no fix, still checked.
+        reason = f"libcst can't rewrite it ({type(e).__name__}: {e})"
+        return None, _cannot_fix(path, 1, 1, reason)
+    if fixed_content is None:
+        return None, None
+    try:
+        check_fix(path, content, fixed_content)
+    except SourceError as e:
+        return None, _cannot_fix(path, e.line, e.col, e.reason)
+    try:
+        write(path, fixed_content)
+    except OSError as e:
+        return None, _cannot_fix(path, 1, 1, f"cannot write it ({e.strerror or e})")
+    return fixed_content, None
+
+
+def _cannot_fix(path: str, line: int, col: int, reason: str) -> Finding:
+    # A warning: the findings the fix would have removed are still reported, as errors.
+    return Finding(
+        path, line, col, CANNOT_CHECK_FILE, f"Cannot fix file: {reason}", Severity.WARNING
+    )
 
 
 def _cannot_check(path: str, line: int, col: int, reason: str) -> Finding:

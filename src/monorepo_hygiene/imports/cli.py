@@ -3,9 +3,11 @@
 Checks (with `--fix`: fixes in place, then checks) the given files, paths relative to the
 working directory and spelled as in the facts' `files` (format: `monorepo_hygiene.imports.facts`).
 Prints one JSON object: `{"findings": [<Finding.to_json()>...], "fixed": [<path>...]}`, findings
-sorted, in fix mode only those left after fixing. Exits 0 whenever it could run, findings or
-not (the caller reads them from the JSON); 2 on bad arguments or unreadable facts. A command
-line dispatching to several checkers calls `main(argv)` and exits with what it returns.
+sorted, in fix mode only those left after fixing. Each fixed file is written atomically; one that
+can't be written keeps its content and gets an `HI105` warning, the others are still written.
+Exits 0 whenever it could run, findings or not (the caller reads them from the JSON); 2 on bad
+arguments or unreadable facts. A command line dispatching to several checkers calls `main(argv)`
+and exits with what it returns.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import sys
 from typing import Dict, List, Optional, Sequence
 
 from ..findings import Finding
-from .engine import cannot_check, check_files
+from ..source import write_atomically
+from .engine import cannot_check, cannot_fix, check_files
 from .facts import FactsError, ImportFacts
 
 
@@ -52,12 +55,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             unreadable.append(cannot_check(path, 1, 1, f"cannot read it ({e.strerror})"))
 
     result = check_files(contents, facts, fix=args.fix)
-    for path, new_content in result.fixed.items():
-        with open(path, "wb") as source_file:
-            source_file.write(new_content)
-    findings = sorted((*unreadable, *result.findings))
+    findings = [*unreadable, *result.findings]
+    written: List[str] = []
+    for path, new_content in sorted(result.fixed.items()):
+        try:
+            write_atomically(path, new_content)
+        except OSError as e:
+            # Left unchanged, the file has the findings of the content read.
+            findings = [finding for finding in findings if finding.path != path]
+            findings.extend(check_files({path: contents[path]}, facts).findings)
+            findings.append(cannot_fix(path, 1, 1, f"cannot write it ({e.strerror or e})"))
+        else:
+            written.append(path)
     json.dump(
-        {"findings": [finding.to_json() for finding in findings], "fixed": sorted(result.fixed)},
+        {"findings": [finding.to_json() for finding in sorted(findings)], "fixed": written},
         sys.stdout,
     )
     sys.stdout.write("\n")

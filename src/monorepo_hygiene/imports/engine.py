@@ -12,7 +12,7 @@ from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 from ..findings import Finding, Severity
 from ..noqa import is_suppressed
-from ..source import NewerSyntax, SourceError, decode_source, parse_module
+from ..source import NewerSyntax, SourceError, check_fix, decode_source, parse_module
 from . import codes
 from .errors import FixError, UnfixableFile
 from .facts import FileFacts, ImportFacts
@@ -150,11 +150,15 @@ def _fix(
 
     try:
         new_content = apply_rewrites(content, analysis.statements, analysis.rewrites)
-    except UnfixableFile as e:
-        # A warning: the findings it couldn't fix are still there, as errors.
-        not_fixed = Finding(
-            path, 1, 1, codes.CANNOT_FIX, f"Cannot fix file: {e.reason}", Severity.WARNING
-        )
+    except (UnfixableFile, SyntaxError) as e:
+        # libcst raises SyntaxError for bytes it can't decode that CPython accepts (comments).
+        reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
+        not_fixed = cannot_fix(path, 1, 1, reason)
+        return None, _Analysis((*analysis.findings, not_fixed), analysis.statements, {})
+    try:
+        check_fix(path, content, new_content)
+    except SourceError as e:
+        not_fixed = cannot_fix(path, e.line, e.col, e.reason)
         return None, _Analysis((*analysis.findings, not_fixed), analysis.statements, {})
     new_analysis = _analyse(path, new_content, context, owners)
     for finding in new_analysis.findings:
@@ -170,3 +174,9 @@ def _index(module_owners: Union[ModuleOwners, Mapping[str, str]]) -> ModuleOwner
 def cannot_check(path: str, line: int, col: int, reason: str) -> Finding:
     """The `HI100` finding of a file that can't be checked."""
     return Finding(path, line, col, codes.CANNOT_CHECK, f"Cannot check file: {reason}")
+
+
+def cannot_fix(path: str, line: int, col: int, reason: str) -> Finding:
+    """The `HI105` warning of a file left unchanged: its findings are still there, as errors."""
+    message = f"Cannot fix file: {reason}"
+    return Finding(path, line, col, codes.CANNOT_FIX, message, Severity.WARNING)
