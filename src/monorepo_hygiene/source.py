@@ -73,8 +73,10 @@ def _compiles_to_ast(content: bytes) -> bool:
 
 def _encoding(path: str, content: bytes) -> str:
     """The file's PEP 263 encoding; SourceError naming an invalid declaration."""
+    # Lines as Python breaks them: with lone `\r` endings, `readline` would see one long line.
+    lines = (match.group() for match in _BYTE_LINE_RE.finditer(content))
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
+        encoding, _ = tokenize.detect_encoding(lambda: next(lines, b""))
     except SyntaxError as e:
         # detect_encoding also fails on a bad byte in the first two lines; only blame the
         # declaration when there is one, and otherwise report the byte like anywhere else.
@@ -100,6 +102,7 @@ def _decode_strictly(path: str, content: bytes, encoding: Optional[str] = None) 
 
 
 _BYTE_LINE_BREAK_RE = re.compile(rb"\r\n|\r|\n")
+_BYTE_LINE_RE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def _place_of(content: bytes, offset: int) -> Tuple[int, int]:

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from pants.backend.python.target_types import PythonSourceField
 from pants.engine.target import FieldSet, Target
 from pants.option.option_types import BoolOption, SkipOption, StrListOption
+from pants.option.option_value_container import OptionValueContainer
 from pants.option.subsystem import Subsystem
 from pants.util.strutil import softwrap
 
-from monorepo_hygiene.annotations import RULE_DOCS
+from monorepo_hygiene.annotations import RULE_CODES, RULE_DOCS
 from monorepo_hygiene.rule_docs import render_rule_docs
 
+from ..util.options import InvalidOptionValue, one_of
 from .skip_field import SkipReturnAnnotationsField
 
 
@@ -61,6 +63,16 @@ class AnnotationsSubsystem(Subsystem):
             """
         ),
     )
+
+    def __init__(self, options: OptionValueContainer) -> None:
+        super().__init__(options)
+        # The checker reads codes case-insensitively, as ruff does.
+        unknown = sorted(code for code in self.select if code.strip().upper() not in RULE_CODES)
+        if unknown:
+            problem = f"unknown code(s) {', '.join(f'`{code}`' for code in unknown)}"
+            raise InvalidOptionValue(
+                self.options_scope, "select", problem, one_of(sorted(RULE_CODES))
+            )
 
     def checker_args(self) -> tuple[str, ...]:
         return (

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pants.option.option_types import BoolOption, DictOption, SkipOption, StrListOption, StrOption
+from pants.option.option_value_container import OptionValueContainer
 from pants.option.subsystem import Subsystem
 from pants.util.strutil import softwrap
 
@@ -12,6 +13,11 @@ from monorepo_hygiene.build_files import (
 )
 from monorepo_hygiene.build_files.facts import DEFAULT_OPTIONS, POLICIES
 from monorepo_hygiene.rule_docs import render_rule_docs
+
+from ..util.options import InvalidOptionValue, one_of
+
+# Characters that make a path a glob: a prefix is a plain directory path.
+_GLOB_CHARACTERS = frozenset("*?[]!")
 
 
 class BuildFilesSubsystem(Subsystem):
@@ -64,6 +70,23 @@ class BuildFilesSubsystem(Subsystem):
         default=DEFAULT_OPTIONS.ignore_empty_init,
         help="Don't report `__init__.py` files that hold nothing but comments or a docstring.",
     )
+
+    def __init__(self, options: OptionValueContainer) -> None:
+        super().__init__(options)
+        if self.default_policy not in POLICIES:
+            problem = f"unknown policy `{self.default_policy}`"
+            raise InvalidOptionValue(
+                self.options_scope, "default_policy", problem, one_of(POLICIES)
+            )
+        for prefix, policy in sorted(self.policies.items()):
+            if policy not in POLICIES:
+                problem = f"unknown policy `{policy}` for prefix `{prefix}`"
+                raise InvalidOptionValue(self.options_scope, "policies", problem, one_of(POLICIES))
+            parts = prefix.replace("\\", "/").split("/")
+            if prefix.startswith("/") or ".." in parts or _GLOB_CHARACTERS & set(prefix):
+                problem = f"`{prefix}` is not a directory path relative to the build root"
+                expected = "a relative directory path such as `src/` or `tests/unit/`"
+                raise InvalidOptionValue(self.options_scope, "policies", problem, expected)
 
     def build_file_options(self, build_file_name: str) -> BuildFileOptions:
         return BuildFileOptions(

@@ -150,8 +150,8 @@ def _fix(
 
     try:
         new_content = apply_rewrites(content, analysis.statements, analysis.rewrites)
-    except (UnfixableFile, SyntaxError) as e:
-        # libcst raises SyntaxError for bytes it can't decode that CPython accepts (comments).
+    except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
+        # libcst fails to decode bytes CPython lets pass (in comments).
         reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
         not_fixed = cannot_fix(path, 1, 1, reason)
         return None, _Analysis((*analysis.findings, not_fixed), analysis.statements, {})

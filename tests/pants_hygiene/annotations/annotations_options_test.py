@@ -1,0 +1,32 @@
+"""A bad `[hygiene-annotations]` value is an option error, raised when the options are read."""
+
+from __future__ import annotations
+
+import pytest
+from pants.engine.internals.scheduler import ExecutionError
+from pants.engine.rules import QueryRule
+from pants.testutil.rule_runner import RuleRunner
+
+from pants_hygiene.annotations import register
+from pants_hygiene.annotations.subsystem import AnnotationsSubsystem
+from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
+
+
+def read_options(*args: str) -> AnnotationsSubsystem:
+    rule_runner = RuleRunner(rules=[*register.rules(), QueryRule(AnnotationsSubsystem, [])])
+    rule_runner.set_options([*rule_runner_args(), *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT))
+    return rule_runner.request(AnnotationsSubsystem, [])
+
+
+def test_an_unknown_code_names_the_option_and_the_valid_codes() -> None:
+    with pytest.raises(ExecutionError) as error:
+        read_options("--hygiene-annotations-select=['HA101', 'HA999']")
+    assert (
+        "Invalid `[hygiene-annotations].select`: unknown code(s) `HA999`; "
+        "expected one of `HA101`, `HA102`."
+    ) in str(error.value)
+
+
+def test_known_codes_in_any_case_are_accepted() -> None:
+    subsystem = read_options("--hygiene-annotations-select=['ha101', 'HA102']")
+    assert subsystem.checker_args() == ("--select=ha101,HA102",)
