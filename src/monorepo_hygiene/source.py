@@ -321,3 +321,14 @@ def write_atomically(path: str, content: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_path)
         raise
+
+
+def split_lone_cr_ending(content: bytes) -> Tuple[bytes, bytes]:
+    """`content` without the lone `\\r` ending it, and that ending (or b"").
+
+    libcst reproduces every file byte for byte but one ending in a lone `\\r` (old Mac line
+    endings): it drops that last `\\r`. A fixer edits the first part and appends the second.
+    """
+    if content.endswith(b"\r"):
+        return content[:-1], b"\r"
+    return content, b""

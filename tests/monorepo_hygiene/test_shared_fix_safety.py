@@ -187,3 +187,15 @@ def test_a_non_utf8_comment_is_checked_as_cpython_reads_it() -> None:
     ]
     imports = check_imports({"src/shop/a.py": b"# caf\xe9\n" + FIXABLE_IMPORT}, IMPORT_FACTS)
     assert [(f.code, f.line) for f in imports.findings] == [("HI101", 2)]
+
+
+def test_both_fixers_fix_files_with_lone_cr_line_endings() -> None:
+    # libcst drops the `\r` ending such a file; the fixers give it back.
+    written: Dict[str, bytes] = {}
+    content = b"def f():\r    print(1)\r"
+    fix_files(["a.py"], {"a.py": content}.__getitem__, written.__setitem__)
+    assert written == {"a.py": b"def f() -> None:\r    print(1)\r"}
+
+    result = check_imports({"src/shop/a.py": b"x = 1\rfrom shop.b import x\r"}, IMPORT_FACTS, fix=True)
+    assert result.fixed == {"src/shop/a.py": b"x = 1\rfrom .b import x\r"}
+    assert result.findings == ()

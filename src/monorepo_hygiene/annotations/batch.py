@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, List, Optional, Tuple
 
 from ..findings import Finding, Severity
-from ..source import SourceError, check_fix
+from ..source import SourceError, check_fix, split_lone_cr_ending
 from .check import (
     CANNOT_CHECK_FILE,
     DEFAULT_OPTIONS,
@@ -90,15 +90,17 @@ def _fix_file(
     unchanged (None if it was fixed or needed no fix). Raises SourceError for a file that
     isn't valid Python.
     """
+    body, ending = split_lone_cr_ending(content)
     try:
-        fixed_content = fix_source(path, content, options)
+        fixed_body = fix_source(path, body, options)
     except SourceError:
         raise
     except Exception as e:  # libcst failing on a file CPython reads: no fix, still checked.
         reason = f"libcst can't rewrite it ({type(e).__name__}: {e})"
         return None, _cannot_fix(path, 1, 1, reason)
-    if fixed_content is None:
+    if fixed_body is None:
         return None, None
+    fixed_content = fixed_body + ending
     try:
         check_fix(path, content, fixed_content)
     except SourceError as e:

@@ -12,7 +12,14 @@ from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 from ..findings import Finding, Severity
 from ..noqa import is_suppressed
-from ..source import NewerSyntax, SourceError, check_fix, decode_source, parse_module
+from ..source import (
+    NewerSyntax,
+    SourceError,
+    check_fix,
+    decode_source,
+    parse_module,
+    split_lone_cr_ending,
+)
 from . import codes
 from .errors import FixError, UnfixableFile
 from .facts import FileFacts, ImportFacts
@@ -149,7 +156,8 @@ def _fix(
     from .rewrite import apply_rewrites  # libcst: only if needed.
 
     try:
-        new_content = apply_rewrites(content, analysis.statements, analysis.rewrites)
+        body, ending = split_lone_cr_ending(content)
+        new_content = apply_rewrites(body, analysis.statements, analysis.rewrites) + ending
     except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
         # libcst fails to decode bytes CPython lets pass (in comments).
         reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
