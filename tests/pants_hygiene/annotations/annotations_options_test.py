@@ -9,12 +9,11 @@ from pants.testutil.rule_runner import RuleRunner
 
 from pants_hygiene.annotations import register
 from pants_hygiene.annotations.subsystem import AnnotationsSubsystem
-from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
 
 
 def read_options(*args: str) -> AnnotationsSubsystem:
     rule_runner = RuleRunner(rules=[*register.rules(), QueryRule(AnnotationsSubsystem, [])])
-    rule_runner.set_options([*rule_runner_args(), *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT))
+    rule_runner.set_options(args)
     return rule_runner.request(AnnotationsSubsystem, [])
 
 

@@ -9,12 +9,11 @@ from pants.testutil.rule_runner import RuleRunner
 
 from pants_hygiene.build_files import register
 from pants_hygiene.build_files.subsystem import BuildFilesSubsystem
-from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
 
 
 def read_options(*args: str) -> BuildFilesSubsystem:
     rule_runner = RuleRunner(rules=[*register.rules(), QueryRule(BuildFilesSubsystem, [])])
-    rule_runner.set_options([*rule_runner_args(), *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT))
+    rule_runner.set_options(args)
     return rule_runner.request(BuildFilesSubsystem, [])
 
 
