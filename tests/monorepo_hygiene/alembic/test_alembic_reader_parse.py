@@ -314,13 +314,20 @@ def test_definition_inside_a_string_is_not_the_end_of_the_head() -> None:
 
 
 def test_non_utf8_byte_names_its_line() -> None:
-    content = b'revision = "a1"\ndown_revision = None\n# caf\xe9\n'
+    content = b'revision = "a1"\ndown_revision = None\nx = "caf\xe9"\n'
     with pytest.raises(MigrationReadError) as info:
         read_migration(PATH, content)
     assert (info.value.line, info.value.reason) == (
         3,
         "not valid utf-8: byte 0xe9 (invalid continuation byte)",
     )
+
+
+def test_a_non_utf8_byte_in_a_comment_is_read_as_alembic_reads_it() -> None:
+    # Alembic imports a migration, and CPython's compile() lets such a byte pass in a comment.
+    content = b'revision = "a1"\ndown_revision = None  # caf\xe9\n'
+    compile(content, PATH, "exec")
+    assert read_migration(PATH, content).revision == "a1"
 
 
 def test_declared_encoding_is_honoured() -> None:
@@ -331,7 +338,7 @@ def test_declared_encoding_is_honoured() -> None:
 def test_history_reads_every_good_file_despite_bad_ones() -> None:
     files = history_files([Rev("a1"), Rev("b2", ("a1",))])
     files["migrations/versions/c3_broken.py"] = b'revision = "c3"\ndown_revision = (\n'
-    files["migrations/versions/d4_latin.py"] = b'revision = "d4"\ndown_revision = "b2"  # \xff\n'
+    files["migrations/versions/d4_latin.py"] = b'revision = "d4"\ndown_revision = "b2"; x = "\xff"\n'
     files["migrations/versions/__init__.py"] = b""
     files["migrations/versions/.#a1_change_a1.py"] = b"lock file of an editor"
     files["migrations/versions/README"] = b"not python"
