@@ -64,7 +64,10 @@ def test_absolute_policy_flags_and_fixes_what_ruff_tid252_does(data: st.DataObje
         ]
         indented = data.draw(st.booleans())
         bodies[importer] = "".join(
-            f"def function() -> None:\n    {statement}\n" if indented else f"{statement}\n"
+            # `import *` compiles only at module level.
+            f"def function() -> None:\n    {statement}\n"
+            if indented and "*" not in statement
+            else f"{statement}\n"
             for statement in statements
         )
 
