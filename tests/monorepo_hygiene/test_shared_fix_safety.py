@@ -196,6 +196,8 @@ def test_both_fixers_fix_files_with_lone_cr_line_endings() -> None:
     fix_files(["a.py"], {"a.py": content}.__getitem__, written.__setitem__)
     assert written == {"a.py": b"def f() -> None:\r    print(1)\r"}
 
-    result = check_imports({"src/shop/a.py": b"x = 1\rfrom shop.b import x\r"}, IMPORT_FACTS, fix=True)
+    result = check_imports(
+        {"src/shop/a.py": b"x = 1\rfrom shop.b import x\r"}, IMPORT_FACTS, fix=True
+    )
     assert result.fixed == {"src/shop/a.py": b"x = 1\rfrom .b import x\r"}
     assert result.findings == ()

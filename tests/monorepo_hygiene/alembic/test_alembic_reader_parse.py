@@ -338,7 +338,9 @@ def test_declared_encoding_is_honoured() -> None:
 def test_history_reads_every_good_file_despite_bad_ones() -> None:
     files = history_files([Rev("a1"), Rev("b2", ("a1",))])
     files["migrations/versions/c3_broken.py"] = b'revision = "c3"\ndown_revision = (\n'
-    files["migrations/versions/d4_latin.py"] = b'revision = "d4"\ndown_revision = "b2"; x = "\xff"\n'
+    files["migrations/versions/d4_latin.py"] = (
+        b'revision = "d4"\ndown_revision = "b2"; x = "\xff"\n'
+    )
     files["migrations/versions/__init__.py"] = b""
     files["migrations/versions/.#a1_change_a1.py"] = b"lock file of an editor"
     files["migrations/versions/README"] = b"not python"
