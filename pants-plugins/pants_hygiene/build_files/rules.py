@@ -236,7 +236,9 @@ async def partition_build_files_fix(
     in_scope = [
         edit.path
         for edit in plan.edits
-        if any(_covered_by(render_dir(posixpath.dirname(edit.path)), path) for path in request.files)
+        if any(
+            _covered_by(render_dir(posixpath.dirname(edit.path)), path) for path in request.files
+        )
     ]
     return Partitions.single_partition(sorted(in_scope)) if in_scope else Partitions()
 
