@@ -59,7 +59,7 @@ class _AllAlembicHistories(Collection[AlembicHistory]):
 
 
 @dataclass(frozen=True)
-class _AllAlembicSetups:
+class AllAlembicSetups:
     histories: _AllAlembicHistories
     config_errors: Tuple[AlembicConfigError, ...]
 
@@ -67,7 +67,7 @@ class _AllAlembicSetups:
 @rule(desc="Find Alembic configurations")
 async def find_all_alembic_setups(
     subsystem: CheckAlembicSubsystem, all_source_roots: AllSourceRoots
-) -> _AllAlembicSetups:
+) -> AllAlembicSetups:
     config_contents = await Get(
         DigestContents, PathGlobs(f"**/{name}" for name in subsystem.config_files)
     )
@@ -124,12 +124,12 @@ async def find_all_alembic_setups(
         )
         for (config, script_dir), listing in zip(located, migration_listings)
     )
-    return _AllAlembicSetups(_AllAlembicHistories(histories), tuple(config_errors))
+    return AllAlembicSetups(_AllAlembicHistories(histories), tuple(config_errors))
 
 
 @rule(desc="Find the Alembic histories in the specs")
 async def find_alembic_histories(
-    specs_paths: SpecsPaths, all_setups: _AllAlembicSetups
+    specs_paths: SpecsPaths, all_setups: AllAlembicSetups
 ) -> AlembicHistories:
     return AlembicHistories(
         histories=tuple(

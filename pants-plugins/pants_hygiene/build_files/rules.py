@@ -40,6 +40,7 @@ from monorepo_hygiene.build_files import (
     is_empty_python_source,
     plan_build_files,
 )
+from monorepo_hygiene.build_files.layout import render_dir
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
 
@@ -190,9 +191,12 @@ async def plan_repo_build_files(
 
 
 def _covered_by(finding_path: str, path: str) -> bool:
-    """Whether a file in the specs is what a finding is about (a directory finding ends in `/`)."""
+    """Whether a file in the specs is what a finding is about: the file itself, or for a
+    directory finding (`render_dir`'s spelling, `./` for the repo root) any file under it."""
+    if finding_path == render_dir(""):
+        return True
     if finding_path.endswith("/"):
-        return path.startswith(finding_path) or not finding_path.strip("/")
+        return path.startswith(finding_path)
     return path == finding_path
 
 
@@ -232,7 +236,9 @@ async def partition_build_files_fix(
     in_scope = [
         edit.path
         for edit in plan.edits
-        if any(_covered_by(posixpath.dirname(edit.path) + "/", path) for path in request.files)
+        if any(
+            _covered_by(render_dir(posixpath.dirname(edit.path)), path) for path in request.files
+        )
     ]
     return Partitions.single_partition(sorted(in_scope)) if in_scope else Partitions()
 

@@ -4,10 +4,11 @@ checker reads and rewrites the code."""
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, DefaultDict, Dict, Iterable, Tuple
+from typing import Any, DefaultDict, Dict, Iterable, Optional, Tuple
 
 from pants.backend.python.dependency_inference.module_mapper import (
     FirstPartyPythonModuleMapping,
@@ -24,12 +25,23 @@ from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
+from monorepo_hygiene.findings import render_findings
+from monorepo_hygiene.imports.codes import CANNOT_FIX
+
+from ..alembic import discovery
+from ..alembic.discovery import AllAlembicSetups
 from ..util.lint import fix_result, lint_result
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
+logger = logging.getLogger(__name__)
+
 # Where the batch's facts are written in the sandbox; no source file can be called that.
 FACTS_PATH = "__hygiene_import_facts.json"
+
+
+# (module, is_package, owner, policy, loaded_by_path): `monorepo_hygiene.imports.FileFacts`.
+_FileFacts = Tuple[str, bool, str, str, Optional[str]]
 
 
 class ImportsLintRequest(LintTargetsRequest):
@@ -49,8 +61,8 @@ class ImportFactsMetadata:
     """The ownership facts of one resolve's files: the `monorepo_hygiene.imports.facts` shape."""
 
     resolve: str
-    # path -> (module, is_package, owner, policy)
-    file_facts: FrozenDict[str, Tuple[str, bool, str, str]]
+    # path -> (module, is_package, owner, policy, why it is loaded by path or None)
+    file_facts: FrozenDict[str, _FileFacts]
     module_owners: FrozenDict[str, str]
 
     @property
@@ -65,11 +77,19 @@ class ImportFactsMetadata:
         so its cache key) unchanged when unrelated packages gain modules.
         """
         batch_facts = {path: self.file_facts[path] for path in files}
-        top_levels = {module.split(".")[0] for module, _, _, _ in batch_facts.values()}
+        top_levels = {facts[0].split(".")[0] for facts in batch_facts.values()}
         document = {
             "files": {
-                path: {"module": module, "is_package": is_package, "owner": owner, "policy": policy}
-                for path, (module, is_package, owner, policy) in sorted(batch_facts.items())
+                path: {
+                    "module": module,
+                    "is_package": is_package,
+                    "owner": owner,
+                    "policy": policy,
+                    **({} if loaded_by_path is None else {"loaded_by_path": loaded_by_path}),
+                }
+                for path, (module, is_package, owner, policy, loaded_by_path) in sorted(
+                    batch_facts.items()
+                )
             },
             "module_owners": {
                 module: owner
@@ -91,6 +111,7 @@ async def gather_import_facts(
     subsystem: ImportsSubsystem,
     python_setup: PythonSetup,
     module_mapping: FirstPartyPythonModuleMapping,
+    alembic_setups: AllAlembicSetups,
 ) -> Partitions[str, ImportFactsMetadata]:
     if subsystem.skip:
         return Partitions()
@@ -98,7 +119,7 @@ async def gather_import_facts(
         Get(StrippedFileName, StrippedFileNameRequest(field_set.source.file_path))
         for field_set in request.field_sets
     )
-    files_by_resolve: DefaultDict[str, Dict[str, Tuple[str, bool, str, str]]] = defaultdict(dict)
+    files_by_resolve: DefaultDict[str, Dict[str, _FileFacts]] = defaultdict(dict)
     for field_set, stripped in zip(request.field_sets, stripped_names):
         stripped_path = PurePath(stripped.value)
         files_by_resolve[field_set.resolve.normalized_value(python_setup)][
@@ -109,6 +130,7 @@ async def gather_import_facts(
             # The owner is the BUILD file's directory, which is the target's spec_path.
             field_set.address.spec_path,
             subsystem.policy_for(field_set),
+            _loaded_by_path(field_set.source.file_path, alembic_setups),
         )
     return Partitions(
         Partition(
@@ -121,6 +143,15 @@ async def gather_import_facts(
         )
         for resolve, file_facts in sorted(files_by_resolve.items())
     )
+
+
+def _loaded_by_path(path: str, alembic_setups: AllAlembicSetups) -> Optional[str]:
+    """Why Python loads the file by path, if it does: Alembic runs `env.py` and every migration
+    of its script directory and version locations by path, with no parent package."""
+    for history in alembic_setups.histories:
+        if history.contains(path):
+            return f"Alembic loads it by path (`{history.config_path}`)"
+    return None
 
 
 def _module_owners(mapping: FirstPartyPythonModuleMapping, resolve: str) -> FrozenDict[str, str]:
@@ -183,8 +214,17 @@ async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
             fix=True,
         ),
     )
+    # `pants fix` shows only which files changed: a fix that couldn't be made must be said.
+    not_fixed = [finding for finding in result.findings if finding.code == CANNOT_FIX]
+    if not_fixed:
+        logger.warning("\n".join(render_findings(not_fixed)))
     return fix_result(request, result)
 
 
 def rules() -> Iterable:
-    return [*collect_rules(), *ImportsLintRequest.rules(), *ImportsFixRequest.rules()]
+    return [
+        *collect_rules(),
+        *discovery.rules(),
+        *ImportsLintRequest.rules(),
+        *ImportsFixRequest.rules(),
+    ]

@@ -12,6 +12,7 @@ RELATIVE_IMPORT_ACROSS_BUILD = "HI102"
 RELATIVE_IMPORT_BANNED = "HI103"
 RELATIVE_IMPORT_BEYOND_TOP_LEVEL = "HI104"
 CANNOT_FIX = "HI105"
+RELATIVE_IMPORT_IN_FILE_LOADED_BY_PATH = "HI106"
 
 _POLICY_OPTION = (
     "`policy` (per target): `relative-within-build` (the default) wants relative imports for "
@@ -62,9 +63,10 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
             """,
         options=(_POLICY_OPTION,),
         fix_safety="""
-            The fix is safe when the module is imported under its package (as Pants and
-            `python -m` do): the relative form resolves to the same module. A module run as a
-            script by path has no package and can't use relative imports.
+            The fix is safe when the module is imported under its package (as Pants,
+            `python -m` and PEX entry points do): the relative form resolves to the same
+            module. Files loaded by path have no package and can't use relative imports, so
+            they are exempt (see HI106).
             `import a.b.c as d` is rewritten to `from <dots>b import c as d` only when `a.b.c`
             is a module; plain `import a.b.c` binds `a`, which no relative import does, so it
             is reported without a fix.
@@ -163,5 +165,35 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
             import shop.models.user as user  # fix by hand, or remove the form feed and rerun
             """,
         fix_safety="There is no fix: it is the report of one that couldn't be made.",
+    ),
+    RuleDoc(
+        code=RELATIVE_IMPORT_IN_FILE_LOADED_BY_PATH,
+        name="relative-import-in-file-loaded-by-path",
+        what_it_does="""
+            Checks for relative imports in files that Python loads by their path rather than
+            importing them as part of their package: the files of Alembic script directories
+            (`env.py` and the migrations, in `script_location` and `version_locations`, found
+            as `check-alembic` finds them), and files whose module name is not made of
+            identifiers (`versions/0002_add_stock.py`). In these files, absolute imports are
+            wanted under every policy: HI101 never applies to them.
+            """,
+        why_is_this_bad="""
+            A file loaded by path has no parent package, so a relative import in it fails:
+            `alembic upgrade` stops with "attempted relative import with no known parent
+            package".
+            """,
+        example="""
+            # src/shop/db/migrations/versions/0002_add_stock.py, owned by src/shop/BUILD
+            from ...models import Item
+            """,
+        use_instead="""
+            from shop.db.models import Item
+            """,
+        fix_safety="""
+            A fix is offered only when the import, resolved from the file's place under its
+            source root, names a first-party module; it is then absolute. The statement never
+            worked in a file loaded by path, so review it. Absolute imports in these files are
+            never rewritten.
+            """,
     ),
 )

@@ -7,7 +7,7 @@ syntax is newer than the running interpreter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 from ..findings import Finding, Severity
@@ -46,12 +46,14 @@ def check_source(
     facts: FileFacts,
     module_owners: Union[ModuleOwners, Mapping[str, str]],
 ) -> Tuple[Finding, ...]:
-    """The import findings of one file; a file that can't be read gets one `HI100`.
+    """The import findings of one file, fixable (`[*]`) when `fix_source` fixes them; a file
+    that can't be read gets one `HI100`, one libcst can't rewrite an `HI105`.
 
     Pass `ImportFacts.owners` as `module_owners` when checking many files: a plain mapping is
     indexed anew on every call.
     """
-    return _analyse(path, content, FileContext.of(facts), _index(module_owners)).findings
+    context = FileContext.of(facts)
+    return _fix(path, content, context, _index(module_owners), check_only=True)[1].findings
 
 
 def fix_source(
@@ -69,7 +71,12 @@ def check_files(
     contents: Mapping[str, bytes], facts: ImportFacts, *, fix: bool = False
 ) -> CheckResult:
     """Check (and with `fix`, fix) a batch of files. Never raises: a file that can't be
-    checked, for whatever reason, gets an `HI100` finding and the others are still checked."""
+    checked, for whatever reason, gets an `HI100` finding and the others are still checked.
+
+    Checking tries the rewrite of every file with a fixable finding too, so a finding is
+    fixable (`[*]`) exactly when `fix` fixes it, and the `HI105` of a file libcst can't rewrite
+    is reported either way.
+    """
     findings: List[Finding] = []
     fixed: Dict[str, bytes] = {}
     for path, content in contents.items():
@@ -81,13 +88,14 @@ def check_files(
                 )
                 continue
             context = FileContext.of(file_facts)
-            if fix:
-                new_content, analysis = _fix(path, content, context, facts.owners)
-                if new_content is not None:
-                    fixed[path] = new_content
-            else:
-                analysis = _analyse(path, content, context, facts.owners)
-            findings.extend(analysis.findings)
+            # Checking tries the rewrite too, so that `[*]` (and HI105 when it can't be made)
+            # tell what fixing will do.
+            new_content, before, after = _fix(
+                path, content, context, facts.owners, check_only=not fix
+            )
+            if fix and new_content is not None:
+                fixed[path] = new_content
+            findings.extend((after if fix else before).findings)
         except Exception as e:  # noqa: BLE001 - one bad file must not cost the batch its results.
             findings.append(cannot_check(path, 1, 1, f"internal error ({type(e).__name__}: {e})"))
     return CheckResult(findings=tuple(sorted(findings)), fixed=fixed)
@@ -147,32 +155,49 @@ def _analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwne
 
 
 def _fix(
-    path: str, content: bytes, context: FileContext, owners: ModuleOwners
-) -> Tuple[Optional[bytes], _Analysis]:
-    """The fixed content (None if unchanged) and the analysis of the final content."""
+    path: str,
+    content: bytes,
+    context: FileContext,
+    owners: ModuleOwners,
+    *,
+    check_only: bool = False,
+) -> Tuple[Optional[bytes], _Analysis, _Analysis]:
+    """The fixed content (None if unchanged), the analysis of the content as given (where a
+    file that can't be rewritten has no fixable finding, and an `HI105`), and of the result
+    (with `check_only`, which only needs the first, that of the content as given again)."""
     analysis = _analyse(path, content, context, owners)
     if not analysis.rewrites:
-        return None, analysis
+        return None, analysis, analysis
     from .rewrite import apply_rewrites  # libcst: only if needed.
 
     try:
         body, ending = split_lone_cr_ending(content)
         new_content = apply_rewrites(body, analysis.statements, analysis.rewrites) + ending
+        check_fix(path, content, new_content)
+    except SourceError as e:
+        return _unfixable(path, analysis, e.line, e.col, e.reason)
     except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
         # libcst fails to decode bytes CPython lets pass (in comments).
         reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
-        not_fixed = cannot_fix(path, 1, 1, reason)
-        return None, _Analysis((*analysis.findings, not_fixed), analysis.statements, {})
-    try:
-        check_fix(path, content, new_content)
-    except SourceError as e:
-        not_fixed = cannot_fix(path, e.line, e.col, e.reason)
-        return None, _Analysis((*analysis.findings, not_fixed), analysis.statements, {})
+        return _unfixable(path, analysis, 1, 1, reason)
+    if check_only:
+        return new_content, analysis, analysis
     new_analysis = _analyse(path, new_content, context, owners)
     for finding in new_analysis.findings:
         if finding.code == codes.CANNOT_CHECK:
             raise FixError(path, finding.message)
-    return new_content, new_analysis
+    return new_content, analysis, new_analysis
+
+
+def _unfixable(
+    path: str, analysis: _Analysis, line: int, col: int, reason: str
+) -> Tuple[None, _Analysis, _Analysis]:
+    """A file left unchanged: its findings stay, as errors without `[*]`, beside an `HI105`."""
+    kept = tuple(replace(finding, fixable=False) for finding in analysis.findings)
+    unfixable = _Analysis(
+        tuple(sorted((*kept, cannot_fix(path, line, col, reason)))), analysis.statements, {}
+    )
+    return None, unfixable, unfixable
 
 
 def _index(module_owners: Union[ModuleOwners, Mapping[str, str]]) -> ModuleOwners:

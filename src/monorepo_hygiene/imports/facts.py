@@ -10,6 +10,13 @@ file and each first-party module, and writes them down in this shape (`FACTS.jso
           "is_package": false,
           "owner": "src/shop",
           "policy": "relative-within-build"
+        },
+        "src/shop/db/migrations/env.py": {
+          "module": "shop.db.migrations.env",
+          "is_package": false,
+          "owner": "src/shop",
+          "policy": "relative-within-build",
+          "loaded_by_path": "Alembic loads it by path (script directory of `alembic.ini`)"
         }
       },
       "module_owners": {
@@ -21,7 +28,10 @@ file and each first-party module, and writes them down in this shape (`FACTS.jso
   dotted name under its source root; `is_package` is true for `__init__.py` / `__init__.pyi`
   (whose module *is* the package); `owner` is the directory of the BUILD file declaring the
   target that owns it (`""` for the repo root); `policy` is `relative-within-build` or
-  `absolute` (per target).
+  `absolute` (per target). `loaded_by_path` (optional) says why the file is loaded by its path
+  rather than imported as part of its package (an Alembic script directory, say): relative
+  imports fail there, so absolute ones are wanted under every policy. The checker also treats
+  every file whose module name is not made of identifiers (`0002_add_stock.py`) that way.
 - `module_owners`: every first-party module of the repo (packages with an `__init__` included;
   namespace packages may be left out, they are inferred from their contents) mapped to the
   owner of the target that owns it. A module not in here is third-party or standard library.
@@ -30,7 +40,7 @@ file and each first-party module, and writes them down in this shape (`FACTS.jso
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, Mapping, Optional
 
 from .errors import FactsError
 from .owners import ModuleOwners
@@ -46,17 +56,22 @@ class FileFacts:
     is_package: bool
     owner: str
     policy: str = RELATIVE_WITHIN_BUILD
+    # Why the file is loaded by path, without a parent package; None if it is imported.
+    loaded_by_path: Optional[str] = None
 
     def __post_init__(self) -> None:
         _check_policy(self.module, self.policy)
 
     def to_json(self) -> Dict[str, Any]:
-        return {
+        data: Dict[str, Any] = {
             "module": self.module,
             "is_package": self.is_package,
             "owner": self.owner,
             "policy": self.policy,
         }
+        if self.loaded_by_path is not None:
+            data["loaded_by_path"] = self.loaded_by_path
+        return data
 
     @classmethod
     def from_json(cls, where: str, data: Any) -> FileFacts:
@@ -67,14 +82,23 @@ class FileFacts:
         except KeyError as e:
             raise FactsError(where, f"missing key `{e.args[0]}`") from None
         policy = data.get("policy", RELATIVE_WITHIN_BUILD)
+        loaded_by_path = data.get("loaded_by_path")
         if not isinstance(module, str) or not module:
             raise FactsError(where, "`module` must be a non-empty dotted name")
         if not isinstance(is_package, bool):
             raise FactsError(where, "`is_package` must be a boolean")
         if not isinstance(owner, str) or not isinstance(policy, str):
             raise FactsError(where, "`owner` and `policy` must be strings")
+        if loaded_by_path is not None and not isinstance(loaded_by_path, str):
+            raise FactsError(where, "`loaded_by_path` must be a string (the reason) or absent")
         _check_policy(where, policy)
-        return cls(module=module, is_package=is_package, owner=owner, policy=policy)
+        return cls(
+            module=module,
+            is_package=is_package,
+            owner=owner,
+            policy=policy,
+            loaded_by_path=loaded_by_path,
+        )
 
 
 @dataclass(frozen=True)

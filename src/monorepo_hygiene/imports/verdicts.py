@@ -40,14 +40,21 @@ class FileContext:
     package_parts: Tuple[str, ...]
     owner: str
     relative_wanted: bool
+    # Why Python loads the file by path, with no parent package; None if it is imported.
+    loaded_by_path: Optional[str] = None
 
     @classmethod
     def of(cls, facts: FileFacts) -> FileContext:
         parts = tuple(facts.module.split("."))
+        loaded_by_path = facts.loaded_by_path
+        if loaded_by_path is None and not all(part.isidentifier() for part in parts):
+            # No import statement can name it: whatever runs it loads it by path.
+            loaded_by_path = f"`{facts.module}` is no valid module name"
         return cls(
             package_parts=parts if facts.is_package else parts[:-1],
             owner=facts.owner,
             relative_wanted=facts.policy == RELATIVE_WITHIN_BUILD,
+            loaded_by_path=loaded_by_path,
         )
 
 
@@ -55,6 +62,9 @@ def judge(
     statement: ImportStatement, context: FileContext, owners: ModuleOwners
 ) -> Optional[Verdict]:
     """The finding an import statement deserves, with its fix when one is safe; None if fine."""
+    if context.loaded_by_path is not None:
+        # Absolute imports are right there under every policy: a relative one can't work.
+        return _judge_loaded_by_path(statement, context, owners) if statement.level else None
     if statement.level:
         return _judge_relative(statement, context, owners)
     if not context.relative_wanted:
@@ -141,6 +151,30 @@ def _judge_relative(
         codes.RELATIVE_IMPORT_ACROSS_BUILD,
         f"Use an absolute import for `{name}`, {reason}",
         Rewrite(0, module),
+    )
+
+
+def _judge_loaded_by_path(
+    statement: ImportStatement, context: FileContext, owners: ModuleOwners
+) -> Verdict:
+    """A relative import in a file loaded by path, which has no parent package to start from.
+
+    The fix names the first-party module the import would reach if the file were imported as
+    part of its package (where its author evidently thought it was), and only a known one.
+    """
+    package_parts = context.package_parts
+    intended: Optional[str] = None
+    if statement.level <= len(package_parts):
+        base_parts = package_parts[: len(package_parts) - statement.level + 1]
+        module = ".".join((*base_parts, statement.module) if statement.module else base_parts)
+        if all(part.isidentifier() for part in base_parts) and module in owners:
+            intended = module
+    return Verdict(
+        codes.RELATIVE_IMPORT_IN_FILE_LOADED_BY_PATH,
+        f"Relative import `{statement.spelled_module}` fails in a file loaded by path "
+        f"({context.loaded_by_path}): use "
+        + (f"`{intended}`" if intended else "an absolute import"),
+        None if intended is None else Rewrite(0, intended),
     )
 
 

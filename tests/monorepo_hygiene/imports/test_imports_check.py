@@ -88,3 +88,43 @@ def test_one_finding_per_statement_in_source_order() -> None:
         (3, "HI102"),
         (4, "HI101"),
     ]
+
+
+# --- Files loaded by path (Alembic script directories, module names that aren't identifiers) ---
+
+ALEMBIC = "Alembic loads it by path (`alembic.ini`)"
+
+
+def test_absolute_imports_in_a_file_loaded_by_path_are_fine_under_every_policy() -> None:
+    source = "from shop.models.user import User\nimport shop.models.order as order\n"
+    for policy in ("relative-within-build", ABSOLUTE):
+        facts = FileFacts("shop.models.env", False, "src/shop", policy, loaded_by_path=ALEMBIC)
+        assert rendered(source, facts) == []
+
+
+def test_a_module_name_that_is_no_identifier_is_loaded_by_path() -> None:
+    facts = FileFacts("shop.models.0002_add_stock", False, "src/shop")
+    assert rendered("from shop.models.user import User\n", facts) == []
+    assert rendered("from .user import User\n", facts) == [
+        f"{PATH}:1:1: HI106 Relative import `.user` fails in a file loaded by path "
+        "(`shop.models.0002_add_stock` is no valid module name): use `shop.models.user` [*]"
+    ]
+
+
+def test_a_relative_import_in_a_file_loaded_by_path_is_fixed_only_to_a_known_module() -> None:
+    facts = FileFacts("shop.models.env", False, "src/shop", loaded_by_path=ALEMBIC)
+    assert rendered("from . import user\nfrom .missing import x\nfrom .... import y\n", facts) == [
+        f"{PATH}:1:1: HI106 Relative import `.` fails in a file loaded by path ({ALEMBIC}): "
+        "use `shop.models` [*]",
+        f"{PATH}:2:1: HI106 Relative import `.missing` fails in a file loaded by path "
+        f"({ALEMBIC}): use an absolute import",
+        f"{PATH}:3:1: HI106 Relative import `....` fails in a file loaded by path ({ALEMBIC}): "
+        "use an absolute import",
+    ]
+
+
+def test_a_directory_that_is_no_identifier_gives_no_fix() -> None:
+    owners = ModuleOwners({"shop.my-migrations.helpers": "src/shop"})
+    facts = FileFacts("shop.my-migrations.env", False, "src/shop")
+    findings = check_source(PATH, b"from .helpers import h\n", facts, owners)
+    assert [(f.code, f.fixable) for f in findings] == [("HI106", False)]

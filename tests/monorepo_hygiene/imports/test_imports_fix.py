@@ -347,3 +347,27 @@ def test_rewriter_refuses_a_file_with_fewer_statements_than_checked() -> None:
     with pytest.raises(StatementMismatch) as error:
         apply_rewrites(b"import os\n", statements, {1: Rewrite(2, "config")})
     assert error.value.ordinal == 1
+
+
+def test_checking_a_file_libcst_cannot_rewrite_promises_no_fix() -> None:
+    # `pants lint` shows what `pants fix` will do: HI105 and no `[*]`, even when no other file
+    # of the batch changes.
+    source = b"\x0cfrom shop.config import x\n"
+    facts = ImportFacts({PATH: ORDER}, OWNERS_MAPPING)
+    for fix in (False, True):
+        result = check_files({PATH: source}, facts, fix=fix)
+        assert result.fixed == {}
+        assert [(f.code, f.fixable) for f in result.findings] == [
+            ("HI105", False),
+            ("HI101", False),
+        ]
+    assert [f.code for f in check_source(PATH, source, ORDER, OWNERS)] == ["HI105", "HI101"]
+
+
+def test_a_relative_import_in_an_alembic_migration_becomes_absolute() -> None:
+    facts = FileFacts("shop.models.env", False, "src/shop", loaded_by_path="Alembic loads it")
+    before = "from shop.models.user import User\nfrom .order import Order\nfrom . import user\n"
+    assert fixed(before, facts) == (
+        "from shop.models.user import User\nfrom shop.models.order import Order\n"
+        "from shop.models import user\n"
+    )

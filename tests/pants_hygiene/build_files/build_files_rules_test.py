@@ -215,3 +215,22 @@ def test_a_glob_that_matches_nothing(rule_runner: RuleRunner) -> None:
     assert stdout.startswith(
         "src/shop/BUILD:1:1: HB107 `sources` glob `legacy/*.py` of `src/shop:shop` matches no file"
     )
+
+
+def test_python_files_at_the_repo_root_are_reported_and_fixed(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files({**REPO, "setup.py": "", "tasks.py": ""})
+    exit_code, stdout = lint(rule_runner)
+    assert (exit_code, stdout) == (
+        1,
+        dedent(
+            """\
+            ./:1:1: HB101 2 Python files (`setup.py`, `tasks.py`) are owned by no Python target; create `BUILD` [*]
+            Found 1 finding (1 fixable with `pants fix`, marked [*]).
+            """
+        ),
+    )
+    assert_superset_of_tailor(rule_runner, stdout)
+
+    assert run_fix(rule_runner, "hygiene-build-files", "::") == 0
+    assert rule_runner.read_file("BUILD") == 'python_sources(name="lib")\n'
+    assert lint(rule_runner) == (0, "")

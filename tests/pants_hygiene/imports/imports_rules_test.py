@@ -183,3 +183,72 @@ def test_test_files_default_to_absolute_imports(rule_runner: PythonRuleRunner) -
     exit_code, stdout = lint(rule_runner)
     assert (exit_code, finding_lines(stdout)) == (1, {"tests/util/test_util.py:1:1": "HI103"})
     assert lint(rule_runner, "--hygiene-imports-test-policy=relative-within-build") == (0, "")
+
+
+def test_files_alembic_loads_by_path_want_absolute_imports(rule_runner: PythonRuleRunner) -> None:
+    # One BUILD owns the models and both Alembic directories: `script_location` in the package
+    # form, and a second migrations directory named only by `version_locations`.
+    rule_runner.write_files(
+        {
+            "alembic.ini": (
+                "[alembic]\nscript_location = shop.db:migrations\n"
+                "version_locations = %(here)s/src/shop/db/migrations/versions "
+                "%(here)s/src/shop/db/more_versions\n"
+            ),
+            "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
+            "src/shop/__init__.py": "",
+            "src/shop/models.py": "from shop.db import engine\nBase = object\n",
+            "src/shop/db/__init__.py": "engine = None\n",
+            "src/shop/db/migrations/env.py": "from shop.models import Base\nfrom .. import db\n",
+            "src/shop/db/migrations/versions/0001_items.py": "from shop.models import Base\n",
+            "src/shop/db/more_versions/a1b2_stock.py": (
+                "from shop.models import Base\nfrom ...models import Base as B\n"
+            ),
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert (exit_code, finding_lines(stdout)) == (
+        1,
+        {
+            "src/shop/models.py:1:1": "HI101",
+            "src/shop/db/migrations/env.py:2:1": "HI106",
+            "src/shop/db/more_versions/a1b2_stock.py:2:1": "HI106",
+        },
+    )
+    assert (
+        "src/shop/db/migrations/env.py:2:1: HI106 Relative import `..` fails in a file loaded by "
+        "path (Alembic loads it by path (`alembic.ini`)): use `shop.db` [*]"
+    ) in stdout
+
+    assert fix(rule_runner) == 0
+    assert rule_runner.read_file("src/shop/models.py") == "from .db import engine\nBase = object\n"
+    assert rule_runner.read_file("src/shop/db/migrations/env.py") == (
+        "from shop.models import Base\nfrom shop.db import db\n"
+    )
+    assert rule_runner.read_file("src/shop/db/more_versions/a1b2_stock.py") == (
+        "from shop.models import Base\nfrom shop.models import Base as B\n"
+    )
+    assert lint(rule_runner) == (0, "")
+
+
+def test_a_file_libcst_cannot_rewrite_is_reported_without_a_fix(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    # Alone in its batch: before, lint promised `[*]` and fix silently changed nothing.
+    rule_runner.write_files(
+        {
+            "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
+            "src/shop/__init__.py": "",
+            "src/shop/util.py": "X = 1\n",
+            "src/shop/feed.py": "\x0cfrom shop.util import X\n",
+        }
+    )
+    exit_code, stdout = lint(rule_runner)
+    assert exit_code == 1
+    assert stdout.splitlines() == [
+        "src/shop/feed.py:1:1: HI105 Cannot fix file: libcst doesn't reproduce it exactly "
+        "(a form feed starting a line?)",
+        "src/shop/feed.py:1:2: HI101 Use a relative import for `shop.util`, owned by the same "
+        "BUILD file (`src/shop/BUILD`)",
+        "Found 2 findings.",
+    ]
