@@ -9,7 +9,13 @@ from pants.engine.fs import DigestContents, PathGlobs, SpecsPaths
 from pants.engine.goal import Goal
 from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
 
-from monorepo_hygiene.alembic.check import CheckOptions, check_history, render_json, render_text
+from monorepo_hygiene.alembic.check import (
+    CheckOptions,
+    check_history,
+    exit_code,
+    render_json,
+    render_text,
+)
 
 from .discovery import AlembicHistories
 from .subsystem import CheckAlembicSubsystem, OutputFormat
@@ -33,17 +39,23 @@ async def check_alembic(
         check_syntax=subsystem.check_syntax,
     )
     reports = tuple(
-        check_history(history.name, {file.path: file.content for file in history_contents}, options)
+        check_history(
+            history.name,
+            {file.path: file.content for file in history_contents},
+            options,
+            found_by=history.found_by,
+        )
         for history, history_contents in zip(found.histories, contents)
     )
     if subsystem.output_format == OutputFormat.json:
-        console.print_stdout(render_json(reports, found.config_errors))
+        console.print_stdout(
+            render_json(reports, found.config_errors, subsystem.warnings_as_errors)
+        )
     else:
         console.print_stdout(render_text(reports, found.config_errors))
-    failed = bool(found.config_errors) or any(
-        report.failed(warnings_as_errors=subsystem.warnings_as_errors) for report in reports
+    return CheckAlembic(
+        exit_code=exit_code(reports, found.config_errors, subsystem.warnings_as_errors)
     )
-    return CheckAlembic(exit_code=1 if failed else 0)
 
 
 def rules() -> Iterable:

@@ -15,8 +15,10 @@ report it anyway; a syntax error in the head is reported here.
 from __future__ import annotations
 
 import ast
+import io
 import posixpath
 import re
+import tokenize
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple, Union
 
@@ -156,8 +158,8 @@ def _parse_head(path: str, content: bytes) -> ast.Module:
     """The module's statements up to its first top-level definition, or all of them."""
     try:
         text = decode_source(path, content)
-    except SourceError as e:
-        raise MigrationReadError(path, e.line, e.reason) from None
+    except SourceError:
+        return parse_migration(path, content)  # Which accepts what CPython accepts, or says why.
     head_end = _FIRST_TOP_LEVEL_DEFINITION_RE.search(text)
     # Plain substring tests ("revision" covers "down_revision"): fast, and a false alarm only
     # costs the full parse.
@@ -177,12 +179,45 @@ def parse_migration(path: str, content: bytes) -> ast.Module:
     try:
         module = parse_module(path, content)
     except SourceError as e:
-        raise MigrationReadError(path, e.line, e.reason) from None
+        cpython_module = _compiled_by_cpython(path, content)
+        if cpython_module is None:
+            raise MigrationReadError(path, e.line, e.reason) from None
+        module = cpython_module
     if isinstance(module, NewerSyntax):
         raise MigrationReadError(
             path, 1, "uses syntax newer than the Python running the check; run it on a newer one"
         )
     return module
+
+
+def decode_migration(path: str, content: bytes) -> Tuple[str, str]:
+    """(text, encoding) of a migration file that CPython accepts; bytes that aren't valid in its
+    encoding but that CPython accepts anyway (in a comment) are kept as surrogates, so
+    `text.encode(encoding, "surrogateescape")` gives `content` back. Raises MigrationReadError."""
+    encoding, _ = _detected_encoding(content)
+    try:
+        return decode_source(path, content), encoding
+    except SourceError as e:
+        if _compiled_by_cpython(path, content) is None:
+            raise MigrationReadError(path, e.line, e.reason) from None
+    return content.decode(encoding, "surrogateescape"), encoding
+
+
+def _detected_encoding(content: bytes) -> Tuple[str, List[bytes]]:
+    try:
+        return tokenize.detect_encoding(io.BytesIO(content).readline)
+    except SyntaxError:
+        return "utf-8", []
+
+
+def _compiled_by_cpython(path: str, content: bytes) -> Optional[ast.Module]:
+    """The module as alembic's import sees it: CPython decodes the bytes itself, and (3.9 to
+    3.13 alike) lets a byte that isn't valid UTF-8 pass inside a comment, where a strict decode
+    of the whole file fails."""
+    try:
+        return ast.parse(content, filename=path)
+    except (SyntaxError, ValueError):
+        return None
 
 
 # A metadata value as written: a string, None, or a tuple of strings (lists are made tuples).

@@ -711,8 +711,9 @@ def _restore(
             if original is None:
                 os.remove(full)
             else:
-                with open(full, "wb") as f:
-                    f.write(original)
+                # Staged and moved like the rewrite itself: opening the file for writing would
+                # fail on a read-only (0444) one, which the rewrite could replace.
+                os.replace(_stage(full, original, new=False), full)
         except OSError:
             unrestored.append(path)
     return unrestored

@@ -525,6 +525,62 @@ def test_failed_verification_after_writing_restores_every_file(
     assert repo.git("status", "--porcelain") == ""
 
 
+def test_non_utf8_byte_in_a_comment_is_rewritten_byte_for_byte(tmp_path: Path) -> None:
+    # CPython and alembic accept it; the rebase must neither refuse nor touch the byte.
+    repo = diverged(tmp_path)
+    o1 = repo.root / repo.path_of("o1")
+    o1.write_bytes(o1.read_bytes().replace(b"\nrevision", b"# r\xe9sum\xe9\nrevision", 1))
+    repo.commit("latin-1 comment")
+    before = o1.read_bytes()
+    assert repo.rebase().exit_code == 0
+    after = o1.read_bytes()
+    assert b"# r\xe9sum\xe9\n" in after
+    assert after.replace(b'= "t2"', b'= "b"').replace(b"Revises: t2", b"Revises: b") == before
+
+
+def _permissions_as_for_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root may open a 0444 file for writing; a user may not. Under root, `open` in the rebase
+    module refuses as the kernel would for a user, so the test means the same for both."""
+    if os.geteuid() != 0:
+        return
+    real_open = open
+
+    def user_open(file: str, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if any(flag in mode for flag in "wax+") and os.path.exists(file):
+            if not os.stat(file).st_mode & 0o222:
+                raise PermissionError(13, "Permission denied", file)
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(rebase, "open", user_open, raising=False)
+
+
+def test_read_only_files_are_restored_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _two_file_rebase(tmp_path)
+    before = repo.files()
+    for revision in ("p1", "o1"):  # The two files the rebase rewrites.
+        (repo.root / repo.path_of(revision)).chmod(0o444)
+    _permissions_as_for_a_user(monkeypatch)
+    real_stage = rebase._stage
+    staged: List[str] = []
+
+    def corrupting_stage(target: str, content: bytes, new: bool) -> str:
+        staged.append(target)
+        if len(staged) == 2:  # Both writes succeed, the re-read finds a cycle.
+            content = re.sub(rb'(down_revision[^=\n]*= )"\w+"', rb'\1"o2"', content)
+        return real_stage(target, content, new)
+
+    monkeypatch.setattr(rebase, "_stage", corrupting_stage)
+    outcome = repo.rebase()
+
+    assert outcome.exit_code == 1
+    assert "the rewritten history" in outcome.output
+    assert "could not restore" not in outcome.output
+    assert repo.files() == before
+    assert repo.git("status", "--porcelain") == ""
+    for revision in ("p1", "o1"):
+        assert (repo.root / repo.path_of(revision)).stat().st_mode & 0o777 == 0o444
+
+
 # --- Property: random branched histories --------------------------------------------------------
 
 _STYLES = st.builds(
