@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Iterable
 
 from pants.engine.console import Console
-from pants.engine.fs import DigestContents, PathGlobs, SpecsPaths
+from pants.engine.fs import (
+    CreateDigest,
+    Digest,
+    DigestContents,
+    FileContent,
+    PathGlobs,
+    SpecsPaths,
+    Workspace,
+)
 from pants.engine.goal import Goal
 from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
 
@@ -14,6 +22,7 @@ from monorepo_hygiene.alembic.check import (
     check_history,
     exit_code,
     render_json,
+    render_mermaid,
     render_text,
 )
 
@@ -28,7 +37,10 @@ class CheckAlembic(Goal):
 
 @goal_rule
 async def check_alembic(
-    console: Console, subsystem: CheckAlembicSubsystem, specs_paths: SpecsPaths
+    console: Console,
+    subsystem: CheckAlembicSubsystem,
+    specs_paths: SpecsPaths,
+    workspace: Workspace,
 ) -> CheckAlembic:
     found = await Get(AlembicHistories, SpecsPaths, specs_paths)
     contents = await MultiGet(
@@ -37,6 +49,8 @@ async def check_alembic(
     options = CheckOptions(
         allow_labeled_branches=subsystem.allow_labeled_branches,
         check_syntax=subsystem.check_syntax,
+        draw_graph=subsystem.draw_graph,
+        mermaid=subsystem.mermaid_file is not None,
     )
     reports = tuple(
         check_history(
@@ -47,6 +61,14 @@ async def check_alembic(
         )
         for history, history_contents in zip(found.histories, contents)
     )
+    if subsystem.mermaid_file is not None:
+        mermaid = await Get(
+            Digest,
+            CreateDigest(
+                [FileContent(subsystem.mermaid_file, render_mermaid(reports).encode("utf-8"))]
+            ),
+        )
+        workspace.write_digest(mermaid)
     if subsystem.output_format == OutputFormat.json:
         console.print_stdout(
             render_json(reports, found.config_errors, subsystem.warnings_as_errors)

@@ -14,10 +14,11 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional,
 from ..findings import Finding, Severity
 from ..noqa import is_suppressed
 from ..source import line_at
+from .drawing import draw_mermaid, draw_text
 from .errors import MigrationReadError
 from .graph import HeadChain, RevisionGraph
 from .reader import Migration, decode_migration, read_history
-from .report import HistoryReport, exit_code, render_json, render_text
+from .report import HistoryReport, exit_code, render_json, render_mermaid, render_text
 from .rule_docs import RULE_DOCS
 
 # The goal's whole API in one place.
@@ -28,6 +29,7 @@ __all__ = [
     "check_history",
     "exit_code",
     "render_json",
+    "render_mermaid",
     "render_text",
 ]
 
@@ -45,6 +47,9 @@ class CheckOptions:
     # Parse each migration whole, so that a syntax error anywhere in it is reported (alembic
     # would fail to import it); off, only the metadata block before the first `def` is read.
     check_syntax: bool = True
+    # With several heads (HM101): draw the fork points up to each head as text, and as Mermaid.
+    draw_graph: bool = True
+    mermaid: bool = False
 
 
 def check_history(
@@ -72,13 +77,17 @@ def check_history(
     findings += _docstring_mismatches(history.migrations)
     findings += _branch_label_clashes(history.migrations)
     findings += _illegal_ids(history.migrations)
+    kept = tuple(sorted(_unsuppressed(findings, files)))
+    several_heads = any(finding.code == "HM101" for finding in kept)
     return HistoryReport(
         name=name,
-        findings=tuple(sorted(_unsuppressed(findings, files))),
+        findings=kept,
         revision_count=len(history.migrations),
         heads=graph.heads,
         bases=graph.bases,
         found_by=found_by,
+        drawing=draw_text(graph) if several_heads and options.draw_graph else (),
+        mermaid=draw_mermaid(graph) if several_heads and options.mermaid else None,
     )
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..findings import Finding, Severity, render_findings
 from .errors import AlembicConfigError
@@ -44,6 +44,9 @@ class HistoryReport:
     bases: Tuple[str, ...] = ()
     # How the history was found (its config files, or its script directory's shape).
     found_by: Tuple[str, ...] = ()
+    # With several heads: the fork point(s) up to each head, drawn as text lines and as Mermaid.
+    drawing: Tuple[str, ...] = ()
+    mermaid: Optional[str] = None
 
     @property
     def exit_code(self) -> int:
@@ -90,12 +93,28 @@ def config_error_finding(error: AlembicConfigError) -> Finding:
 def render_text(
     reports: Sequence[HistoryReport], config_errors: Sequence[AlembicConfigError] = ()
 ) -> str:
-    """Configuration errors, every finding (sorted, as `render_findings` does), then one summary
-    line per history."""
+    """Configuration errors, every finding (sorted, as `render_findings` does), the drawing of
+    each history with several heads, then one summary line per history."""
     lines: List[str] = render_findings(config_error_finding(e) for e in config_errors)
     lines += render_findings(f for report in reports for f in report.findings)
+    for report in reports:
+        if report.drawing:
+            lines.append(f"{report.name}:")
+            lines.extend(f"  {line}" for line in report.drawing)
     lines += [report.summary_line() for report in reports]
     return "\n".join(lines)
+
+
+def render_mermaid(reports: Sequence[HistoryReport]) -> str:
+    """Markdown with one Mermaid `flowchart` per history with several heads, for a PR comment or
+    a CI job summary (GitHub renders it)."""
+    sections = [
+        f"### `{report.name}`: heads {', '.join(f'`{h}`' for h in report.heads)}\n\n"
+        f"```mermaid\n{report.mermaid}```\n"
+        for report in reports
+        if report.mermaid
+    ]
+    return "\n".join(sections) if sections else "No Alembic history has several heads.\n"
 
 
 def exit_code(
