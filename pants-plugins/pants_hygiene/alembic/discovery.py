@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-# Pants ships `toml` (it reads pants.toml with it); CPython 3.9, which runs Pants, has no tomllib.
-import toml
+# Pants itself depends on `toml` (it reads pants.toml with it), so no requirement of ours names it;
+# CPython 3.9, which runs Pants, has no tomllib.
+import toml  # pants: no-infer-dep
 
 from pants.engine.collection import Collection
 from pants.engine.fs import DigestContents, PathGlobs, Paths, SpecsPaths

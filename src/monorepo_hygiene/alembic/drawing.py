@@ -107,19 +107,20 @@ def _straight_runs(
 
 
 def _label(graph: RevisionGraph, revision: str, layout: _Layout) -> str:
-    label = f"{revision} {graph.migration(revision).file_name}"
+    tags: List[str] = []
     if revision in graph.heads:
-        label += " (head)"
+        tags.append("head")
     elif revision in layout.forks:
-        label += " (fork point)"
+        tags.append("fork point")
     if not graph.parents(revision):
-        label += " (base)"
+        tags.append("base")
     elif revision not in layout.forks:
         # A line that joins the shared history somewhere not drawn says where.
         outside = [p for p in graph.parents(revision) if p not in layout.part]
         if outside:
-            label += " (revises " + ", ".join(outside) + ")"
-    return label
+            tags.append("revises " + ", ".join(outside))
+    label = f"{revision} {graph.migration(revision).file_name}"
+    return f"{label} ({', '.join(tags)})" if tags else label
 
 
 def draw_text(graph: RevisionGraph, max_lines: int = DEFAULT_MAX_LINES) -> Tuple[str, ...]:
