@@ -10,6 +10,7 @@ are cut to their ends, and the text drawing has a line limit.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
@@ -42,6 +43,8 @@ class _Layout:
     older: int
 
 
+# check-alembic draws the same graph as text and as Mermaid: lay it out once.
+@functools.lru_cache(maxsize=4)
 def _layout(graph: RevisionGraph) -> Optional[_Layout]:
     heads = graph.heads
     if len(heads) < 2 or graph.cycles():

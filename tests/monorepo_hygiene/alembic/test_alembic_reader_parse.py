@@ -363,3 +363,34 @@ def test_fixture_styles_read_back() -> None:
         ("core",),
     )
     assert migration.docstring_revises == ("a1", "z9")
+
+
+@pytest.mark.parametrize(
+    "line, ids",
+    [
+        ("Revises: a1, b2", ("a1", "b2")),
+        # As older alembic templates and hand edits wrote them (all in Apache Superset 6.1.0).
+        ("Revises: ('a1', 'b2')", ("a1", "b2")),
+        ("Revises: 'a1'", ("a1",)),
+        ("Revises: None", ()),
+        ("Revises:", ()),
+    ],
+)
+def test_docstring_revises_forms(line: str, ids: Tuple[str, ...]) -> None:
+    content = f'"""msg\n\nRevision ID: c3\n{line}\n"""\nrevision = "c3"\ndown_revision = None\n'
+    assert read_migration(PATH, content.encode()).docstring_revises == ids
+
+
+def test_what_only_the_compiler_rejects_in_a_body_is_reported() -> None:
+    # `ast.parse` accepts it; compiling (as alembic's import does) fails.
+    content = b'revision = "a1"\ndown_revision = None\n\n\ndef upgrade():\n    pass\n\n\nreturn 1\n'
+    with pytest.raises(MigrationReadError) as info:
+        read_migration(PATH, content)
+    assert (info.value.line, info.value.reason) == (9, "syntax error: 'return' outside function")
+    assert read_migration(PATH, content, whole_file=False).revision == "a1"
+
+
+def test_syntax_warnings_are_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    content = b'revision = "a1"\ndown_revision = None\n\n\ndef upgrade():\n    x = "\\d"\n'
+    assert read_migration(PATH, content).revision == "a1"
+    assert capsys.readouterr().err == ""
