@@ -19,7 +19,6 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 # Pants itself depends on `toml` (it reads pants.toml with it), so no requirement of ours names it;
 # CPython 3.9, which runs Pants, has no tomllib.
 import toml  # pants: no-infer-dep
-
 from pants.engine.collection import Collection
 from pants.engine.fs import DigestContents, PathGlobs, Paths, SpecsPaths
 from pants.engine.rules import Get, MultiGet, collect_rules, rule
@@ -88,7 +87,13 @@ class AllAlembicSetups:
 
 
 # Everything discovery looks at, listed in one pass over the repository.
-_DISCOVERY_GLOBS = ("**/*.ini", "**/pyproject.toml", "**/env.py", "**/script.py.mako", "**/versions")
+_DISCOVERY_GLOBS = (
+    "**/*.ini",
+    "**/pyproject.toml",
+    "**/env.py",
+    "**/script.py.mako",
+    "**/versions",
+)
 
 
 @rule(desc="Find Alembic configurations")
@@ -162,9 +167,13 @@ async def find_all_alembic_setups(
     # Users keep configs outside the repository, templated or per environment; the script
     # directory itself is always here and is found by its shape.
     configured_script_dirs = {setup.script_dir for setup in located}
+    configured_versions_dirs = {d for setup in located for d in setup.versions_dirs}
     for script_dir in script_directories_by_structure(listing.files, listing.dirs):
-        if script_dir not in configured_script_dirs:
-            versions_dir = posixpath.normpath(posixpath.join(script_dir, "versions"))
+        versions_dir = posixpath.normpath(posixpath.join(script_dir, "versions"))
+        if (
+            script_dir not in configured_script_dirs
+            and versions_dir not in configured_versions_dirs
+        ):
             located.append(
                 _Located(
                     script_dir,

@@ -129,7 +129,11 @@ def _multiple_heads(
     details = "".join(_describe_chain(chain, graph) for chain in graph.head_chains())
     first = graph.migration(heads[0])
     broken = sorted(
-        {unreadable[missing] for _, missing in graph.missing_down_revisions() if missing in unreadable}
+        {
+            unreadable[missing]
+            for _, missing in graph.missing_down_revisions()
+            if missing in unreadable
+        }
     )
     if broken:
         # A revision whose child can't be read looks like a head: the heads may be an artefact.

@@ -219,7 +219,7 @@ def decode_migration(path: str, content: bytes) -> Tuple[str, str]:
     """(text, encoding) of a migration file that CPython accepts; bytes that aren't valid in its
     encoding but that CPython accepts anyway (in a comment) are kept as surrogates, so
     `text.encode(encoding, "surrogateescape")` gives `content` back. Raises MigrationReadError."""
-    encoding, _ = _detected_encoding(content)
+    encoding = _detected_encoding(content)
     try:
         return decode_source(path, content), encoding
     except SourceError as e:
@@ -228,11 +228,11 @@ def decode_migration(path: str, content: bytes) -> Tuple[str, str]:
     return content.decode(encoding, "surrogateescape"), encoding
 
 
-def _detected_encoding(content: bytes) -> Tuple[str, List[bytes]]:
+def _detected_encoding(content: bytes) -> str:
     try:
-        return tokenize.detect_encoding(io.BytesIO(content).readline)
-    except SyntaxError:
-        return "utf-8", []
+        return tokenize.detect_encoding(io.BytesIO(content).readline)[0]
+    except SyntaxError:  # A bad declaration: the decode that follows names it.
+        return "utf-8"
 
 
 def _compiled_by_cpython(path: str, content: bytes) -> Optional[ast.Module]:

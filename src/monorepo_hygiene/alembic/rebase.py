@@ -518,7 +518,9 @@ class _Rebase:
             candidates = git.base_candidates()
         looked_for = (ORIGIN_HEAD, *DEFAULT_BASE_REFS)
         if not candidates and explicit:
-            self.notes.append(f"{NoBaseRefError(looked_for)}: base branch revisions are not checked.")
+            self.notes.append(
+                f"{NoBaseRefError(looked_for)}: base branch revisions are not checked."
+            )
         refs: List[str] = list(candidates)
         if git.ref_exists("HEAD"):
             for candidate in candidates:
@@ -691,9 +693,7 @@ class _Rebase:
                 )
 
         def verify() -> None:
-            _verify(
-                read_history(self._read_files()), expected
-            )
+            _verify(read_history(self._read_files()), expected)
 
         write_atomically(self.root, originals, contents, verify)
         return RebaseOutcome(0, "\n".join(lines), tuple(sorted(contents)))

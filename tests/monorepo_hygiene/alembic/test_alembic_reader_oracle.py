@@ -80,4 +80,6 @@ def test_non_utf8_byte_in_a_comment_gives_alembics_heads(tmp_path: Path, whole_f
     alembic_heads = ScriptDirectory.from_config(Config(str(ini))).get_heads()
     history = read_history(read_versions(str(tmp_path), ["migrations/versions"]), whole_files)
     assert history.errors == ()
-    assert RevisionGraph.from_migrations(history.migrations).heads == tuple(alembic_heads) == ("c1",)
+    assert (
+        RevisionGraph.from_migrations(history.migrations).heads == tuple(alembic_heads) == ("c1",)
+    )

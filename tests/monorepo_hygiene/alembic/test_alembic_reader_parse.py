@@ -327,7 +327,11 @@ def test_non_utf8_byte_in_code_names_its_line() -> None:
 def test_non_utf8_byte_in_a_comment_is_read_as_cpython_does() -> None:
     content = b'"""Caf\xc3\xa9"""\nrevision = "a1"  # caf\xe9\ndown_revision = None\n'
     migration = read_migration(PATH, content)
-    assert (migration.revision, migration.revision_line, migration.message) == ("a1", 2, "Caf\u00e9")
+    assert (migration.revision, migration.revision_line, migration.message) == (
+        "a1",
+        2,
+        "Caf\u00e9",
+    )
     assert read_migration(PATH, content, whole_file=False) == migration
 
 

@@ -388,7 +388,9 @@ def test_local_main_behind_origin_main(tmp_path: Path) -> None:
     repo = _feature_and_main(tmp_path)
     _stale_origin_main(repo, "main")
     repo.git("branch", "-f", "main", "main~1")
-    repo.git("update-ref", "refs/remotes/origin/feature", repo.git("rev-parse", "feature~1").strip())
+    repo.git(
+        "update-ref", "refs/remotes/origin/feature", repo.git("rev-parse", "feature~1").strip()
+    )
     repo.git("merge", "-q", "--no-edit", "origin/main")
     m1_before = (repo.root / repo.path_of("m1")).read_bytes()
 

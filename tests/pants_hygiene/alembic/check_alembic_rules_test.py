@@ -6,9 +6,8 @@ from textwrap import dedent
 from typing import Optional, Tuple
 
 import pytest
-from pants.testutil.rule_runner import GoalRuleResult, RuleRunner
-
 from pants.engine.rules import QueryRule
+from pants.testutil.rule_runner import GoalRuleResult, RuleRunner
 
 from pants_hygiene.alembic import register
 from pants_hygiene.alembic.check_goal import CheckAlembic

@@ -1,7 +1,7 @@
 """create sessions
 
 Revision ID: 4d7e1a9c2b30
-Revises: 
+Revises:
 Create Date: 2026-10-01 10:00:00.000000
 
 """

@@ -1,7 +1,7 @@
 """create daily totals
 
 Revision ID: c51a0d3e7f92
-Revises: 
+Revises:
 Create Date: 2026-10-01 10:00:00.000000
 
 """
