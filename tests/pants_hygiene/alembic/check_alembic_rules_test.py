@@ -328,3 +328,25 @@ def test_mermaid_file_is_written(rule_runner: RuleRunner) -> None:
         ```
         """
     )
+
+
+def test_a_script_directory_a_config_points_into_is_not_a_history_of_its_own(
+    rule_runner: RuleRunner,
+) -> None:
+    # plugins/ looks like a script directory, but its versions/ are a version location of svc's.
+    rule_runner.write_files(
+        {
+            "svc/alembic.ini": (
+                "[alembic]\nscript_location = %(here)s/migrations\npath_separator = os\n"
+                "version_locations = %(here)s/migrations/versions:%(here)s/plugins/versions\n"
+            ),
+            "svc/migrations/env.py": "",
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+            "svc/plugins/env.py": "",
+            "svc/plugins/versions/b1_plugin.py": migration("b1", "a1"),
+        }
+    )
+    assert run(rule_runner, "::") == (
+        0,
+        f"svc/migrations/versions, svc/plugins/versions: 2 revisions, 1 head b1{F}\n",
+    )
