@@ -455,11 +455,12 @@ class _Rebase:
 
     # --- Steps ---
 
-    def _read_files(self) -> Dict[str, bytes]:
+    def _read_files(self, written: Sequence[str] = ()) -> Dict[str, bytes]:
+        """The history's files; `written` adds those this run created (a merge migration)."""
         if not self.request.migration_paths:
             return read_versions(self.root, self.dirs, self.request.recursive)
         files: Dict[str, bytes] = {}
-        for path in self.request.migration_paths:
+        for path in dict.fromkeys((*self.request.migration_paths, *written)):
             if is_migration_file(path):
                 with open(os.path.join(self.root, path), "rb") as f:
                     files[path] = f.read()
@@ -693,7 +694,7 @@ class _Rebase:
                 )
 
         def verify() -> None:
-            _verify(read_history(self._read_files()), expected)
+            _verify(read_history(self._read_files(written=tuple(contents))), expected)
 
         write_atomically(self.root, originals, contents, verify)
         return RebaseOutcome(0, "\n".join(lines), tuple(sorted(contents)))

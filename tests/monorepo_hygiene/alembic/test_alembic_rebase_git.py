@@ -594,6 +594,22 @@ def test_merge_strategy_writes_an_alembic_merge_migration(tmp_path: Path) -> Non
     assert repo.rebase(strategy="merge").output.endswith("nothing to rebase.")
 
 
+@pytest.mark.parametrize("strategy", ["rebase", "merge"])
+def test_files_listed_by_discovery_are_the_history(tmp_path: Path, strategy: str) -> None:
+    # As the Pants goal runs it: the paths `check-alembic`'s discovery listed, not a new walk.
+    repo = diverged(tmp_path)
+    (repo.root / VERSIONS / "zz_not_listed.py").write_text(migration_source(Rev("zz", ("t2",))))
+    listed = tuple(sorted(path for path in repo.files() if "zz_" not in path))
+    outcome = run_rebase(
+        RebaseRequest(
+            str(repo.root), (VERSIONS,), strategy=strategy, migration_paths=listed, allow_dirty=True
+        )
+    )
+    assert outcome.exit_code == 0, outcome.output
+    (repo.root / VERSIONS / "zz_not_listed.py").unlink()
+    assert len(repo.alembic_heads()) == 1  # Nothing was put on top of the unlisted `zz`.
+
+
 def test_blob_id_is_gits(tmp_path: Path) -> None:
     content = "ünïcode\r\nand bytes\n".encode()
     (tmp_path / "f").write_bytes(content)
