@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Iterable
 
 from pants.engine.console import Console
-from pants.engine.fs import DigestContents, PathGlobs, SpecsPaths
+from pants.engine.fs import (
+    CreateDigest,
+    Digest,
+    DigestContents,
+    FileContent,
+    PathGlobs,
+    SpecsPaths,
+    Workspace,
+)
 from pants.engine.goal import Goal
 from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
 
-from monorepo_hygiene.alembic.check import CheckOptions, check_history, render_json, render_text
+from monorepo_hygiene.alembic.check import (
+    CheckOptions,
+    check_history,
+    exit_code,
+    render_json,
+    render_mermaid,
+    render_text,
+)
 
 from .discovery import AlembicHistories
 from .subsystem import CheckAlembicSubsystem, OutputFormat
@@ -22,7 +37,10 @@ class CheckAlembic(Goal):
 
 @goal_rule
 async def check_alembic(
-    console: Console, subsystem: CheckAlembicSubsystem, specs_paths: SpecsPaths
+    console: Console,
+    subsystem: CheckAlembicSubsystem,
+    specs_paths: SpecsPaths,
+    workspace: Workspace,
 ) -> CheckAlembic:
     found = await Get(AlembicHistories, SpecsPaths, specs_paths)
     contents = await MultiGet(
@@ -31,19 +49,35 @@ async def check_alembic(
     options = CheckOptions(
         allow_labeled_branches=subsystem.allow_labeled_branches,
         check_syntax=subsystem.check_syntax,
+        draw_graph=subsystem.draw_graph,
+        mermaid=subsystem.mermaid_file is not None,
     )
     reports = tuple(
-        check_history(history.name, {file.path: file.content for file in history_contents}, options)
+        check_history(
+            history.name,
+            {file.path: file.content for file in history_contents},
+            options,
+            found_by=history.found_by,
+        )
         for history, history_contents in zip(found.histories, contents)
     )
+    if subsystem.mermaid_file is not None:
+        mermaid = await Get(
+            Digest,
+            CreateDigest(
+                [FileContent(subsystem.mermaid_file, render_mermaid(reports).encode("utf-8"))]
+            ),
+        )
+        workspace.write_digest(mermaid)
     if subsystem.output_format == OutputFormat.json:
-        console.print_stdout(render_json(reports, found.config_errors))
+        console.print_stdout(
+            render_json(reports, found.config_errors, subsystem.warnings_as_errors)
+        )
     else:
         console.print_stdout(render_text(reports, found.config_errors))
-    failed = bool(found.config_errors) or any(
-        report.failed(warnings_as_errors=subsystem.warnings_as_errors) for report in reports
+    return CheckAlembic(
+        exit_code=exit_code(reports, found.config_errors, subsystem.warnings_as_errors)
     )
-    return CheckAlembic(exit_code=1 if failed else 0)
 
 
 def rules() -> Iterable:

@@ -59,6 +59,7 @@ async def rebase_alembic(
                 file_template=history.file_template,
                 script_dir=history.script_dir,
                 fix_command=f"pants rebase-alembic {history.script_dir}::",
+                migration_paths=history.migration_paths,
             )
         )
         if outcome.output:

@@ -26,9 +26,13 @@ class CheckAlembicSubsystem(GoalSubsystem):
         Check Alembic migration histories statically: one head, one base, no cycles, no missing
         or duplicate revisions.
 
-        Histories are discovered from Alembic config files (`[check-alembic].config_files`) and
-        read without importing or executing any migration, and without a database. Only the
-        histories that contain a file matched by the specs are checked, so
+        Every history of the repository is found with no configuration: each `*.ini` with an
+        `[alembic]` section, each `pyproject.toml` with a `[tool.alembic]` table (alembic >=
+        1.16), and each directory shaped like a script directory (`env.py` next to `versions/`
+        or `script.py.mako`) even when its config lives outside the repository; a history found
+        twice is checked once, and its summary line says how it was found. Migrations are read
+        without importing or executing any of them, and without a database. Only the histories
+        that contain a file matched by the specs are checked, so
         `pants --changed-since=origin/main check-alembic` checks just the histories a change
         touches.
         """
@@ -41,9 +45,10 @@ class CheckAlembicSubsystem(GoalSubsystem):
         default=["alembic.ini"],
         help=softwrap(
             """
-            File names of Alembic config files. Every file with one of these names under the
-            build root is read statically; its `script_location` (a path, or the
-            `package:directory` form resolved through Pants' source roots) and
+            File names that are always Alembic config files, whatever their extension; a file
+            with one of these names and no `[check-alembic].config_section` is an error (HM100).
+            Any other `*.ini` counts when it has that section. A config's `script_location` (a
+            path, or the `package:directory` form resolved through Pants' source roots) and
             `version_locations` say where the migrations live.
             """
         ),
@@ -82,6 +87,27 @@ class CheckAlembicSubsystem(GoalSubsystem):
             """
         ),
     )
+    draw_graph = BoolOption(
+        default=True,
+        help=softwrap(
+            """
+            With several heads (HM101), draw the part of the history that matters (the fork
+            points up to each head, with file names) as `git log --graph` does, in the text
+            output. Long straight runs are cut to their ends, so a large history draws small.
+            """
+        ),
+    )
+    mermaid_file = StrOption(
+        default=None,
+        help=softwrap(
+            """
+            Also write the same drawing as Mermaid `flowchart`s, in Markdown, to this file
+            (relative to the build root), e.g. to append to `$GITHUB_STEP_SUMMARY` or post as a
+            PR comment: GitHub renders it. Written on every run; it says so when no history has
+            several heads.
+            """
+        ),
+    )
     warnings_as_errors = BoolOption(
         default=False,
         help=softwrap(
@@ -105,17 +131,27 @@ class RebaseAlembicSubsystem(GoalSubsystem):
         Make a branched Alembic history linear again: move the revisions your branch added on
         top of the base branch's head, rewriting only their `down_revision` and `Revises:` lines.
 
-        Without `--onto`/`--revisions`, git decides: revisions added since the merge-base with
-        `--base-ref` are yours, everything on the base branch is theirs and is never rewritten.
+        Without `--onto`/`--revisions`, git decides. A revision that any base candidate has (the
+        `--base-ref`; by default every one of `origin/HEAD`'s target, `origin/main`,
+        `origin/master`, `main`, `master` that exists) is theirs and never rewritten; so is one
+        that a merge commit of your branch brought in (its first-parent line is yours). When
+        every head's chain is new to all of them, nothing is guessed: it refuses and names the
+        chains.
         All files are rewritten or none, the result is re-read and must have a single head, and
         overlapping schema changes on both sides (same table created, same column altered, ...)
-        are refused unless `--force`. Histories are discovered as by `check-alembic`.
+        are refused unless `--force`. Histories are discovered as by `check-alembic` (the same
+        rule, so both goals always see the same histories and files).
         """
     )
 
     base_ref = StrOption(
         default=None,
-        help="The base branch; default: the first of `origin/main`, `main` that exists.",
+        help=softwrap(
+            """
+            The base branch, instead of the default candidates (every one of `origin/HEAD`'s
+            target, `origin/main`, `origin/master`, `main`, `master` that exists).
+            """
+        ),
     )
     onto = StrOption(
         default=None,

@@ -7,15 +7,18 @@ graph and reports HM1xx findings (documented in `monorepo_hygiene.alembic.rule_d
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 from ..findings import Finding, Severity
 from ..noqa import is_suppressed
-from ..source import SourceError, decode_source, line_at
+from ..source import line_at
+from .drawing import draw_mermaid, draw_text
+from .errors import MigrationReadError
 from .graph import HeadChain, RevisionGraph
-from .reader import Migration, read_history
-from .report import HistoryReport, render_json, render_text
+from .reader import Migration, decode_migration, read_history
+from .report import HistoryReport, exit_code, render_json, render_mermaid, render_text
 from .rule_docs import RULE_DOCS
 
 # The goal's whole API in one place.
@@ -24,7 +27,9 @@ __all__ = [
     "CheckOptions",
     "HistoryReport",
     "check_history",
+    "exit_code",
     "render_json",
+    "render_mermaid",
     "render_text",
 ]
 
@@ -42,35 +47,67 @@ class CheckOptions:
     # Parse each migration whole, so that a syntax error anywhere in it is reported (alembic
     # would fail to import it); off, only the metadata block before the first `def` is read.
     check_syntax: bool = True
+    # With several heads (HM101): draw the fork points up to each head as text, and as Mermaid.
+    draw_graph: bool = True
+    mermaid: bool = False
 
 
 def check_history(
-    name: str, files: Mapping[str, bytes], options: CheckOptions = CheckOptions()
+    name: str,
+    files: Mapping[str, bytes],
+    options: CheckOptions = CheckOptions(),
+    found_by: Tuple[str, ...] = (),
 ) -> HistoryReport:
     """Check one history. `name` is its display name (its versions directory); `files` maps
-    each repo-relative path to the bytes of every migration file of the history."""
+    each repo-relative path to the bytes of every migration file of the history; `found_by` says
+    how it was found, for the summary line."""
     history = read_history(files, whole_files=options.check_syntax)
     graph = RevisionGraph.from_migrations(history.migrations)
     findings: List[Finding] = [
         _finding(error.path, error.line, "HM110", f"Can't read migration: {error.reason}")
         for error in history.errors
     ]
-    findings += _multiple_heads(name, graph, options)
+    unreadable = _unreadable_revisions(history.errors, files)
+    findings += _multiple_heads(name, graph, options, unreadable)
     findings += _extra_bases(graph, options)
     findings += _cycles(graph)
-    findings += _missing_references(graph, history.migrations)
+    findings += _missing_references(graph, history.migrations, unreadable)
     findings += _duplicate_ids(history.migrations)
     findings += _prefix_ids(graph)
     findings += _docstring_mismatches(history.migrations)
     findings += _branch_label_clashes(history.migrations)
     findings += _illegal_ids(history.migrations)
+    kept = tuple(sorted(_unsuppressed(findings, files)))
+    several_heads = any(finding.code == "HM101" for finding in kept)
     return HistoryReport(
         name=name,
-        findings=tuple(sorted(_unsuppressed(findings, files))),
+        findings=kept,
         revision_count=len(history.migrations),
         heads=graph.heads,
         bases=graph.bases,
+        found_by=found_by,
+        drawing=draw_text(graph) if several_heads and options.draw_graph else (),
+        mermaid=draw_mermaid(graph) if several_heads and options.mermaid else None,
     )
+
+
+# `revision = "..."` as alembic's template writes it, found in a file that can't be parsed.
+_REVISION_ASSIGNMENT_RE = re.compile(
+    rb"^revision[ \t]*(?::[^=\n]*)?=[ \t]*[rRuU]?['\"]([^'\"\n]+)['\"]", re.MULTILINE
+)
+
+
+def _unreadable_revisions(
+    errors: Iterable[MigrationReadError], files: Mapping[str, bytes]
+) -> Dict[str, str]:
+    """The ids the unreadable migrations most likely declare (revision id -> path): findings that
+    only follow from those files being unreadable are said to, not asserted."""
+    guessed: Dict[str, str] = {}
+    for error in errors:
+        match = _REVISION_ASSIGNMENT_RE.search(files[error.path])
+        if match is not None:
+            guessed.setdefault(match.group(1).decode("utf-8", "replace"), error.path)
+    return guessed
 
 
 def _finding(
@@ -79,7 +116,9 @@ def _finding(
     return Finding(path=path, line=line, col=1, code=code, message=message, severity=severity)
 
 
-def _multiple_heads(name: str, graph: RevisionGraph, options: CheckOptions) -> List[Finding]:
+def _multiple_heads(
+    name: str, graph: RevisionGraph, options: CheckOptions, unreadable: Mapping[str, str]
+) -> List[Finding]:
     heads = graph.heads
     if len(heads) < 2:
         return []
@@ -89,6 +128,26 @@ def _multiple_heads(name: str, graph: RevisionGraph, options: CheckOptions) -> L
         return []
     details = "".join(_describe_chain(chain, graph) for chain in graph.head_chains())
     first = graph.migration(heads[0])
+    broken = sorted(
+        {
+            unreadable[missing]
+            for _, missing in graph.missing_down_revisions()
+            if missing in unreadable
+        }
+    )
+    if broken:
+        # A revision whose child can't be read looks like a head: the heads may be an artefact.
+        return [
+            _finding(
+                first.path,
+                first.revision_line,
+                "HM101",
+                f"Multiple heads {_ids(heads)} as far as the readable files tell; they may "
+                f"follow from {', '.join(f'`{p}`' for p in broken)}, which can't be read "
+                f"(HM110): fix that first{details}",
+                Severity.WARNING,
+            )
+        ]
     return [
         _finding(
             first.path,
@@ -166,11 +225,25 @@ def _cycles(graph: RevisionGraph) -> List[Finding]:
     return findings
 
 
-def _missing_references(graph: RevisionGraph, migrations: Tuple[Migration, ...]) -> List[Finding]:
+def _missing_references(
+    graph: RevisionGraph, migrations: Tuple[Migration, ...], unreadable: Mapping[str, str]
+) -> List[Finding]:
     hint = _MissingRevisionHint(graph, migrations)
     findings: List[Finding] = []
     for revision, missing in graph.missing_down_revisions():
         migration = graph.migration(revision)
+        if missing in unreadable:
+            findings.append(
+                _finding(
+                    migration.path,
+                    migration.down_revision_line,
+                    "HM104",
+                    f"`down_revision` names `{missing}`, which `{unreadable[missing]}` seems to "
+                    "declare but can't be read (HM110): fix that first",
+                    Severity.WARNING,
+                )
+            )
+            continue
         findings.append(
             _finding(
                 migration.path,
@@ -348,8 +421,8 @@ def _unsuppressed(findings: Iterable[Finding], files: Mapping[str, bytes]) -> Li
     for finding in findings:
         if finding.path not in texts:
             try:
-                texts[finding.path] = decode_source(finding.path, files[finding.path])
-            except SourceError:
+                texts[finding.path], _ = decode_migration(finding.path, files[finding.path])
+            except MigrationReadError:
                 texts[finding.path] = None
         text = texts[finding.path]
         line_text = line_at(text, finding.line) if text is not None else None

@@ -1,4 +1,8 @@
-"""Where an `alembic.ini` says its migrations live, read without running alembic.
+"""Where an Alembic config says its migrations live, read without running alembic.
+
+A config is an ini file's `[alembic]` section or (alembic >= 1.16) a `pyproject.toml`'s
+`[tool.alembic]` table; a script directory with no config in the repository is recognised by its
+structure (`script_directories_by_structure`).
 
 Paths come back repo-relative. `%(here)s` is the ini's directory, and relative paths are taken
 relative to it too: alembic itself resolves them against the working directory, which is the
@@ -13,7 +17,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence, Tuple
+from typing import Any, Callable, FrozenSet, Iterable, Mapping, Optional, Sequence, Tuple
 
 from .errors import AlembicConfigError
 from .merge_migration import DEFAULT_FILE_TEMPLATE
@@ -45,6 +49,13 @@ class AlembicConfig:
     recursive_version_locations: bool = False
     # How `alembic revision` (and `rebase-alembic --strategy=merge`) names new migration files.
     file_template: str = DEFAULT_FILE_TEMPLATE
+
+    @property
+    def found_by(self) -> str:
+        """How the history was found, for the summary line."""
+        if posixpath.basename(self.ini_path) == "pyproject.toml":
+            return f"{self.ini_path} [tool.alembic]"
+        return f"{self.ini_path} [{self.section}]"
 
     def script_dir_candidates(self, source_roots: Sequence[str]) -> Tuple[str, ...]:
         """Repo-relative directories `script_location` may mean; the caller keeps the one that
@@ -135,6 +146,97 @@ def parse_alembic_ini(ini_path: str, text: str, section: str = DEFAULT_SECTION) 
         recursive_version_locations=option("recursive_version_locations") == "true",
         file_template=option("file_template") or DEFAULT_FILE_TEMPLATE,
     )
+
+
+def has_alembic_section(text: str, section: str = DEFAULT_SECTION) -> bool:
+    """Whether an ini file's text has a `[section]` header: the test for "is an Alembic config"
+    applied to every `*.ini` of the repository, before parsing it."""
+    return any(
+        header is not None and header.group("name") == section
+        for header in map(_SECTION_RE.match, text.splitlines())
+    )
+
+
+def parse_pyproject_alembic(path: str, table: Mapping[str, Any]) -> AlembicConfig:
+    """Read a `pyproject.toml`'s parsed `[tool.alembic]` table as alembic 1.16's
+    `Config.get_alembic_option` does: string values have `%(here)s` interpolated, and
+    `version_locations` is a list of strings, not a separated string.
+
+    `path` is repo-relative. Raises AlembicConfigError naming the file when a value has the wrong
+    type or `script_location` is missing.
+    """
+    here = posixpath.normpath(posixpath.join(_REPO_ROOT, posixpath.dirname(path)))
+
+    def string(name: str) -> Optional[str]:
+        value = table.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise AlembicConfigError(path, None, f"`[tool.alembic].{name}` must be a string")
+        return _interpolated(path, name, value, here)
+
+    script_location = string("script_location")
+    if not script_location:
+        raise AlembicConfigError(path, None, "`[tool.alembic]` has no `script_location`")
+    locations = table.get("version_locations")
+    if locations is not None and not (
+        isinstance(locations, list) and all(isinstance(entry, str) for entry in locations)
+    ):
+        raise AlembicConfigError(
+            path, None, "`[tool.alembic].version_locations` must be a list of strings"
+        )
+    recursive = table.get("recursive_version_locations", False)
+    if not isinstance(recursive, bool):
+        # alembic's get_alembic_boolean_option: "boolean value expected for TOML parameter".
+        raise AlembicConfigError(
+            path, None, "`[tool.alembic].recursive_version_locations` must be true or false"
+        )
+    return AlembicConfig(
+        ini_path=path,
+        section="tool.alembic",
+        script_location=_resolved(path, None, here, script_location),
+        script_location_line=None,
+        version_locations=tuple(
+            _resolved(path, None, here, _interpolated(path, "version_locations", entry, here))
+            for entry in locations or ()
+            if entry
+        ),
+        recursive_version_locations=recursive,
+        file_template=string("file_template") or DEFAULT_FILE_TEMPLATE,
+    )
+
+
+def _interpolated(path: str, name: str, value: str, here: str) -> str:
+    try:
+        return value % {"here": here}
+    except (KeyError, ValueError, TypeError) as e:
+        raise AlembicConfigError(
+            path, None, f"`[tool.alembic].{name}`: bad `%` interpolation ({e})"
+        ) from None
+
+
+def script_directories_by_structure(
+    files: Iterable[str], directories: Iterable[str]
+) -> Tuple[str, ...]:
+    """The directories that look like an Alembic script directory whatever the configs say: an
+    `env.py` next to a `versions/` directory or a `script.py.mako` (what `alembic init` makes).
+
+    `files` and `directories` are repo-relative paths; only `env.py`, `script.py.mako` and
+    directories named `versions` among them matter.
+    """
+
+    def parents(paths: Iterable[str], name: str) -> FrozenSet[str]:
+        return frozenset(
+            posixpath.dirname(posixpath.normpath(path)) or "."
+            for path in paths
+            if posixpath.basename(path) == name
+        )
+
+    files = tuple(files)
+    with_env = parents(files, "env.py")
+    with_template = parents(files, "script.py.mako")
+    with_versions = parents(directories, "versions")
+    return tuple(sorted(with_env & (with_template | with_versions)))
 
 
 def _split_locations(

@@ -16,7 +16,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .errors import AlembicHygieneError
 
-DEFAULT_BASE_REFS: Tuple[str, ...] = ("origin/main", "main")
+# Where the base branch may be, after `origin/HEAD`'s target. Every one that exists counts: a
+# local `main` ahead of a stale `origin/main` (or behind it) still holds revisions of the base.
+DEFAULT_BASE_REFS: Tuple[str, ...] = ("origin/main", "origin/master", "main", "master")
 
 
 class GitError(AlembicHygieneError):
@@ -39,6 +41,9 @@ class NoBaseRefError(GitError):
         super().__init__(f"none of {names} exists; pass the base branch with `--base-ref`")
 
 
+ORIGIN_HEAD = "origin/HEAD"
+
+
 class GitRepo:
     """A git work tree, seen from `root` (a directory inside it)."""
 
@@ -53,12 +58,34 @@ class GitRepo:
     def ref_exists(self, ref: str) -> bool:
         return self._commit_or_none(ref) is not None
 
-    def default_base_ref(self, candidates: Sequence[str] = DEFAULT_BASE_REFS) -> str:
-        """The first of `candidates` that names a commit."""
-        for ref in candidates:
-            if self.ref_exists(ref):
-                return ref
-        raise NoBaseRefError(candidates)
+    def base_candidates(self) -> Tuple[str, ...]:
+        """Every ref that may hold the base branch and exists: `origin/HEAD`'s target, then
+        `DEFAULT_BASE_REFS`, each once."""
+        target = self._try("symbolic-ref", "-q", "--short", f"refs/remotes/{ORIGIN_HEAD}")
+        names = ((target.strip(),) if target and target.strip() else ()) + DEFAULT_BASE_REFS
+        return tuple(ref for ref in dict.fromkeys(names) if self.ref_exists(ref))
+
+    def merged_in_parents(self, exclude: Sequence[str] = ()) -> Tuple[Tuple[str, str], ...]:
+        """(merge commit, parent) for each parent but the first of every merge commit on HEAD's
+        first-parent line that no ref of `exclude` contains, newest first: what HEAD merged in
+        (the first-parent line is the branch's own history)."""
+        if not self.ref_exists("HEAD"):
+            return ()
+        output = self._run(
+            "rev-list",
+            "--first-parent",
+            "--merges",
+            "--parents",
+            "HEAD",
+            "--not",
+            *(self.commit(ref) for ref in exclude),
+            "--",
+        )
+        merged: List[Tuple[str, str]] = []
+        for line in output.splitlines():
+            merge, _first_parent, *others = line.split()
+            merged.extend((merge, other) for other in others)
+        return tuple(merged)
 
     def commit(self, ref: str) -> str:
         commit = self._commit_or_none(ref)

@@ -81,6 +81,8 @@ class RevisionGraph:
             self._dependencies[revision] = tuple(dependencies)
         self._missing_down_revisions = tuple(missing)
         self._unresolved_dependencies = tuple(unresolved)
+        # The graph never changes: the whole-history search is done once.
+        self._cycles: Optional[List[Tuple[str, ...]]] = None
 
     @classmethod
     def from_migrations(cls, migrations: Iterable[Migration]) -> "RevisionGraph":
@@ -171,13 +173,15 @@ class RevisionGraph:
         `down_revision` (or `depends_on`) is the next, the last one's is the first. A revision
         naming itself is a cycle of one.
         """
-        edges = self._down_edges(include_dependencies=True)
-        cycles: List[Tuple[str, ...]] = []
-        for component in self._strongly_connected_components(edges):
-            start = min(component)
-            if len(component) > 1 or start in edges(start):
-                cycles.append(self._shortest_cycle(start, component, edges))
-        return sorted(cycles)
+        if self._cycles is None:
+            edges = self._down_edges(include_dependencies=True)
+            cycles: List[Tuple[str, ...]] = []
+            for component in self._strongly_connected_components(edges):
+                start = min(component)
+                if len(component) > 1 or start in edges(start):
+                    cycles.append(self._shortest_cycle(start, component, edges))
+            self._cycles = sorted(cycles)
+        return list(self._cycles)
 
     def topological_order(self) -> Tuple[str, ...]:
         """Every revision after its `down_revision`s and `depends_on`s, bases first.

@@ -43,7 +43,14 @@ from typing import (
 )
 
 from .errors import AlembicHygieneError, UnknownRevisionError
-from .git_history import GitError, GitRepo, NoBaseRefError, blob_id
+from .git_history import (
+    DEFAULT_BASE_REFS,
+    ORIGIN_HEAD,
+    GitError,
+    GitRepo,
+    NoBaseRefError,
+    blob_id,
+)
 from .graph import RevisionGraph
 from .merge_migration import (
     DEFAULT_FILE_TEMPLATE,
@@ -75,7 +82,8 @@ class RebaseRequest:
 
     repo_root: str
     versions_dirs: Tuple[str, ...]
-    # The base branch; None: the first of `origin/main`, `main` that exists.
+    # The base branch; None: every one of `origin/HEAD`'s target, `origin/main`,
+    # `origin/master`, `main`, `master` that exists.
     base_ref: Optional[str] = None
     # The base head to move onto, and the tops of the chains to move (explicit mode).
     onto: Optional[str] = None
@@ -94,6 +102,9 @@ class RebaseRequest:
     file_template: str = DEFAULT_FILE_TEMPLATE
     # The command `--check` output tells people to run.
     fix_command: str = "pants rebase-alembic ::"
+    # The history's migration files as discovery listed them (`check-alembic` reads the same);
+    # () to list `versions_dirs` here.
+    migration_paths: Tuple[str, ...] = ()
 
     @property
     def history_name(self) -> str:
@@ -130,6 +141,64 @@ class BaseHeadsError(RebaseRefusedError):
             f"the base branch's own revisions have several heads ({_ids(self.heads)}); joining "
             "them would rewrite applied revisions: use `--strategy=merge`"
         )
+
+
+class AmbiguousSidesError(RebaseRefusedError):
+    """Every head's chain is new to every base candidate: no side is known to be the base's."""
+
+    def __init__(
+        self,
+        graph: RevisionGraph,
+        heads: Sequence[str],
+        candidates: Sequence[str],
+        looked_for: Sequence[str],
+    ) -> None:
+        self.heads = tuple(heads)
+        self.candidates = tuple(candidates)
+        if candidates:
+            where = f"new to every base candidate ({_refs(candidates)})"
+        else:
+            where = f"on no base branch (none of {_refs(looked_for)} exists)"
+        chains = "".join(
+            f"\n  head `{chain.head}`: {_chain_text(chain.revisions, graph)}"
+            for chain in (graph.own_chain(head, [h for h in heads if h != head]) for head in heads)
+        )
+        super().__init__(
+            f"can't tell which side is yours: every head's chain is {where}, and no merge "
+            f"commit of this branch brought one in:{chains}\n"
+            "Pass `--base-ref=<branch that has the other side>`, or `--onto=<head to keep>` "
+            "(with `--revisions=<top to move>`)"
+        )
+
+
+def _chain_text(revisions: Sequence[str], graph: RevisionGraph, keep: int = 2) -> str:
+    """`a` (a.py) -> `b` (b.py), bottom first; a long chain shows its ends."""
+    shown = [f"`{r}` ({graph.migration(r).file_name})" for r in revisions]
+    if len(shown) > 2 * keep + 1:
+        shown = [*shown[:keep], f"... {len(shown) - 2 * keep} more", *shown[-keep:]]
+    return " -> ".join(shown)
+
+
+def _refs(refs: Sequence[str]) -> str:
+    return ", ".join(f"`{ref}`" for ref in refs)
+
+
+@dataclass(frozen=True)
+class _BaseSide:
+    """What git says is the base branch's: revisions never to rewrite, and where they are."""
+
+    protected: FrozenSet[str] = frozenset()
+    # The base candidates that exist (or `--base-ref`), and what was looked for.
+    candidates: Tuple[str, ...] = ()
+    # Merge commits on HEAD's first-parent line whose other parents count as the base's.
+    merges: Tuple[str, ...] = ()
+    looked_for: Tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = [f"`{ref}`" for ref in self.candidates]
+        if self.merges:
+            parts.append("what " + ", ".join(f"`{m[:10]}`" for m in self.merges) + " merged in")
+        return ", ".join(parts)
 
 
 class ConflictError(RebaseRefusedError):
@@ -344,7 +413,7 @@ class _Rebase:
         self.notes: List[str] = []
 
     def run(self) -> RebaseOutcome:
-        files = read_versions(self.root, self.dirs, self.request.recursive)
+        files = self._read_files()
         history = read_history(files)
         graph = _valid_graph(history)
         if len(graph.heads) <= 1:
@@ -354,12 +423,11 @@ class _Rebase:
             )
 
         git = self._git()
-        onto, tops, protected, base_ref = self._targets(git, graph, files)
+        onto, tops, protected, base = self._targets(git, graph, files)
         if self.request.strategy == MERGE:
             return self._merge(git, graph, files, onto, tops)
 
-        base = f"`{base_ref}`" if base_ref else "the base branch"
-        plan = plan_rebase(graph, tops, onto, protected, base)
+        plan = plan_rebase(graph, tops, onto, protected, base or "the base branch")
         if len(plan.heads_after) != 1:
             raise RebaseRefusedError(
                 f"after moving, it would still have heads {_ids(plan.heads_after)}; name every "
@@ -371,8 +439,8 @@ class _Rebase:
             for change in plan.changes
         }
         moved = "; ".join(f"{_ids(move.revisions)} onto `{move.onto}`" for move in plan.moves)
-        if base_ref:
-            moved += f" (base: `{base_ref}`)"
+        if base:
+            moved += f" (base: {base})"
         expected = frozenset(graph.revisions)
         _verify(read_history({**files, **contents}), expected)
         return self._apply(
@@ -386,6 +454,17 @@ class _Rebase:
         )
 
     # --- Steps ---
+
+    def _read_files(self, written: Sequence[str] = ()) -> Dict[str, bytes]:
+        """The history's files; `written` adds those this run created (a merge migration)."""
+        if not self.request.migration_paths:
+            return read_versions(self.root, self.dirs, self.request.recursive)
+        files: Dict[str, bytes] = {}
+        for path in dict.fromkeys((*self.request.migration_paths, *written)):
+            if is_migration_file(path):
+                with open(os.path.join(self.root, path), "rb") as f:
+                    files[path] = f.read()
+        return files
 
     def _git(self) -> Optional[GitRepo]:
         try:
@@ -401,21 +480,24 @@ class _Rebase:
 
     def _targets(
         self, git: Optional[GitRepo], graph: RevisionGraph, files: Mapping[str, bytes]
-    ) -> Tuple[Optional[str], Tuple[str, ...], FrozenSet[str], Optional[str]]:
-        """(onto, tops, protected revisions, the base ref that protects them)."""
+    ) -> Tuple[Optional[str], Tuple[str, ...], FrozenSet[str], str]:
+        """(onto, tops, protected revisions, what protects them)."""
         explicit = self.request.onto is not None or bool(self.request.revisions)
-        base_ref, protected = self._base_revisions(git, graph, files, explicit)
+        base = self._base_revisions(git, graph, files, explicit)
         added = self._added_order(git, graph)
         if not explicit:
-            onto, tops = choose_targets(graph, protected, added)
+            onto, tops = choose_targets(graph, base.protected, added)
+            if onto not in graph.heads:
+                # No head is the base's: every chain is new, and which to move is a guess.
+                raise AmbiguousSidesError(graph, tops, base.candidates, base.looked_for)
         else:
             onto, tops = self.request.onto, tuple(self.request.revisions)
             if onto is None:
-                onto = self._default_onto(graph, protected, tops)
+                onto = self._default_onto(graph, base.protected, tops)
             if not tops:
                 excluded = graph.ancestors(onto) | {onto}
                 _, tops = choose_targets(graph, excluded, added)
-        return onto, tops, protected, base_ref
+        return onto, tops, base.protected, base.describe()
 
     def _base_revisions(
         self,
@@ -423,32 +505,61 @@ class _Rebase:
         graph: RevisionGraph,
         files: Mapping[str, bytes],
         explicit: bool,
-    ) -> Tuple[Optional[str], FrozenSet[str]]:
-        """The base ref used, and the revisions its tree (or the merge-base's) has: those of
-        work-tree files at a path it has, and those its files declare."""
+    ) -> "_BaseSide":
+        """The revisions that are never rewritten: those of every base candidate's tree (and of
+        its merge-base with HEAD), and those of every side HEAD's first-parent line merged in.
+        A revision counts when a work-tree file at the same path is there, or a file there
+        declares it."""
         if git is None:
-            return None, frozenset()
-        try:
-            base_ref = self.request.base_ref or git.default_base_ref()
-        except NoBaseRefError as e:
-            if not explicit:
-                raise
-            self.notes.append(f"{e}: base branch revisions are not checked.")
-            return None, frozenset()
+            return _BaseSide()
+        if self.request.base_ref is not None:
+            git.commit(self.request.base_ref)  # A clear error when it names nothing.
+            candidates: Tuple[str, ...] = (self.request.base_ref,)
+        else:
+            candidates = git.base_candidates()
+        looked_for = (ORIGIN_HEAD, *DEFAULT_BASE_REFS)
+        if not candidates and explicit:
+            self.notes.append(
+                f"{NoBaseRefError(looked_for)}: base branch revisions are not checked."
+            )
+        refs: List[str] = list(candidates)
+        if git.ref_exists("HEAD"):
+            for candidate in candidates:
+                try:
+                    refs.append(git.merge_base(candidate))
+                except GitError:
+                    pass  # Unrelated histories: the candidate's own tree is all there is.
         protected: Set[str] = set()
-        for ref in (base_ref, git.merge_base(base_ref)):
-            base_ids = git.blob_ids_at(ref, self.dirs, self.request.recursive)
-            protected |= {r for r in graph.revisions if graph.migration(r).path in base_ids}
-            # Only files the work tree doesn't have as they are need reading.
-            unknown = {
-                path: object_id
-                for path, object_id in base_ids.items()
-                if path not in files or blob_id(files[path]) != object_id
-            }
-            contents = git.read_blobs(list(unknown.values()))
-            base_files = dict(zip(unknown, contents))
-            protected |= {m.revision for m in read_history(base_files).migrations}
-        return base_ref, frozenset(protected)
+        for ref in dict.fromkeys(refs):
+            protected |= self._revisions_at(git, ref, graph, files)
+        # Where HEAD merged the other side in, the merge decides: its first parent is ours.
+        merges: List[str] = []
+        for merge, parent in git.merged_in_parents(candidates):
+            theirs = self._revisions_at(git, parent, graph, files) - protected
+            if theirs:
+                protected |= theirs
+                merges.append(merge)
+        return _BaseSide(
+            frozenset(protected),
+            candidates,
+            tuple(dict.fromkeys(merges)),
+            looked_for if self.request.base_ref is None else candidates,
+        )
+
+    def _revisions_at(
+        self, git: GitRepo, ref: str, graph: RevisionGraph, files: Mapping[str, bytes]
+    ) -> Set[str]:
+        base_ids = git.blob_ids_at(ref, self.dirs, self.request.recursive)
+        found = {r for r in graph.revisions if graph.migration(r).path in base_ids}
+        # Only files the work tree doesn't have as they are need reading.
+        unknown = {
+            path: object_id
+            for path, object_id in base_ids.items()
+            if path not in files or blob_id(files[path]) != object_id
+        }
+        contents = git.read_blobs(list(unknown.values()))
+        found |= {m.revision for m in read_history(dict(zip(unknown, contents))).migrations}
+        return found
 
     def _added_order(self, git: Optional[GitRepo], graph: RevisionGraph) -> Dict[str, int]:
         if git is None:
@@ -583,9 +694,7 @@ class _Rebase:
                 )
 
         def verify() -> None:
-            _verify(
-                read_history(read_versions(self.root, self.dirs, self.request.recursive)), expected
-            )
+            _verify(read_history(self._read_files(written=tuple(contents))), expected)
 
         write_atomically(self.root, originals, contents, verify)
         return RebaseOutcome(0, "\n".join(lines), tuple(sorted(contents)))
@@ -711,8 +820,9 @@ def _restore(
             if original is None:
                 os.remove(full)
             else:
-                with open(full, "wb") as f:
-                    f.write(original)
+                # Staged and moved like the rewrite itself: opening the file for writing would
+                # fail on a read-only (0444) one, which the rewrite could replace.
+                os.replace(_stage(full, original, new=False), full)
         except OSError:
             unrestored.append(path)
     return unrestored

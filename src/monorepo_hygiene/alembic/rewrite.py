@@ -11,14 +11,11 @@ check-alembic reader and must say exactly what was asked, or nothing is returned
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from typing import List, Optional, Sequence, Tuple, Union
 
-from ..source import SourceError, decode_source
 from .errors import MigrationReadError
-from .reader import read_migration
+from .reader import decode_migration, parse_migration, read_migration
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 # The ids after `Revises:` in alembic's docstring; the closing quotes may follow on the line.
@@ -40,10 +37,7 @@ def rewrite_down_revision(path: str, content: bytes, down_revisions: Sequence[st
     """
     new_ids = tuple(down_revisions)
     text, encoding = _decode(path, content)
-    try:
-        module = ast.parse(text, filename=path)
-    except SyntaxError as e:
-        raise MigrationReadError(path, e.lineno or 1, f"syntax error: {e.msg}") from None
+    module = parse_migration(path, content)
     lines = _Lines(path, text)
     assignment = _last_down_revision_assignment(module)
     if assignment is None:
@@ -56,7 +50,7 @@ def rewrite_down_revision(path: str, content: bytes, down_revisions: Sequence[st
 
     for start, end, replacement in sorted(splices, reverse=True):
         text = text[:start] + replacement + text[end:]
-    rewritten = text.encode(encoding)
+    rewritten = text.encode(encoding, "surrogateescape")
 
     migration = read_migration(path, rewritten)
     if migration.down_revisions != new_ids or (
@@ -69,12 +63,8 @@ def rewrite_down_revision(path: str, content: bytes, down_revisions: Sequence[st
 
 
 def _decode(path: str, content: bytes) -> Tuple[str, str]:
-    try:
-        text = decode_source(path, content)
-    except SourceError as e:
-        raise MigrationReadError(path, e.line, e.reason) from None
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
-    if text.encode(encoding) != content:
+    text, encoding = decode_migration(path, content)
+    if text.encode(encoding, "surrogateescape") != content:
         raise MigrationReadError(
             path, 1, f"can't be rewritten byte-for-byte in its encoding ({encoding})"
         )
@@ -97,7 +87,9 @@ class _Lines:
         return self._starts[lineno - 1]
 
     def offset(self, lineno: int, utf8_col: int) -> int:
-        prefix = self.line(lineno).encode("utf-8")[:utf8_col].decode("utf-8")
+        # Surrogates stand for bytes CPython let pass in a comment, which never precedes a node.
+        line = self.line(lineno).encode("utf-8", "surrogateescape")
+        prefix = line[:utf8_col].decode("utf-8", "surrogateescape")
         return self._starts[lineno - 1] + len(prefix)
 
     def span(self, node: ast.expr) -> Tuple[int, int]:

@@ -226,24 +226,48 @@ def test_hm109_docstring_revision_id_disagrees() -> None:
 def test_hm110_unreadable_file_and_the_rest_still_checked() -> None:
     files = history_files([Rev("a1"), Rev("b1", ("a1",)), Rev("c1", ("a1",))])
     files[f"{V}/d1_dynamic.py"] = b'revision = "d1"\ndown_revision = previous()\n'
-    # In a string: CPython (so alembic) refuses it; in a comment it would be read.
-    files[f"{V}/e1_latin.py"] = b'revision = "e1"\ndown_revision = "d1"\nx = "caf\xe9"\n'
+    # Not UTF-8, but in a comment: CPython (so alembic) imports it, and so does the reader.
+    files[f"{V}/e1_latin.py"] = b'revision = "e1"\ndown_revision = "d1"\n# caf\xe9\n'
     report = check_history(V, files)
     assert [line.splitlines()[0] for line in render_findings(report.findings)] == [
         (
-            f"{V}/b1_change_b1.py:15:1: HM101 Multiple heads `b1`, `c1`; "
-            f"run `pants rebase-alembic {V}` (or `alembic merge heads`)"
+            f"{V}/b1_change_b1.py:15:1: HM101 Multiple heads `b1`, `c1`, `e1` as far as the "
+            f"readable files tell; they may follow from `{V}/d1_dynamic.py`, which can't be read "
+            "(HM110): fix that first"
         ),
         (
             f"{V}/d1_dynamic.py:2:1: HM110 Can't read migration: `down_revision` is computed at "
             "runtime (`down_revision = previous()`); write a string, a tuple of strings or `None`"
         ),
         (
-            f"{V}/e1_latin.py:3:1: HM110 Can't read migration: not valid utf-8: byte 0xe9 "
-            "(invalid continuation byte)"
+            f"{V}/e1_latin.py:2:1: HM104 `down_revision` names `d1`, which `{V}/d1_dynamic.py` "
+            "seems to declare but can't be read (HM110): fix that first"
         ),
     ]
-    assert report.revision_count == 3
+    assert report.revision_count == 4
+
+
+def test_hm110_consequences_are_warnings_that_name_the_unreadable_file() -> None:
+    # a1 <- b1 <- c1 with b1 unreadable: c1's parent looks missing and a1 looks like a head.
+    files = history_files(chain("a1", "b1", "c1"))
+    files[f"{V}/b1_change_b1.py"] = files[f"{V}/b1_change_b1.py"].replace(
+        b'down_revision: Union[str, Sequence[str], None] = "a1"', b"down_revision = 'a1' +"
+    )
+    report = check_history(V, files)
+    assert [(f.code, f.path, f.severity) for f in report.findings] == [
+        ("HM101", f"{V}/a1_change_a1.py", Severity.WARNING),
+        ("HM110", f"{V}/b1_change_b1.py", Severity.ERROR),
+        ("HM104", f"{V}/c1_change_c1.py", Severity.WARNING),
+    ]
+    assert "rebase-alembic" not in report.findings[0].message
+    assert f"`{V}/b1_change_b1.py`" in report.findings[2].message
+
+
+def test_hm101_stands_when_the_unreadable_file_explains_nothing() -> None:
+    files = history_files([Rev("a1"), Rev("b1", ("a1",)), Rev("c1", ("a1",))])
+    files[f"{V}/d1_dynamic.py"] = b'revision = "d1"\ndown_revision = previous()\n'
+    codes = [(f.code, f.severity) for f in check_history(V, files).findings]
+    assert codes == [("HM101", Severity.ERROR), ("HM110", Severity.ERROR)]
 
 
 def test_hm111_branch_label_declared_twice() -> None:

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import json
 
-from monorepo_hygiene.alembic.check import HistoryReport, check_history, render_json, render_text
+from monorepo_hygiene.alembic.check import (
+    HistoryReport,
+    check_history,
+    exit_code,
+    render_json,
+    render_text,
+)
 from monorepo_hygiene.alembic.errors import AlembicConfigError
 from monorepo_hygiene.findings import Finding, Severity
 from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain, history_files
@@ -66,7 +72,11 @@ def test_render_text_nothing_found() -> None:
 
 
 def test_render_json_is_stable_and_complete() -> None:
-    report = check_history(BILLING, history_files([Rev("a1"), Rev("b1", ("a1", "a0"))], BILLING))
+    report = check_history(
+        BILLING,
+        history_files([Rev("a1"), Rev("b1", ("a1", "a0"))], BILLING),
+        found_by=("services/billing/alembic.ini [alembic]",),
+    )
     document = json.loads(render_json([report], [AlembicConfigError("alembic.ini", None, "bad")]))
     assert document == {
         "exit_code": 1,
@@ -87,6 +97,7 @@ def test_render_json_is_stable_and_complete() -> None:
                 "revision_count": 2,
                 "heads": ["b1"],
                 "bases": ["a1"],
+                "found_by": ["services/billing/alembic.ini [alembic]"],
                 "exit_code": 1,
                 "findings": [
                     {
@@ -111,3 +122,26 @@ def test_render_json_is_stable_and_complete() -> None:
 def test_render_json_clean() -> None:
     report = check_history(SHOP, history_files(chain("a1"), SHOP))
     assert json.loads(render_json([report]))["exit_code"] == 0
+
+
+def test_render_json_exit_code_follows_warnings_as_errors() -> None:
+    # Only a warning (HM108): the goal exits 1 with `warnings_as_errors`, and so must the JSON.
+    files = history_files(chain("a1", "b1"), SHOP)
+    path = f"{SHOP}/b1_change_b1.py"
+    files[path] = files[path].replace(b"Revises: a1", b"Revises: a0")
+    report = check_history(SHOP, files)
+    assert [f.code for f in report.findings] == ["HM108"]
+    lenient = json.loads(render_json([report]))
+    strict = json.loads(render_json([report], warnings_as_errors=True))
+    assert (lenient["exit_code"], lenient["histories"][0]["exit_code"]) == (0, 0)
+    assert (strict["exit_code"], strict["histories"][0]["exit_code"]) == (1, 1)
+    assert exit_code([report], warnings_as_errors=True) == strict["exit_code"]
+
+
+def test_summary_line_says_how_the_history_was_found() -> None:
+    report = check_history(
+        SHOP, history_files(chain("a1"), SHOP), found_by=("a.ini [alembic]", "b/env.py (no config)")
+    )
+    assert report.summary_line() == (
+        f"{SHOP}: 1 revision, 1 head a1 (found by a.ini [alembic], b/env.py (no config))"
+    )

@@ -9,15 +9,22 @@ from typing import Tuple
 
 import pytest
 from alembic import util
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monorepo_hygiene.alembic.reader import read_migration
+from monorepo_hygiene.alembic.graph import RevisionGraph
+from monorepo_hygiene.alembic.reader import read_history, read_migration
+from monorepo_hygiene.alembic.rebase import read_versions
 from tests.monorepo_hygiene.alembic.alembic_fixtures import (
     STYLES,
     Rev,
     Style,
+    chain,
     file_name,
+    migration_source,
+    write_alembic_project,
     write_history,
 )
 
@@ -61,3 +68,18 @@ def test_metadata_equals_alembic_import(
     if style.docstring:
         assert migration.docstring_revision_id == revision
         assert migration.docstring_revises == down
+
+
+@pytest.mark.parametrize("whole_files", [True, False])
+def test_non_utf8_byte_in_a_comment_gives_alembics_heads(tmp_path: Path, whole_files: bool) -> None:
+    # CPython 3.9-3.13 import a file whose comment holds a byte that isn't UTF-8; so does alembic.
+    ini = write_alembic_project(tmp_path, chain("a1", "b1", "c1"))
+    versions = tmp_path / "migrations" / "versions"
+    source = migration_source(Rev("c1", ("b1",))).encode()
+    (versions / file_name(Rev("c1"), 0)).write_bytes(source + b"# r\xe9sum\xe9 (latin-1)\n")
+    alembic_heads = ScriptDirectory.from_config(Config(str(ini))).get_heads()
+    history = read_history(read_versions(str(tmp_path), ["migrations/versions"]), whole_files)
+    assert history.errors == ()
+    assert (
+        RevisionGraph.from_migrations(history.migrations).heads == tuple(alembic_heads) == ("c1",)
+    )

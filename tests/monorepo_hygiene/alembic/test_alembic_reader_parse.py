@@ -313,8 +313,9 @@ def test_definition_inside_a_string_is_not_the_end_of_the_head() -> None:
     assert (migration.revision, migration.down_revisions) == ("a1", ())
 
 
-def test_non_utf8_byte_names_its_line() -> None:
-    content = b'revision = "a1"\ndown_revision = None\nx = "caf\xe9"\n'
+def test_non_utf8_byte_in_code_names_its_line() -> None:
+    # In a string, CPython rejects the byte too (`(unicode error) 'utf-8' codec can't decode`).
+    content = b'revision = "a1"\ndown_revision = None\nmessage = "caf\xe9"\n'
     with pytest.raises(MigrationReadError) as info:
         read_migration(PATH, content)
     assert (info.value.line, info.value.reason) == (
@@ -323,11 +324,15 @@ def test_non_utf8_byte_names_its_line() -> None:
     )
 
 
-def test_a_non_utf8_byte_in_a_comment_is_read_as_alembic_reads_it() -> None:
-    # Alembic imports a migration, and CPython's compile() lets such a byte pass in a comment.
-    content = b'revision = "a1"\ndown_revision = None  # caf\xe9\n'
-    compile(content, PATH, "exec")
-    assert read_migration(PATH, content).revision == "a1"
+def test_non_utf8_byte_in_a_comment_is_read_as_cpython_does() -> None:
+    content = b'"""Caf\xc3\xa9"""\nrevision = "a1"  # caf\xe9\ndown_revision = None\n'
+    migration = read_migration(PATH, content)
+    assert (migration.revision, migration.revision_line, migration.message) == (
+        "a1",
+        2,
+        "Caf\u00e9",
+    )
+    assert read_migration(PATH, content, whole_file=False) == migration
 
 
 def test_declared_encoding_is_honoured() -> None:
@@ -338,18 +343,13 @@ def test_declared_encoding_is_honoured() -> None:
 def test_history_reads_every_good_file_despite_bad_ones() -> None:
     files = history_files([Rev("a1"), Rev("b2", ("a1",))])
     files["migrations/versions/c3_broken.py"] = b'revision = "c3"\ndown_revision = (\n'
-    files["migrations/versions/d4_latin.py"] = (
-        b'revision = "d4"\ndown_revision = "b2"; x = "\xff"\n'
-    )
+    files["migrations/versions/d4_latin.py"] = b'revision = "d4"\ndown_revision = "b2"  # \xff\n'
     files["migrations/versions/__init__.py"] = b""
     files["migrations/versions/.#a1_change_a1.py"] = b"lock file of an editor"
     files["migrations/versions/README"] = b"not python"
     history = read_history(files)
-    assert [m.revision for m in history.migrations] == ["a1", "b2"]
-    assert [(e.path, e.line) for e in history.errors] == [
-        ("migrations/versions/c3_broken.py", 2),
-        ("migrations/versions/d4_latin.py", 2),
-    ]
+    assert [m.revision for m in history.migrations] == ["a1", "b2", "d4"]
+    assert [(e.path, e.line) for e in history.errors] == [("migrations/versions/c3_broken.py", 2)]
 
 
 def test_fixture_styles_read_back() -> None:
@@ -367,3 +367,34 @@ def test_fixture_styles_read_back() -> None:
         ("core",),
     )
     assert migration.docstring_revises == ("a1", "z9")
+
+
+@pytest.mark.parametrize(
+    "line, ids",
+    [
+        ("Revises: a1, b2", ("a1", "b2")),
+        # As older alembic templates and hand edits wrote them (all in Apache Superset 6.1.0).
+        ("Revises: ('a1', 'b2')", ("a1", "b2")),
+        ("Revises: 'a1'", ("a1",)),
+        ("Revises: None", ()),
+        ("Revises:", ()),
+    ],
+)
+def test_docstring_revises_forms(line: str, ids: Tuple[str, ...]) -> None:
+    content = f'"""msg\n\nRevision ID: c3\n{line}\n"""\nrevision = "c3"\ndown_revision = None\n'
+    assert read_migration(PATH, content.encode()).docstring_revises == ids
+
+
+def test_what_only_the_compiler_rejects_in_a_body_is_reported() -> None:
+    # `ast.parse` accepts it; compiling (as alembic's import does) fails.
+    content = b'revision = "a1"\ndown_revision = None\n\n\ndef upgrade():\n    pass\n\n\nreturn 1\n'
+    with pytest.raises(MigrationReadError) as info:
+        read_migration(PATH, content)
+    assert (info.value.line, info.value.reason) == (9, "syntax error: 'return' outside function")
+    assert read_migration(PATH, content, whole_file=False).revision == "a1"
+
+
+def test_syntax_warnings_are_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    content = b'revision = "a1"\ndown_revision = None\n\n\ndef upgrade():\n    x = "\\d"\n'
+    assert read_migration(PATH, content).revision == "a1"
+    assert capsys.readouterr().err == ""

@@ -288,18 +288,153 @@ def test_styles_of_assignment_survive(tmp_path: Path) -> None:
 
 
 def test_explicit_onto_and_revisions_when_git_cant_tell(tmp_path: Path) -> None:
-    repo = diverged(tmp_path)
-    repo.git("branch", "-m", "main", "trunk")  # No `origin/main` nor `main` to compare with.
-    assert "none of `origin/main`, `main` exists" in repo.rebase().output
+    # Both chains on branches of their own, no base branch, no merge commit: nothing tells.
+    repo = Repo(tmp_path, chain("a", "b"))
+    repo.git("checkout", "-q", "-b", "other")
+    repo.add(chain("t1", "t2", down=("b",)), "theirs")
+    repo.git("checkout", "-q", "-b", "feature", "HEAD~1")
+    repo.add(chain("o1", "o2", down=("b",)), "ours")
+    repo.git("checkout", "-q", "other", "--", ".")
+    repo.commit("took their files without a merge")
+    repo.git("branch", "-D", "main")
+    before = repo.files()
 
+    refused = repo.rebase()
+
+    assert refused.exit_code == 1
+    assert refused.output == (
+        "Can't rebase `migrations/versions`: can't tell which side is yours: every head's chain "
+        "is on no base branch (none of `origin/HEAD`, `origin/main`, `origin/master`, `main`, "
+        "`master` exists), and no merge commit of this branch brought one in:\n"
+        "  head `o2`: `o1` (o1_change_o1.py) -> `o2` (o2_change_o2.py)\n"
+        "  head `t2`: `t1` (t1_change_t1.py) -> `t2` (t2_change_t2.py)\n"
+        "Pass `--base-ref=<branch that has the other side>`, or `--onto=<head to keep>` "
+        "(with `--revisions=<top to move>`)"
+    )
+    assert repo.files() == before
     outcome = repo.rebase(onto="t2", revisions=("o2",))
 
     assert outcome.exit_code == 0, outcome.output
     assert outcome.output.startswith(
-        "none of `origin/main`, `main` exists; pass the base branch with `--base-ref`: base "
-        "branch revisions are not checked.\n"
+        "none of `origin/HEAD`, `origin/main`, `origin/master`, `main`, `master` exists; pass the "
+        "base branch with `--base-ref`: base branch revisions are not checked.\n"
     )
     assert repo.alembic_heads() == ("o2",)
+    assert repo.rebase(base_ref="other").exit_code == 0  # Now linear: nothing to do.
+
+
+# --- Which side is ours: every base candidate, and the merge structure --------------------------
+
+
+def _feature_and_main(top: Path) -> Repo:
+    """main: a <- b; the feature adds f1 <- f2 on b (two commits), main adds m1 on b."""
+    repo = Repo(top, chain("a", "b"))
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.add(chain("f1", down=("b",)), "f1")
+    repo.add(chain("f2", down=("f1",)), "f2")
+    repo.git("checkout", "-q", "main")
+    repo.add(chain("m1", down=("b",)), "m1")
+    repo.git("checkout", "-q", "feature")
+    return repo
+
+
+def _stale_origin_main(repo: Repo, ref: str = "main~1") -> None:
+    repo.git("update-ref", "refs/remotes/origin/main", repo.git("rev-parse", ref).strip())
+    repo.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
+
+
+def _assert_feature_moved_onto_m1(repo: Repo, m1_before: bytes) -> None:
+    assert (repo.root / repo.path_of("m1")).read_bytes() == m1_before  # Main's, never rewritten.
+    assert repo.alembic_heads() == ("f2",)
+    assert repo.changed_lines() == {
+        repo.path_of("f1"): [
+            "-Revises: b",
+            "+Revises: m1",
+            '-down_revision: Union[str, Sequence[str], None] = "b"',
+            '+down_revision: Union[str, Sequence[str], None] = "m1"',
+        ]
+    }
+
+
+def test_local_main_ahead_of_a_stale_origin_main_is_never_rewritten(tmp_path: Path) -> None:
+    # The issue's reproduction: origin/main lacks m1, local main has it, main merged in.
+    repo = _feature_and_main(tmp_path)
+    _stale_origin_main(repo)
+    repo.git("merge", "-q", "--no-edit", "main")
+    m1_before = (repo.root / repo.path_of("m1")).read_bytes()
+
+    outcome = repo.rebase()
+
+    assert outcome.exit_code == 0, outcome.output
+    assert "moved `f1`, `f2` onto `m1` (base: `origin/main`, `main`)." in outcome.output
+    _assert_feature_moved_onto_m1(repo, m1_before)
+
+
+def test_fresh_git_rebase_onto_main_without_a_merge_commit(tmp_path: Path) -> None:
+    repo = _feature_and_main(tmp_path)
+    _stale_origin_main(repo)
+    repo.git("rebase", "-q", "main")
+    m1_before = (repo.root / repo.path_of("m1")).read_bytes()
+
+    outcome = repo.rebase()
+
+    assert outcome.exit_code == 0, outcome.output
+    _assert_feature_moved_onto_m1(repo, m1_before)
+
+
+def test_local_main_behind_origin_main(tmp_path: Path) -> None:
+    # m1 reached the remote (and the feature, by merging origin/main) but not the local main;
+    # the feature's own remote branch is behind it too.
+    repo = _feature_and_main(tmp_path)
+    _stale_origin_main(repo, "main")
+    repo.git("branch", "-f", "main", "main~1")
+    repo.git(
+        "update-ref", "refs/remotes/origin/feature", repo.git("rev-parse", "feature~1").strip()
+    )
+    repo.git("merge", "-q", "--no-edit", "origin/main")
+    m1_before = (repo.root / repo.path_of("m1")).read_bytes()
+
+    outcome = repo.rebase()
+
+    assert outcome.exit_code == 0, outcome.output
+    _assert_feature_moved_onto_m1(repo, m1_before)
+
+
+def test_a_merged_in_branch_that_no_candidate_has_is_theirs(tmp_path: Path) -> None:
+    # HEAD merged `other` (not a base candidate): the first-parent line is ours.
+    repo = _feature_and_main(tmp_path)
+    repo.git("checkout", "-q", "-b", "other", "main")
+    repo.git("branch", "-f", "main", "main~1")  # Only `other` has m1.
+    repo.git("checkout", "-q", "feature")
+    repo.git("merge", "-q", "--no-edit", "other")
+    m1_before = (repo.root / repo.path_of("m1")).read_bytes()
+
+    outcome = repo.rebase()
+
+    assert outcome.exit_code == 0, outcome.output
+    assert "(base: `main`, what `" in outcome.output
+    _assert_feature_moved_onto_m1(repo, m1_before)
+
+
+def test_both_chains_new_to_every_candidate_is_refused(tmp_path: Path) -> None:
+    repo = _feature_and_main(tmp_path)
+    repo.git("checkout", "-q", "-b", "other", "main")
+    repo.git("branch", "-f", "main", "main~1")
+    repo.git("checkout", "-q", "feature")
+    repo.git("checkout", "-q", "other", "--", ".")  # Their file, copied: no merge commit.
+    repo.commit("copy m1")
+    before = repo.files()
+
+    outcome = repo.rebase()
+
+    assert outcome.exit_code == 1
+    assert "every head's chain is new to every base candidate (`main`)" in outcome.output
+    assert "head `f2`: `f1` (f1_change_f1.py) -> `f2` (f2_change_f2.py)" in outcome.output
+    assert "head `m1`: `m1` (m1_change_m1.py)" in outcome.output
+    assert "`--base-ref=" in outcome.output and "`--onto=" in outcome.output
+    assert repo.files() == before
+    assert repo.rebase(base_ref="other").exit_code == 0
+    assert repo.alembic_heads() == ("f2",)
 
 
 def test_explicit_mode_outside_git(tmp_path: Path) -> None:
@@ -459,6 +594,22 @@ def test_merge_strategy_writes_an_alembic_merge_migration(tmp_path: Path) -> Non
     assert repo.rebase(strategy="merge").output.endswith("nothing to rebase.")
 
 
+@pytest.mark.parametrize("strategy", ["rebase", "merge"])
+def test_files_listed_by_discovery_are_the_history(tmp_path: Path, strategy: str) -> None:
+    # As the Pants goal runs it: the paths `check-alembic`'s discovery listed, not a new walk.
+    repo = diverged(tmp_path)
+    (repo.root / VERSIONS / "zz_not_listed.py").write_text(migration_source(Rev("zz", ("t2",))))
+    listed = tuple(sorted(path for path in repo.files() if "zz_" not in path))
+    outcome = run_rebase(
+        RebaseRequest(
+            str(repo.root), (VERSIONS,), strategy=strategy, migration_paths=listed, allow_dirty=True
+        )
+    )
+    assert outcome.exit_code == 0, outcome.output
+    (repo.root / VERSIONS / "zz_not_listed.py").unlink()
+    assert len(repo.alembic_heads()) == 1  # Nothing was put on top of the unlisted `zz`.
+
+
 def test_blob_id_is_gits(tmp_path: Path) -> None:
     content = "ünïcode\r\nand bytes\n".encode()
     (tmp_path / "f").write_bytes(content)
@@ -492,7 +643,8 @@ def test_failing_replace_midway_restores_every_file(
     monkeypatch.setattr(os, "replace", flaky_replace)
     outcome = repo.rebase()
 
-    assert len(calls) == 2
+    # Two writes, the second failing, then the first file put back the same way.
+    assert len(calls) == 3 and calls[2] == calls[0]
     assert outcome.exit_code == 1
     assert "No space left on device" in outcome.output
     assert repo.files() == before
@@ -518,11 +670,67 @@ def test_failed_verification_after_writing_restores_every_file(
     monkeypatch.setattr(rebase, "_stage", corrupting_stage)
     outcome = repo.rebase()
 
-    assert len(staged) == 2
+    assert len(staged) == 4  # Two writes, two restores.
     assert outcome.exit_code == 1
     assert "the rewritten history" in outcome.output
     assert repo.files() == before
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_non_utf8_byte_in_a_comment_is_rewritten_byte_for_byte(tmp_path: Path) -> None:
+    # CPython and alembic accept it; the rebase must neither refuse nor touch the byte.
+    repo = diverged(tmp_path)
+    o1 = repo.root / repo.path_of("o1")
+    o1.write_bytes(o1.read_bytes().replace(b"\nrevision", b"# r\xe9sum\xe9\nrevision", 1))
+    repo.commit("latin-1 comment")
+    before = o1.read_bytes()
+    assert repo.rebase().exit_code == 0
+    after = o1.read_bytes()
+    assert b"# r\xe9sum\xe9\n" in after
+    assert after.replace(b'= "t2"', b'= "b"').replace(b"Revises: t2", b"Revises: b") == before
+
+
+def _permissions_as_for_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root may open a 0444 file for writing; a user may not. Under root, `open` in the rebase
+    module refuses as the kernel would for a user, so the test means the same for both."""
+    if os.geteuid() != 0:
+        return
+    real_open = open
+
+    def user_open(file: str, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if any(flag in mode for flag in "wax+") and os.path.exists(file):
+            if not os.stat(file).st_mode & 0o222:
+                raise PermissionError(13, "Permission denied", file)
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(rebase, "open", user_open, raising=False)
+
+
+def test_read_only_files_are_restored_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _two_file_rebase(tmp_path)
+    before = repo.files()
+    for revision in ("p1", "o1"):  # The two files the rebase rewrites.
+        (repo.root / repo.path_of(revision)).chmod(0o444)
+    _permissions_as_for_a_user(monkeypatch)
+    real_stage = rebase._stage
+    staged: List[str] = []
+
+    def corrupting_stage(target: str, content: bytes, new: bool) -> str:
+        staged.append(target)
+        if len(staged) == 2:  # Both writes succeed, the re-read finds a cycle.
+            content = re.sub(rb'(down_revision[^=\n]*= )"\w+"', rb'\1"o2"', content)
+        return real_stage(target, content, new)
+
+    monkeypatch.setattr(rebase, "_stage", corrupting_stage)
+    outcome = repo.rebase()
+
+    assert outcome.exit_code == 1
+    assert "the rewritten history" in outcome.output
+    assert "could not restore" not in outcome.output
+    assert repo.files() == before
+    assert repo.git("status", "--porcelain") == ""
+    for revision in ("p1", "o1"):
+        assert (repo.root / repo.path_of(revision)).stat().st_mode & 0o777 == 0o444
 
 
 # --- Property: random branched histories --------------------------------------------------------
@@ -569,6 +777,13 @@ def test_random_branched_histories(history: Tuple[List[Rev], List[Rev], List[Lis
 
         outcome = repo.rebase()
 
+        main_revisions = {rev.revision for rev in (*base, *theirs)}
+        if len(heads_before) > 1 and not main_revisions & set(heads_before):
+            # No head is main's: every chain is new to main, so which moves is not guessed.
+            assert outcome.exit_code == 1
+            assert "can't tell which side is yours" in outcome.output
+            assert repo.files() == before
+            return
         assert outcome.exit_code == 0, outcome.output
         assert len(repo.alembic_heads()) == 1
         after = repo.files()

@@ -36,14 +36,25 @@ def test_check_alembic_on_all_histories_then_only_the_changed_one(tmp_path: Path
             "users/alembic.ini": INI,
             "users/migrations/env.py": "",
             "users/migrations/versions/u1_init.py": migration("u1", None),
+            # A config under another name, and a service whose config is not in the repo.
+            "proxy/alembic-appproxy.ini": INI,
+            "proxy/migrations/env.py": "",
+            "proxy/migrations/versions/p1_init.py": migration("p1", None),
+            "reports/db/env.py": "",
+            "reports/db/script.py.mako": "",
+            "reports/db/versions/r1_init.py": migration("r1", None),
         },
         backends=BACKENDS,
     )
     run = repo.pants("check-alembic", "::")
     assert (run.exit_code, run.stdout) == (
         0,
-        "billing/migrations/versions: 1 revision, 1 head a1\n"
-        "users/migrations/versions: 1 revision, 1 head u1\n",
+        "billing/migrations/versions: 1 revision, 1 head a1 "
+        "(found by billing/alembic.ini [alembic])\n"
+        "proxy/migrations/versions: 1 revision, 1 head p1 "
+        "(found by proxy/alembic-appproxy.ini [alembic])\n"
+        "reports/db/versions: 1 revision, 1 head r1 (found by reports/db/env.py (no config))\n"
+        "users/migrations/versions: 1 revision, 1 head u1 (found by users/alembic.ini [alembic])\n",
     ), run.stderr
 
     repo.git("checkout", "-q", "-b", "feature")
@@ -54,13 +65,21 @@ def test_check_alembic_on_all_histories_then_only_the_changed_one(tmp_path: Path
         }
     )
     repo.commit_all("two heads in users")
-    run = repo.pants("--changed-since=main", "check-alembic")
+    run = repo.pants(
+        "--changed-since=main", "check-alembic", "--check-alembic-mermaid-file=dist/alembic.md"
+    )
     assert run.exit_code == 1, run.stderr
     assert run.stdout.splitlines()[0].startswith(
         "users/migrations/versions/u2_main.py:6:1: HM101 Multiple heads `u2`, `u3`"
     )
-    assert (
-        run.stdout.splitlines()[-1]
-        == "users/migrations/versions: 3 revisions, 2 heads u2, u3; 1 error"
-    )
+    assert run.stdout.splitlines()[-6:] == [
+        "users/migrations/versions:",
+        "  * u2 u2_main.py (head)",
+        "  | * u3 u3_feature.py (head)",
+        "  |/",
+        "  * u1 u1_init.py (fork point, base)",
+        "users/migrations/versions: 3 revisions, 2 heads u2, u3; 1 error "
+        "(found by users/alembic.ini [alembic])",
+    ]
     assert "billing" not in run.stdout
+    assert "flowchart TD" in (tmp_path / "dist/alembic.md").read_text()

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from textwrap import dedent
 from typing import Optional, Tuple
 
 import pytest
+from pants.engine.rules import QueryRule
 from pants.testutil.rule_runner import GoalRuleResult, RuleRunner
 
 from pants_hygiene.alembic import register
 from pants_hygiene.alembic.check_goal import CheckAlembic
+from pants_hygiene.alembic.discovery import AllAlembicSetups
 
 INI = "[alembic]\nscript_location = %(here)s/migrations\n"
+F = " (found by svc/alembic.ini [alembic])"
 
 
 def migration(revision: str, down_revision: Optional[str], revises: str = "") -> str:
@@ -29,7 +33,7 @@ def migration(revision: str, down_revision: Optional[str], revises: str = "") ->
 
 @pytest.fixture
 def rule_runner() -> RuleRunner:
-    runner = RuleRunner(rules=register.rules())
+    runner = RuleRunner(rules=[*register.rules(), QueryRule(AllAlembicSetups, [])])
     runner.set_options(["--source-root-patterns=['/src', '/']"])
     return runner
 
@@ -48,7 +52,7 @@ def test_linear_history_passes_with_a_summary_line(rule_runner: RuleRunner) -> N
             "svc/migrations/versions/b2_next.py": migration("b2", "a1"),
         }
     )
-    assert run(rule_runner, "::") == (0, "svc/migrations/versions: 2 revisions, 1 head b2\n")
+    assert run(rule_runner, "::") == (0, f"svc/migrations/versions: 2 revisions, 1 head b2{F}\n")
 
 
 def test_two_heads_fail_with_each_chain_and_the_fix_command(rule_runner: RuleRunner) -> None:
@@ -72,7 +76,13 @@ def test_two_heads_fail_with_each_chain_and_the_fix_command(rule_runner: RuleRun
             head `d4`, forked from `a1` (a1_init.py):
               `c3` (c3_branch.py)
               `d4` (d4_branch.py)
-        svc/migrations/versions: 4 revisions, 2 heads b2, d4; 1 error
+        svc/migrations/versions:
+          * b2 b2_main.py (head)
+          | * d4 d4_branch.py (head)
+          | * c3 c3_branch.py
+          |/
+          * a1 a1_init.py (fork point, base)
+        svc/migrations/versions: 4 revisions, 2 heads b2, d4; 1 error (found by svc/alembic.ini [alembic])
         """
     )
 
@@ -89,7 +99,8 @@ def test_only_histories_holding_a_spec_file_are_checked(rule_runner: RuleRunner)
     )
     assert run(rule_runner, "billing/migrations/versions/a1_init.py") == (
         0,
-        "billing/migrations/versions: 1 revision, 1 head a1\n",
+        "billing/migrations/versions: 1 revision, 1 head a1 "
+        "(found by billing/alembic.ini [alembic])\n",
     )
     exit_code, stdout = run(rule_runner, "users::")
     assert exit_code == 1
@@ -108,7 +119,10 @@ def test_package_script_location_is_resolved_through_source_roots(
             "src/shop/db/alembic/versions/0001_init.py": migration("a1", None),
         }
     )
-    assert run(rule_runner, "::") == (0, "src/shop/db/alembic/versions: 1 revision, 1 head a1\n")
+    assert run(rule_runner, "::") == (
+        0,
+        f"src/shop/db/alembic/versions: 1 revision, 1 head a1{F}\n",
+    )
 
 
 def test_bad_files_are_reported_and_the_rest_is_still_checked(rule_runner: RuleRunner) -> None:
@@ -129,7 +143,7 @@ def test_bad_files_are_reported_and_the_rest_is_still_checked(rule_runner: RuleR
         "svc/migrations/versions/d4_computed.py:2:1",
     ]
     assert all(" HM110 " in line for line in lines[:2])
-    assert lines[2] == "svc/migrations/versions: 2 revisions, 1 head b2; 2 errors"
+    assert lines[2] == f"svc/migrations/versions: 2 revisions, 1 head b2; 2 errors{F}"
 
 
 def test_missing_script_location_is_a_config_error(rule_runner: RuleRunner) -> None:
@@ -163,6 +177,8 @@ def test_json_output_for_ci(rule_runner: RuleRunner) -> None:
     ]
     exit_code, _ = run(rule_runner, "--warnings-as-errors", "::")
     assert exit_code == 1
+    exit_code, stdout = run(rule_runner, "--warnings-as-errors", "--output-format=json", "::")
+    assert exit_code == json.loads(stdout)["exit_code"] == 1
 
 
 def test_a_syntax_error_in_a_body_is_reported_unless_syntax_checks_are_off(
@@ -180,9 +196,157 @@ def test_a_syntax_error_in_a_body_is_reported_unless_syntax_checks_are_off(
     assert stdout == (
         "svc/migrations/versions/a1_init.py:11:1: HM110 Can't read migration: syntax error: "
         "unexpected EOF while parsing (or syntax newer than the Python 3.9 reading it)\n"
-        "svc/migrations/versions: 0 revisions, 0 heads; 1 error\n"
+        "svc/migrations/versions: 0 revisions, 0 heads; 1 error (found by svc/alembic.ini [alembic])\n"
     )
     assert run(rule_runner, "--no-check-syntax", "::") == (
         0,
-        "svc/migrations/versions: 1 revision, 1 head a1\n",
+        "svc/migrations/versions: 1 revision, 1 head a1 (found by svc/alembic.ini [alembic])\n",
+    )
+
+
+def test_every_history_is_found_without_configuration(rule_runner: RuleRunner) -> None:
+    # The issue's monorepo: `alembic.ini`, a second ini under another name, a service whose ini
+    # lives outside the repo, a pyproject.toml `[tool.alembic]`, and other ini files.
+    rule_runner.write_files(
+        {
+            "core/alembic.ini": INI,
+            "core/migrations/env.py": "",
+            "core/migrations/versions/a1_init.py": migration("a1", None),
+            "proxy/alembic-appproxy.ini": "[alembic]\nscript_location = %(here)s/appproxy\n",
+            "proxy/appproxy/env.py": "",
+            "proxy/appproxy/versions/p1_init.py": migration("p1", None),
+            "reports/db/env.py": "",
+            "reports/db/script.py.mako": "",
+            "reports/db/versions/r1_init.py": migration("r1", None),
+            "reports/db/versions/r2_next.py": migration("r2", "r1"),
+            "search/pyproject.toml": (
+                '[project]\nname = "search"\n\n'
+                '[tool.alembic]\nscript_location = "%(here)s/alembic"\n'
+            ),
+            "search/alembic/env.py": "",
+            "search/alembic/script.py.mako": "",
+            "search/alembic/versions/s1_init.py": migration("s1", None),
+            "tox.ini": "[tox]\nenvlist = py311\n",
+            "docs/pyproject.toml": "[tool.black]\nline-length = 100\n",
+        }
+    )
+    assert run(rule_runner, "::") == (
+        0,
+        dedent(
+            """\
+            core/migrations/versions: 1 revision, 1 head a1 (found by core/alembic.ini [alembic])
+            proxy/appproxy/versions: 1 revision, 1 head p1 (found by proxy/alembic-appproxy.ini [alembic])
+            reports/db/versions: 2 revisions, 1 head r2 (found by reports/db/env.py (no config))
+            search/alembic/versions: 1 revision, 1 head s1 (found by search/pyproject.toml [tool.alembic])
+            """
+        ),
+    )
+    setups = rule_runner.request(AllAlembicSetups, [])
+    assert [(h.script_dir, h.versions_dirs) for h in setups.histories] == [
+        ("core/migrations", ("core/migrations/versions",)),
+        ("proxy/appproxy", ("proxy/appproxy/versions",)),
+        ("reports/db", ("reports/db/versions",)),
+        ("search/alembic", ("search/alembic/versions",)),
+    ]
+
+
+def test_a_history_found_twice_is_checked_once(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "svc/alembic.ini": INI,
+            "svc/pyproject.toml": '[tool.alembic]\nscript_location = "%(here)s/migrations"\n',
+            "svc/migrations/env.py": "",
+            "svc/migrations/script.py.mako": "",
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+        }
+    )
+    assert run(rule_runner, "::") == (
+        0,
+        "svc/migrations/versions: 1 revision, 1 head a1 "
+        "(found by svc/alembic.ini [alembic], svc/pyproject.toml [tool.alembic])\n",
+    )
+
+
+def test_version_locations_of_a_pyproject_are_followed(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "svc/pyproject.toml": (
+                "[tool.alembic]\n"
+                'script_location = "%(here)s/migrations"\n'
+                'version_locations = ["%(here)s/migrations/versions", "%(here)s/plugins/versions"]\n'
+            ),
+            "svc/migrations/env.py": "",
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+            "svc/plugins/versions/b1_plugin.py": migration("b1", "a1"),
+        }
+    )
+    assert run(rule_runner, "::") == (
+        0,
+        "svc/migrations/versions, svc/plugins/versions: 2 revisions, 1 head b1 "
+        "(found by svc/pyproject.toml [tool.alembic])\n",
+    )
+
+
+def test_bad_pyproject_alembic_table_is_a_config_error(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "svc/pyproject.toml": '[tool.alembic]\nversion_locations = "not a list"\n',
+            "other/pyproject.toml": "[tool.black\n",  # Broken, but not Alembic's business.
+        }
+    )
+    assert run(rule_runner, "::") == (
+        1,
+        "svc/pyproject.toml:1:1: HM100 `[tool.alembic]` has no `script_location`\n",
+    )
+
+
+def test_mermaid_file_is_written(rule_runner: RuleRunner) -> None:
+    rule_runner.write_files(
+        {
+            "svc/alembic.ini": INI,
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+            "svc/migrations/versions/b2_main.py": migration("b2", "a1"),
+            "svc/migrations/versions/c3_branch.py": migration("c3", "a1"),
+        }
+    )
+    exit_code, _ = run(rule_runner, "--mermaid-file=reports/alembic.md", "::")
+    assert exit_code == 1
+    written = (Path(rule_runner.build_root) / "reports/alembic.md").read_text()
+    assert written == dedent(
+        """\
+        ### `svc/migrations/versions`: heads `b2`, `c3`
+
+        ```mermaid
+        flowchart TD
+          r0["b2 b2_main.py (head)"]
+          r1["c3 c3_branch.py (head)"]
+          r2["a1 a1_init.py (fork point, base)"]
+          r0 --> r2
+          r1 --> r2
+          classDef head stroke-width:3px
+          class r0,r1 head
+        ```
+        """
+    )
+
+
+def test_a_script_directory_a_config_points_into_is_not_a_history_of_its_own(
+    rule_runner: RuleRunner,
+) -> None:
+    # plugins/ looks like a script directory, but its versions/ are a version location of svc's.
+    rule_runner.write_files(
+        {
+            "svc/alembic.ini": (
+                "[alembic]\nscript_location = %(here)s/migrations\npath_separator = os\n"
+                "version_locations = %(here)s/migrations/versions:%(here)s/plugins/versions\n"
+            ),
+            "svc/migrations/env.py": "",
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+            "svc/plugins/env.py": "",
+            "svc/plugins/versions/b1_plugin.py": migration("b1", "a1"),
+        }
+    )
+    assert run(rule_runner, "::") == (
+        0,
+        f"svc/migrations/versions, svc/plugins/versions: 2 revisions, 1 head b1{F}\n",
     )

@@ -62,6 +62,8 @@ def two_heads_repo(root: Path, ini_extra: str = "") -> E2ERepo:
     repo.write({f"{VERSIONS}/f2_items.py": migration("ours_2", "ours_1", "items")})
     repo.commit_all("feature: items")
     repo.git("checkout", "-q", "main")
+    # The reproduction: `origin/main` is stale, the local `main` is ahead of it.
+    repo.git("update-ref", "refs/remotes/origin/main", "main")
     repo.write({f"{VERSIONS}/m1_invoices.py": migration("main_1", "base_a", "invoices")})
     repo.commit_all("main: invoices")
     repo.git("checkout", "-q", "feature")
@@ -97,7 +99,7 @@ def test_rebase_moves_our_chain_onto_main_and_check_alembic_passes(tmp_path: Pat
     verify = repo.pants("check-alembic", "::")
     assert (verify.exit_code, verify.stdout) == (
         0,
-        f"{VERSIONS}: 4 revisions, 1 head ours_2\n",
+        f"{VERSIONS}: 4 revisions, 1 head ours_2 (found by svc/alembic.ini [alembic])\n",
     ), verify.stderr
 
     repo.commit_all("rebased")
