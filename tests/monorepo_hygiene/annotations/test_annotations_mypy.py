@@ -8,9 +8,8 @@ same corpus, annotated naively, shows mypy does reject those) and generated modu
 
 from __future__ import annotations
 
+import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Set, Tuple
@@ -19,6 +18,7 @@ import libcst as cst
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from libcst.metadata import MetadataWrapper
+from mypy import api as mypy_api
 
 from monorepo_hygiene.annotations.check import check_source
 from monorepo_hygiene.annotations.fix import _AddNoneReturn, fix_source
@@ -167,20 +167,18 @@ FIXABLE = {
 
 
 def mypy_errors(root: Path, files: List[str]) -> Set[MypyError]:
-    process = subprocess.run(
+    stdout, stderr, status = mypy_api.run(
         [
-            sys.executable, "-m", "mypy", "--check-untyped-defs", "--show-error-codes",
-            "--no-error-summary", "--hide-error-context", "--no-pretty", "--no-color-output",
-            "--ignore-missing-imports", "--cache-dir", str(root / ".mypy_cache"), *files,
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
+            "--check-untyped-defs", "--show-error-codes", "--no-error-summary",
+            "--hide-error-context", "--no-pretty", "--no-color-output", "--ignore-missing-imports",
+            "--cache-dir", str(root / ".mypy_cache"), *(str(root / name) for name in files),
+        ]
     )  # fmt: skip
-    assert process.returncode in (0, 1), process.stderr + process.stdout
+    assert status in (0, 1), stderr + stdout  # 2: mypy itself failed.
+    prefix = f"{root}{os.sep}"
     errors = set()
-    for line in process.stdout.splitlines():
-        match = _MYPY_LINE.match(line)
+    for line in stdout.splitlines():
+        match = _MYPY_LINE.match(line[len(prefix) :] if line.startswith(prefix) else line)
         if match:  # Not `note:` lines.
             errors.add((match["file"], int(match["line"]), match["code"] or "", match["message"]))
     return errors
