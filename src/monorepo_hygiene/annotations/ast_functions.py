@@ -8,11 +8,18 @@ are inspected for `return`/`yield` only for functions that lack a return annotat
 from __future__ import annotations
 
 import ast
-from typing import FrozenSet, Iterator, List, Optional, Sequence, Tuple, Union
+import collections
+import itertools
+from typing import FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from .functions import (
-    METHOD_DECORATORS,
+    OTHER_FLOW,
+    BodyFacts,
+    ClassView,
+    Flow,
     FunctionView,
+    ModuleView,
+    NameBindings,
     Parameter,
     SourceLines,
     decorator_start_line,
@@ -33,27 +40,104 @@ _BLOCK_FIELDS = {
     ast.AsyncWith: ("body",),
     ast.Try: ("body", "orelse", "finalbody"),
 }
+_TRY_TYPES: Tuple[type, ...] = (ast.Try,)
+_MATCH_TYPES: Tuple[type, ...] = ()
 if hasattr(ast, "TryStar"):
     _BLOCK_FIELDS[ast.TryStar] = ("body", "orelse", "finalbody")
+    _TRY_TYPES += (ast.TryStar,)
 if hasattr(ast, "Match"):
     _BLOCK_FIELDS[ast.Match] = ()
+    _MATCH_TYPES += (ast.Match,)
 
 
-def ast_functions(module: ast.Module, lines: SourceLines) -> List[FunctionView]:
-    """Every function in the module, nested ones included."""
-    functions: List[FunctionView] = []
-    pending: List[Tuple[Sequence[ast.stmt], bool]] = [(module.body, False)]
+def ast_functions(module: ast.Module, lines: SourceLines) -> ModuleView:
+    """Every function and class in the module, nested ones included."""
+    return _AstModule(module, lines)
+
+
+class _AstModule(ModuleView):
+    def __init__(self, module: ast.Module, lines: SourceLines) -> None:
+        self._module = module
+        self.functions = []
+        self.classes = []
+        scopes = itertools.count()
+        # Each body with its scope key, the class whose body it is, and whether it's the module.
+        pending: List[Tuple[Sequence[ast.stmt], int, Optional[ClassView], bool]] = [
+            (module.body, next(scopes), None, True)
+        ]
+        while pending:
+            statements, scope, owner, module_level = pending.pop()
+            for statement in statements:
+                if isinstance(statement, _FUNCTION_TYPES):
+                    self.functions.append(
+                        _AstFunction(statement, owner, module_level, scope, lines)
+                    )
+                    pending.append((statement.body, next(scopes), None, False))
+                elif isinstance(statement, ast.ClassDef):
+                    cls = ClassView(
+                        name=statement.name,
+                        module_level=module_level,
+                        bases=tuple(
+                            _dotted(base) if not isinstance(base, ast.Starred) else None
+                            for base in statement.bases
+                        ),
+                        other_bindings=_class_body_bindings(statement),
+                    )
+                    self.classes.append(cls)
+                    pending.append((statement.body, next(scopes), cls, False))
+                elif type(statement) in _BLOCK_FIELDS:
+                    pending.extend(
+                        (block, scope, owner, module_level) for block in _blocks(statement)
+                    )
+
+    def name_bindings(self) -> NameBindings:
+        counts: collections.Counter[str] = collections.Counter()
+        star_import = False
+        for node in ast.walk(self._module):
+            for name in _bound_names(node):
+                if name == "*":
+                    star_import = True
+                else:
+                    counts[name] += 1
+        return NameBindings(counts, star_import)
+
+
+def _bound_names(node: ast.AST) -> Iterator[str]:
+    """The names this node itself binds (`*` for a star import)."""
+    if isinstance(node, ast.Name):
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            yield node.id
+    elif isinstance(node, (*_FUNCTION_TYPES, ast.ClassDef)):
+        yield node.name
+    elif isinstance(node, ast.arg):
+        yield node.arg
+    elif isinstance(node, ast.alias):
+        yield node.asname or node.name.partition(".")[0]
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from node.names
+    else:
+        # except handlers, match captures (`case x`, `*rest`, `**rest`), PEP 695 type params.
+        for field in ("name", "rest"):
+            value = getattr(node, field, None)
+            if isinstance(value, str):
+                yield value
+
+
+def _class_body_bindings(node: ast.ClassDef) -> FrozenSet[str]:
+    """What `ClassView.other_bindings` says: names the class body binds other than by a
+    `def` (whose bodies, like lambdas', are scopes of their own); a nested class's name."""
+    names: Set[str] = set()
+    pending: List[ast.AST] = list(node.body)
     while pending:
-        statements, in_class = pending.pop()
-        for statement in statements:
-            if isinstance(statement, _FUNCTION_TYPES):
-                functions.append(_AstFunction(statement, in_class, lines))
-                pending.append((statement.body, False))
-            elif isinstance(statement, ast.ClassDef):
-                pending.append((statement.body, True))
-            elif type(statement) in _BLOCK_FIELDS:
-                pending.extend((block, in_class) for block in _blocks(statement))
-    return functions
+        child = pending.pop()
+        if isinstance(child, (*_FUNCTION_TYPES, ast.Lambda)):
+            continue
+        if isinstance(child, ast.ClassDef):
+            names.add(child.name)
+            continue
+        names.update(_bound_names(child))
+        pending.extend(ast.iter_child_nodes(child))
+    return frozenset(names)
 
 
 def _blocks(statement: ast.stmt) -> Iterator[Sequence[ast.stmt]]:
@@ -64,17 +148,32 @@ def _blocks(statement: ast.stmt) -> Iterator[Sequence[ast.stmt]]:
 
 
 class _AstFunction(FunctionView):
-    def __init__(self, node: _FunctionNode, is_method: bool, lines: SourceLines) -> None:
+    def __init__(
+        self,
+        node: _FunctionNode,
+        owner: Optional[ClassView],
+        module_level: bool,
+        scope: int,
+        lines: SourceLines,
+    ) -> None:
         self._node = node
         self._lines = lines
         self.name = node.name
         self.line = node.lineno
         self.col = node.col_offset + 1  # Only indentation precedes `def`: bytes == characters.
-        self.is_method = is_method
+        self.owner = owner
+        self.module_level = module_level
+        self.scope = scope
         self.has_return_annotation = node.returns is not None
 
-    def method_decorators(self) -> FrozenSet[str]:
-        return frozenset(map(_builtin_name, self._node.decorator_list)) & METHOD_DECORATORS
+    def decorator_names(self) -> Tuple[Optional[str], ...]:
+        return tuple(map(_dotted, self._node.decorator_list))
+
+    def return_annotation_name(self) -> Optional[str]:
+        returns = self._node.returns
+        if isinstance(returns, ast.Constant):
+            return "None" if returns.value is None else _text(returns.value)
+        return _dotted(returns) if returns is not None else None
 
     def parameters(self) -> Tuple[Parameter, ...]:
         arguments = self._node.args
@@ -121,33 +220,83 @@ class _AstFunction(FunctionView):
         start_col = self._character_col(end_line, end_utf8_col)
         return first, signature_end_line(self._lines, end_line, start_col)
 
-    def none_return_is_provable(self) -> bool:
+    def body_facts(self) -> BodyFacts:
         body = self._node.body
-        if all(_is_placeholder_or_raise(statement) for statement in body):
-            return False
-        return not _returns_value(body) and not _yields(body)
+        return BodyFacts(
+            returns_value=_returns_value(body),
+            yields=_yields(body),
+            placeholder_only=all(map(_is_placeholder, body)),
+            flow=_flow(body),
+        )
 
 
-def _builtin_name(expression: ast.expr) -> Optional[str]:
-    """`name` for `name` or `builtins.name`."""
+def _dotted(expression: Optional[ast.expr]) -> Optional[str]:
+    """`a.b.c` for a name or a chain of attributes on one; None for any other expression."""
     if isinstance(expression, ast.Name):
         return expression.id
-    if (
-        isinstance(expression, ast.Attribute)
-        and isinstance(expression.value, ast.Name)
-        and expression.value.id == "builtins"
-    ):
-        return expression.attr
+    if isinstance(expression, ast.Attribute):
+        value = _dotted(expression.value)
+        return f"{value}.{expression.attr}" if value else None
     return None
 
 
-def _is_placeholder_or_raise(statement: ast.stmt) -> bool:
-    if isinstance(statement, (ast.Pass, ast.Raise)):
+def _text(value: object) -> Optional[str]:
+    # A string annotation (`-> "NoReturn"`) names a type just as the bare name does.
+    return value.strip() if isinstance(value, str) else None
+
+
+def _is_placeholder(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass):
         return True
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
         value = statement.value.value
         return isinstance(value, str) or value is Ellipsis
     return False
+
+
+_SIMPLE_FLOWS = {
+    ast.Raise: Flow("raise"),
+    ast.Return: Flow("return"),
+    ast.Break: Flow("break"),
+    ast.Continue: Flow("continue"),
+}
+
+
+def _flow(statements: Sequence[ast.stmt]) -> Tuple[Flow, ...]:
+    return tuple(map(_statement_flow, statements))
+
+
+def _statement_flow(statement: ast.stmt) -> Flow:
+    simple = _SIMPLE_FLOWS.get(type(statement))
+    if simple is not None:
+        return simple
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        call = _dotted(statement.value.func)
+        return Flow("call", call=call) if call else OTHER_FLOW
+    if isinstance(statement, ast.Assert):
+        test = statement.test
+        is_false = isinstance(test, ast.Constant) and test.value is False
+        return Flow("assert_false") if is_false else OTHER_FLOW
+    if isinstance(statement, ast.If):
+        return Flow("if", (_flow(statement.body), _flow(statement.orelse)))
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        return Flow("loop", (_flow(statement.body), _flow(statement.orelse)))
+    if isinstance(statement, ast.While):
+        test = statement.test
+        # `while True:`/`while 1:` ends only by `break`.
+        infinite = (
+            isinstance(test, ast.Constant) and type(test.value) in (bool, int) and test.value == 1
+        )
+        return Flow("loop", (_flow(statement.body), _flow(statement.orelse)), infinite=infinite)
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return Flow("with", (_flow(statement.body),))
+    if isinstance(statement, _TRY_TYPES):
+        blocks = (statement.body, statement.orelse, statement.finalbody)
+        handlers = (handler.body for handler in statement.handlers)
+        return Flow("try", tuple(map(_flow, (*blocks, *handlers))))
+    if isinstance(statement, _MATCH_TYPES):
+        return Flow("match", tuple(_flow(case.body) for case in statement.cases))
+    return OTHER_FLOW
 
 
 def _returns_value(body: Sequence[ast.stmt]) -> bool:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import FrozenSet, Iterator, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from ..findings import Finding
 from ..noqa import is_suppressed
 from ..source import NewerSyntax, decode_source, parse_module
 from .ast_functions import ast_functions
-from .functions import FunctionView, Parameter, SourceLines
+from .functions import FunctionView, ModuleView, Parameter, SourceLines
+from .provable import NoneReturnJudge
 
 MISSING_RETURN_ANNOTATION = "HA101"
 MISSING_PARAMETER_ANNOTATION = "HA102"
@@ -68,21 +69,41 @@ def check_source_with_libcst(
 
     text = decode_source(path, content)
     lines = SourceLines(lambda: text)
-    functions = cst_functions(parse_cst(path, text), lines)
-    return _findings(path, content, functions, lines, options)
+    module = cst_functions(parse_cst(path, text), lines)
+    return _findings(path, content, module, lines, options)
+
+
+def none_return_reasons(path: str, content: bytes) -> Dict[Tuple[int, int], Optional[str]]:
+    """For each function without a return annotation, by (line, column): why `-> None` is not
+    provable (`provable`'s reasons), or None when it is. For tests and corpus counts."""
+    parsed = parse_module(path, content)
+    if isinstance(parsed, NewerSyntax):
+        from .cst_functions import cst_functions, parse_cst
+
+        lines = SourceLines(lambda: parsed.text)
+        module = cst_functions(parse_cst(path, parsed.text), lines)
+    else:
+        module = ast_functions(parsed, SourceLines(lambda: decode_source(path, content)))
+    judge = NoneReturnJudge(module)
+    return {
+        (function.line, function.col): judge.reason(function)
+        for function in module.functions
+        if not function.has_return_annotation
+    }
 
 
 def _findings(
     path: str,
     content: bytes,
-    functions: Sequence[FunctionView],
+    module: ModuleView,
     lines: SourceLines,
     options: AnnotationOptions,
 ) -> Tuple[Finding, ...]:
     may_have_noqa = _NOQA_HINT.search(content) is not None
     findings: List[Finding] = []
-    for function in functions:
-        function_findings = list(_function_findings(path, function, options))
+    judge = NoneReturnJudge(module)
+    for function in module.functions:
+        function_findings = list(_function_findings(path, function, judge, options))
         if function_findings and may_have_noqa:
             first, last = function.signature_lines()
             signature = [lines[line] for line in range(first, last + 1)]
@@ -96,7 +117,7 @@ def _findings(
 
 
 def _function_findings(
-    path: str, function: FunctionView, options: AnnotationOptions
+    path: str, function: FunctionView, judge: NoneReturnJudge, options: AnnotationOptions
 ) -> Iterator[Finding]:
     if MISSING_RETURN_ANNOTATION in options.select and _needs_return_annotation(function, options):
         yield Finding(
@@ -105,7 +126,7 @@ def _function_findings(
             function.col,
             MISSING_RETURN_ANNOTATION,
             f"Missing return annotation for function `{function.name}`",
-            fixable=not path.endswith(".pyi") and function.none_return_is_provable(),
+            fixable=not path.endswith(".pyi") and judge.reason(function) is None,
         )
     if MISSING_PARAMETER_ANNOTATION in options.select:
         for parameter in _checked_parameters(function):

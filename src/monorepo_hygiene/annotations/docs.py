@@ -29,8 +29,8 @@ MISSING_RETURN_ANNOTATION_DOC = RuleDoc(
     + _NOQA_NOTE.format(code=MISSING_RETURN_ANNOTATION)
     + """
     Differences from ruff's ANN201/ANN202/ANN204/ANN205/ANN206 (otherwise the same findings):
-    - The implementation of an `@overload`-ed function is reported; ruff exempts it. Its
-      annotations are what the type checker checks its body against.
+    - The implementation of an `@overload`-ed function is reported (without a fix); ruff
+      exempts it. Its annotations are what the type checker checks its body against.
     - The position is the `def` (or `async`) keyword. When a backslash continuation puts the
       name on a later line, ruff reports the name's line.
     - ruff honours `# noqa` on the name's line only.
@@ -67,13 +67,32 @@ MISSING_RETURN_ANNOTATION_DOC = RuleDoc(
         _SKIP_OPTION,
     ),
     fix_safety="""
-    The fix adds `-> None`, and only where the body proves it right: no `return <value>`
-    (`return None` and a bare `return` are fine; nested functions and classes don't count,
-    `return` inside `if`/`try`/`for`/`with`/`match` does), no `yield`/`yield from` (a
-    generator), and a body that is more than `...`, `pass`, docstrings and `raise` (stubs,
-    abstract methods, Protocol members and overload signatures say nothing about the real
-    return type). Nothing is fixed in `.pyi` stubs. Every other finding is reported without a
-    fix. The fix keeps formatting and comments and is idempotent.
+    The fix adds `-> None`, and only where no type checker can disagree with it; every other
+    finding is reported without a fix (no `[*]`), for a human to annotate. It is added when:
+    - the body proves it: no `return <value>` (`return None` and a bare `return` are fine;
+      nested functions and classes don't count, `return` inside `if`/`try`/`for`/`with`/`match`
+      does), no `yield`/`yield from` (a generator), not a stub (only `...`, `pass` and
+      docstrings), and some path reaches the end or a bare `return`: a body whose every path
+      raises, calls `sys.exit()`/`exit()`/`os._exit()`/`pytest.fail()`/... or a function of the
+      same file that never returns (`-> NoReturn`), asserts `False` or loops `while True`
+      without `break`, is `NoReturn`, not `None`;
+    - the signature allows it: not an `@overload`-ed name (the implementation's type follows
+      from the overloads), not `@abstractmethod` (overriders decide), not a dunder whose type
+      the data model fixes (`__str__`, `__repr__`, `__bool__`, `__len__`, `__hash__`, `__eq__`,
+      `__iter__`, ...); `__init__`, `__init_subclass__`, `__post_init__`, `__del__`,
+      `__setattr__`, `__delattr__`, `__setitem__`, `__delitem__`, `__set__`, `__delete__`,
+      `__set_name__`, `__enter__`, `__exit__` and `__call__` are fixed;
+    - the classes around a method allow it: every base, up to `object`, is a class of the same
+      file, and no class it meets (its bases, its subclasses in the file and their bases) binds
+      the name other than as a plain `def` that is, or will be, `-> None`. A method of a class
+      with any other base (`Protocol`, `TestCase`, an imported class, `Generic[T]`) is left:
+      that base may declare another type. `__init__` and `__init_subclass__` are fixed whatever
+      the bases: type checkers require them to return None.
+    Subclasses in other files can't be seen: one that overrides a fixed method with another
+    return type would then be reported by mypy (`[override]`). Nothing is fixed in `.pyi`
+    stubs. The fix keeps formatting and comments and is idempotent. It is tested against mypy:
+    on its corpus the fix adds no mypy error (with `--check-untyped-defs`, so that only the
+    annotation is compared), while `-> None` on the functions it leaves does.
     """,
 )
 

@@ -1,8 +1,7 @@
-"""The safe fix for HA101: add `-> None` where the body proves it, and nowhere else.
+"""The safe fix for HA101: add `-> None` where it is provably right, and nowhere else.
 
-Which functions qualify is decided by the check (`FunctionView.none_return_is_provable`, via
-the finding's `fixable` flag), so `pants lint` and `pants fix` never disagree; libcst only
-performs the edit, keeping formatting and comments. Findings silenced by `# noqa` or not
+Which functions qualify is decided by the check (`provable.NoneReturnJudge`, via the finding's
+`fixable` flag), so `pants lint` and `pants fix` never disagree; libcst only performs the edit, keeping formatting and comments. Findings silenced by `# noqa` or not
 selected are not fixed.
 """
 

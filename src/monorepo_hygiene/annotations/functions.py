@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, FrozenSet, List, Optional, Tuple
 
@@ -52,18 +53,93 @@ class Parameter:
     positional: bool  # Positional-only or positional-or-keyword: could be `self`/`cls`.
 
 
+@dataclass(frozen=True)
+class Flow:
+    """One statement of a function body, as much as reachability needs to know of it.
+
+    `kind` is `raise`, `return`, `break`, `continue`, `assert_false` (`assert False`), `call`
+    (an expression statement calling `call`, a dotted name), `other`, or a compound statement
+    whose `blocks` are laid out per kind: `if` (body, else), `loop` (body, else; `infinite` for
+    `while True`/`while 1`), `with` (body), `try` (body, else, finally, *handlers), `match`
+    (one block per case). Nested functions and classes are `other`.
+    """
+
+    kind: str
+    blocks: Tuple[Tuple[Flow, ...], ...] = ()
+    call: Optional[str] = None
+    infinite: bool = False
+
+
+OTHER_FLOW = Flow("other")
+
+
+@dataclass(frozen=True)
+class BodyFacts:
+    """What a function's own body says about its return type (nested scopes aside)."""
+
+    returns_value: bool  # A `return <value>` other than `return None`.
+    yields: bool  # A generator: `yield` in its scope, decorators and defaults of nested ones too.
+    placeholder_only: bool  # Only `...`, `pass` and docstrings: a stub.
+    flow: Tuple[Flow, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ClassView:
+    """A class statement, as much as the override rule needs: compared by identity."""
+
+    name: str
+    module_level: bool  # In the module's own scope (possibly under if/try/...), not nested.
+    # Each base as a dotted name (`Base`, `abc.ABC`); None for anything else (`Generic[T]`,
+    # `*bases`, a call): a base nobody can name statically.
+    bases: Tuple[Optional[str], ...]
+    # Names its body binds other than by a `def` directly in it (through if/try/...):
+    # assignments, imports, nested classes, loop and `with` targets.
+    other_bindings: FrozenSet[str]
+
+
+@dataclass(frozen=True)
+class NameBindings:
+    """Every binding of every name anywhere in the file: defs, classes, parameters, imports,
+    assignment, loop, `with`, `except`, `match` and walrus targets, `global`/`nonlocal`."""
+
+    counts: Counter[str]
+    star_import: bool  # `from m import *` binds names nobody can list.
+
+
 class FunctionView(abc.ABC):
     """One `def` or `async def`, nested or not. Position is the `def` (or `async`) keyword."""
 
     name: str
     line: int
     col: int  # 1-based.
-    is_method: bool  # Defined directly in a class body (possibly under if/try/...).
+    # The class whose body defines it directly (possibly under if/try/...), if any.
+    owner: Optional[ClassView]
+    module_level: bool  # Defined in the module's own scope (possibly under if/try/...).
+    # Functions with the same scope key share an enclosing body (module, class or function).
+    scope: int
     has_return_annotation: bool
 
-    @abc.abstractmethod
+    @property
+    def is_method(self) -> bool:
+        return self.owner is not None
+
     def method_decorators(self) -> FrozenSet[str]:
         """Which of the builtin `staticmethod` and `classmethod` decorate it."""
+        names = (
+            name[len("builtins.") :] if name and name.startswith("builtins.") else name
+            for name in self.decorator_names()
+        )
+        return frozenset(name for name in names if name in METHOD_DECORATORS)
+
+    @abc.abstractmethod
+    def decorator_names(self) -> Tuple[Optional[str], ...]:
+        """Each decorator as a dotted name (`overload`, `abc.abstractmethod`); None for others
+        (a call, a subscript)."""
+
+    @abc.abstractmethod
+    def return_annotation_name(self) -> Optional[str]:
+        """The return annotation as a dotted name (`None`, `typing.NoReturn`), a string
+        annotation's text, or None when there is none or it is anything else."""
 
     @abc.abstractmethod
     def parameters(self) -> Tuple[Parameter, ...]:
@@ -74,14 +150,19 @@ class FunctionView(abc.ABC):
         """First and last line a `# noqa` may sit on: first decorator through the `:`."""
 
     @abc.abstractmethod
-    def none_return_is_provable(self) -> bool:
-        """Whether `-> None` is certainly right, judged from the body alone.
+    def body_facts(self) -> BodyFacts:
+        """What the body says; only asked of functions that lack a return annotation."""
 
-        False for a body that returns a value (nested functions and classes aside), yields
-        (a generator), or only holds placeholders and raises (`...`, `pass`, docstrings,
-        `raise`): stubs, abstract methods, Protocol members and overload signatures, whose
-        real return type is not written in the body.
-        """
+
+class ModuleView(abc.ABC):
+    """One file's functions and classes, as a front end read them."""
+
+    functions: List[FunctionView]
+    classes: List[ClassView]
+
+    @abc.abstractmethod
+    def name_bindings(self) -> NameBindings:
+        """Computed on demand: it walks the whole tree, which most files never need."""
 
 
 def signature_end_line(lines: SourceLines, line: int, col: int) -> int:

@@ -12,12 +12,11 @@ import inspect
 import json
 import re
 import subprocess
-import sys
 import tempfile
 import textwrap
 import types
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,9 +30,12 @@ from monorepo_hygiene.annotations.check import (
 from monorepo_hygiene.annotations.fix import fix_source
 from monorepo_hygiene.findings import Finding
 from monorepo_hygiene.source import SourceError
+from tests.monorepo_hygiene.annotations.annotations_fixtures import (
+    FUNCTION_TYPES,
+    FunctionNode,
+    modules,
+)
 
-FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Statement-holding parts of compound statements that are not statements themselves.
 CLAUSE_TYPES = (ast.excepthandler, *([ast.match_case] if hasattr(ast, "match_case") else []))
 # (path, line, name): the function's name for return findings, the parameter's for others.
@@ -42,189 +44,6 @@ Key = Tuple[str, int, str]
 RUFF_RETURN_CODES = ("ANN201", "ANN202", "ANN204", "ANN205", "ANN206")
 RUFF_PARAMETER_CODES = ("ANN001", "ANN002", "ANN003")
 BOTH = frozenset({"HA101", "HA102"})
-MATCH_IS_READABLE = sys.version_info >= (3, 10)
-
-
-# --- Generated modules --------------------------------------------------------------------
-
-HEADER = "import typing\nfrom typing import overload\n\n"
-NAMES = ("f", "g", "_private", "__init__", "__call__", "test_it", "size")
-DECORATORS = (
-    "@property",
-    "@staticmethod",
-    "@classmethod",
-    "@deco",
-    "@deco(1)",
-    "@pytest.fixture",
-    "@overload",
-    "@typing.overload",
-)
-MAX_DEPTH = 3
-COMMON_STATEMENTS = (
-    "pass",
-    "...",
-    '"""Docstring."""',
-    "x = 1",
-    "raise ValueError('no')",
-    "print(x)",
-)
-SCOPE_STATEMENTS = {
-    "module": COMMON_STATEMENTS,
-    "class": COMMON_STATEMENTS,
-    "function": COMMON_STATEMENTS
-    + (
-        "return",
-        "return None",
-        "return x",
-        "yield x",
-        "yield from xs",
-        "make = lambda: (yield)",
-        "handler = lambda y=(yield): y",
-    ),
-    # No yield in async functions: `return x` in an async generator would not compile.
-    "async": COMMON_STATEMENTS + ("return", "return None", "return x", "await x"),
-}
-
-
-def indent(lines: List[str]) -> List[str]:
-    return ["    " + line for line in lines]
-
-
-@st.composite
-def blocks(draw: st.DrawFn, depth: int, scope: str, newer: bool) -> List[str]:
-    lines: List[str] = []
-    for _ in range(draw(st.integers(1, 3))):
-        lines.extend(draw(statements(depth, scope, newer)))
-    return lines
-
-
-def statements(depth: int, scope: str, newer: bool) -> st.SearchStrategy[List[str]]:
-    simple = st.sampled_from(SCOPE_STATEMENTS[scope]).map(lambda statement: [statement])
-    if depth >= MAX_DEPTH:
-        return simple
-    return st.one_of(
-        simple,
-        compound_statements(depth, scope, newer),
-        function_defs(depth, scope, newer),
-        class_defs(depth, newer),
-        overload_groups(depth, scope, newer),
-    )
-
-
-@st.composite
-def compound_statements(draw: st.DrawFn, depth: int, scope: str, newer: bool) -> List[str]:
-    def block() -> List[str]:
-        return indent(draw(blocks(depth + 1, scope, newer)))
-
-    kinds = ["if", "for", "while", "try", "with"] + (
-        ["match"] if newer or MATCH_IS_READABLE else []
-    )
-    kind = draw(st.sampled_from(kinds))
-    if kind == "if":
-        return ["if x:", *block(), "else:", *block()]
-    if kind == "for":
-        return ["for item in xs:", *block()]
-    if kind == "while":
-        return ["while x:", *block(), "else:", *block()]
-    if kind == "try":
-        return ["try:", *block(), "except ValueError:", *block(), "finally:", *block()]
-    if kind == "with":
-        return ["with cm() as c:", *block()]
-    return ["match x:", "    case 1:", *indent(block()), "    case _:", *indent(block())]
-
-
-@st.composite
-def parameter_lists(draw: st.DrawFn, in_class: bool) -> List[str]:
-    def annotation() -> str:
-        return ": int" if draw(st.booleans()) else ""
-
-    parameters: List[str] = []
-    if in_class:
-        parameters.extend(draw(st.sampled_from([["self"], ["cls"], ['self: "A"'], []])))
-    with_default = False
-    for name in draw(st.lists(st.sampled_from("abc"), unique=True, max_size=3)):
-        with_default = with_default or draw(st.booleans())
-        typed = annotation()
-        parameters.append(name + typed + ((" = 1" if typed else "=1") if with_default else ""))
-    if parameters and draw(st.booleans()):
-        parameters.append("/")
-    star = draw(st.sampled_from(["", "*args", "*args: int"]))
-    keyword_only = [
-        name + annotation() + draw(st.sampled_from(["", "=1"]))
-        for name in draw(st.lists(st.sampled_from("km"), unique=True, max_size=2))
-    ]
-    if star or keyword_only:
-        parameters.append(star or "*")
-    parameters.extend(keyword_only)
-    kwargs = draw(st.sampled_from(["", "**kw", "**kw: int"]))
-    return parameters + ([kwargs] if kwargs else [])
-
-
-@st.composite
-def function_defs(
-    draw: st.DrawFn,
-    depth: int,
-    scope: str,
-    newer: bool,
-    name: Optional[str] = None,
-    overload_decorator: Optional[str] = None,
-) -> List[str]:
-    if overload_decorator:
-        decorators = [overload_decorator]
-    else:
-        # In a (non-async) function, a decorator can make the enclosing function a generator.
-        choices = DECORATORS + (("@deco((yield))",) if scope == "function" else ())
-        decorators = draw(st.lists(st.sampled_from(choices), max_size=2, unique=True))
-    is_async = draw(st.booleans())
-    name = name or draw(st.sampled_from(NAMES))
-    parameters = draw(parameter_lists(scope == "class"))
-    type_parameters = draw(st.sampled_from(["", "[T]"])) if newer else ""
-    returns = draw(st.sampled_from(["", " -> None", " -> int"]))
-    opening = f"{'async ' if is_async else ''}def {name}{type_parameters}("
-    if parameters and draw(st.booleans()):
-        signature = [
-            opening,
-            *indent([parameter + "," for parameter in parameters]),
-            f"){returns}:",
-        ]
-    else:
-        signature = [f"{opening}{', '.join(parameters)}){returns}:"]
-    if overload_decorator:
-        body = ["..."]
-    else:
-        body = draw(blocks(depth + 1, "async" if is_async else "function", newer))
-    return [*decorators, *signature, *indent(body)]
-
-
-@st.composite
-def class_defs(draw: st.DrawFn, depth: int, newer: bool) -> List[str]:
-    decorators = draw(st.lists(st.sampled_from(["@dataclass", "@deco"]), max_size=1))
-    type_parameters = draw(st.sampled_from(["", "[T]"])) if newer else ""
-    name = draw(st.sampled_from("AB"))
-    body = draw(blocks(depth + 1, "class", newer))
-    return [*decorators, f"class {name}{type_parameters}(Base):", *indent(body)]
-
-
-@st.composite
-def overload_groups(draw: st.DrawFn, depth: int, scope: str, newer: bool) -> List[str]:
-    name = draw(st.sampled_from(NAMES))
-    lines: List[str] = []
-    for decorator in draw(
-        st.lists(st.sampled_from(["@overload", "@typing.overload"]), min_size=1, max_size=2)
-    ):
-        lines.extend(draw(function_defs(depth, scope, newer, name, decorator)))
-    if draw(st.booleans()):
-        lines.extend(draw(function_defs(depth, scope, newer, name)))
-    return lines
-
-
-def modules(newer: bool) -> st.SearchStrategy[str]:
-    """Modules of nested defs, classes, overloads, properties, decorators, async functions.
-
-    `newer` adds PEP 695 type parameters (libcst path before 3.12) and always allows `match`;
-    without it, the code is readable by both the running `ast` and libcst.
-    """
-    return blocks(0, "module", newer).map(lambda lines: HEADER + "\n".join(lines) + "\n")
 
 
 # --- ruff and what it is expected to report -------------------------------------------------
@@ -282,7 +101,7 @@ def ruff_definition_order(module: ast.Module) -> List[ast.AST]:
     """Functions and classes in the order ruff records them: class bodies at once, function
     bodies deferred until the enclosing level is done (first in, first out)."""
     order: List[ast.AST] = []
-    deferred: "collections.deque[FunctionNode]" = collections.deque()
+    deferred: collections.deque[FunctionNode] = collections.deque()
 
     def visit(body: Sequence[ast.AST]) -> None:
         for node in body:
@@ -552,10 +371,31 @@ def test_front_ends_agree_on_generated_modules(
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=modules(newer=False))
 def test_fix_only_adds_none_where_findings_say_so(source: str) -> None:
+    assert_fix_matches_findings("m.py", source)
+
+
+def test_fix_only_adds_none_where_findings_say_so_on_unannotated_repository_sources() -> None:
+    # Real code, its return annotations taken out: classes with bases in and out of the file,
+    # overloads, abstract methods, dunders, functions that never return.
+    root = Path(monorepo_hygiene.__file__).parent
+    fixable = 0
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, FUNCTION_TYPES):
+                node.returns = None
+        source = ast.unparse(tree)
+        assert_fix_matches_findings(str(path), source)
+        fixable += sum(finding.fixable for finding in check_source(str(path), source.encode()))
+    assert fixable >= 5  # The corpus exercises the fix, not only the findings.
+
+
+def assert_fix_matches_findings(path: str, source: str) -> None:
+    """`[*]` on a finding is exactly what `fix_source` does, and fixing is stable."""
     content = source.encode()
-    findings = check_source("m.py", content)
+    findings = check_source(path, content)
     fixable = {(finding.line, finding.col) for finding in findings if finding.fixable}
-    fixed = fix_source("m.py", content)
+    fixed = fix_source(path, content)
     if not fixable:
         assert fixed is None
         return
@@ -571,10 +411,10 @@ def test_fix_only_adds_none_where_findings_say_so(source: str) -> None:
         assert before == after or after.replace(" -> None", "", 1) == before
     assert len(source.splitlines()) == len(fixed.decode().splitlines())
     # What remains is exactly what could not be fixed, and fixing again changes nothing.
-    assert check_source("m.py", fixed) == tuple(
+    assert check_source(path, fixed) == tuple(
         finding for finding in findings if not finding.fixable
     )
-    assert fix_source("m.py", fixed) is None
+    assert fix_source(path, fixed) is None
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import pytest
 
-from monorepo_hygiene.annotations.check import DEFAULT_OPTIONS, AnnotationOptions, check_source
+from monorepo_hygiene.annotations.check import (
+    DEFAULT_OPTIONS,
+    AnnotationOptions,
+    check_source,
+    none_return_reasons,
+)
 from monorepo_hygiene.annotations.fix import fix_source
+from monorepo_hygiene.annotations.provable import (
+    ABSTRACT,
+    DUNDER,
+    NEVER_RETURNS,
+    OVERLOADED,
+    OVERRIDE,
+)
 from monorepo_hygiene.source import SourceError
 
 
@@ -544,6 +557,467 @@ def test_overload_signature_is_not_fixed() -> None:
             return x
         """,
         reported=2,
+    )
+
+
+# Not provable from the body's neighbourhood: overloads, abstract methods, Protocols, NoReturn
+# bodies, dunders with fixed types and overrides. Each failed before the rule looked past the
+# body (see `provable.py`); `reason` pins why, so one rule can't silently cover for another.
+
+
+def assert_left_for_humans(before: str, reason: str, reported: int = 1) -> None:
+    assert_unchanged(before, reported=reported)
+    reasons = none_return_reasons("m.py", textwrap.dedent(before).encode())
+    assert reason in reasons.values(), reasons
+
+
+def test_overload_implementation_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        from typing import overload
+
+        @overload
+        def load(key: int) -> int: ...
+        @overload
+        def load(key: str) -> str: ...
+        def load(key):
+            print(key)
+        """,
+        OVERLOADED,
+        reported=1,
+    )
+
+
+def test_overloaded_method_implementation_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        import typing
+
+        class Store:
+            @typing.overload
+            def get(self, key: int) -> int: ...
+            @typing.overload
+            def get(self, key: str) -> str: ...
+            if True:
+                def get(self, key):
+                    print(key)
+        """,
+        OVERLOADED,
+    )
+
+
+def test_same_name_in_another_scope_is_not_an_overload() -> None:
+    assert_fixed(
+        """
+        @overload
+        def load(key: int) -> int: ...
+        class A:
+            def load(self):
+                print(1)
+        """,
+        """
+        @overload
+        def load(key: int) -> int: ...
+        class A:
+            def load(self) -> None:
+                print(1)
+        """,
+    )
+
+
+def test_abstract_method_with_real_body_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        import abc
+
+        class Job(metaclass=abc.ABCMeta):
+            @abc.abstractmethod
+            def run(self):
+                print("subclasses return their result")
+        """,
+        ABSTRACT,
+    )
+
+
+def test_abstract_property_with_real_body_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        from abc import abstractmethod
+
+        class Job:
+            @property
+            @abstractmethod
+            def name(self):
+                print("subclasses name themselves")
+        """,
+        ABSTRACT,
+    )
+
+
+def test_protocol_method_with_real_body_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        from typing import Protocol
+
+        class Runner(Protocol):
+            def run(self):
+                print("overriders return values")
+        """,
+        OVERRIDE,
+    )
+
+
+def test_nested_if_else_raises_are_never_returns() -> None:
+    assert_left_for_humans(
+        """
+        def fail(code):
+            print(code)
+            if code:
+                raise ValueError(code)
+            else:
+                raise KeyError(code)
+        """,
+        NEVER_RETURNS,
+    )
+
+
+def test_raises_in_try_with_and_match_are_never_returns() -> None:
+    assert_left_for_humans(
+        """
+        def fail(code, lock):
+            try:
+                print(code)
+                raise ValueError(code)
+            except ValueError:
+                with lock:
+                    raise
+            finally:
+                print("done")
+        """,
+        NEVER_RETURNS,
+    )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="`match` needs Python 3.10")
+def test_raises_in_every_match_case_are_never_returns() -> None:
+    assert_left_for_humans(
+        """
+        def fail(code):
+            match code:
+                case 1:
+                    raise ValueError(code)
+                case _:
+                    raise KeyError(code)
+        """,
+        NEVER_RETURNS,
+    )
+
+
+def test_sys_exit_is_never_returns() -> None:
+    assert_left_for_humans(
+        """
+        import sys
+
+        def main(argv):
+            print(argv)
+            sys.exit(0)
+        """,
+        NEVER_RETURNS,
+    )
+
+
+def test_os_exit_in_both_branches_is_never_returns() -> None:
+    assert_left_for_humans(
+        """
+        import os
+
+        def die(code):
+            if code:
+                os._exit(code)
+            else:
+                exit()
+        """,
+        NEVER_RETURNS,
+    )
+
+
+def test_call_to_a_no_return_function_of_the_file_is_never_returns() -> None:
+    assert_left_for_humans(
+        """
+        from typing import NoReturn
+
+        def abort(message) -> NoReturn:
+            raise SystemExit(message)
+
+        def fail(message):
+            print(message)
+            abort(message)
+
+        def fail_twice(message):
+            fail(message)
+        """,
+        NEVER_RETURNS,
+        reported=2,
+    )
+
+
+def test_infinite_loop_without_break_is_never_returns() -> None:
+    assert_left_for_humans(
+        """
+        def serve(queue):
+            while True:
+                print(queue.get())
+        """,
+        NEVER_RETURNS,
+    )
+
+
+def test_a_path_that_returns_is_fixed() -> None:
+    assert_fixed(
+        """
+        import sys
+
+        def main(argv):
+            if argv:
+                sys.exit(1)
+            try:
+                print(argv)
+            except ValueError:
+                raise
+            while True:
+                if argv:
+                    break
+        """,
+        """
+        import sys
+
+        def main(argv) -> None:
+            if argv:
+                sys.exit(1)
+            try:
+                print(argv)
+            except ValueError:
+                raise
+            while True:
+                if argv:
+                    break
+        """,
+    )
+
+
+def test_bare_return_after_raise_in_branch_is_fixed() -> None:
+    assert_fixed(
+        """
+        def check(x):
+            if x:
+                raise ValueError(x)
+            return
+        """,
+        """
+        def check(x) -> None:
+            if x:
+                raise ValueError(x)
+            return
+        """,
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["__str__", "__repr__", "__bool__", "__len__", "__hash__", "__eq__", "__iter__"]
+)
+def test_dunder_with_a_fixed_type_is_not_fixed(name: str) -> None:
+    assert_left_for_humans(
+        f"""
+        class Point:
+            def {name}(self, *args):
+                print(self)
+        """,
+        DUNDER,
+    )
+
+
+@pytest.mark.parametrize("name", ["__init__", "__setattr__", "__exit__", "__call__"])
+def test_dunder_whose_type_is_none_is_fixed(name: str) -> None:
+    assert_fixed(
+        f"""
+        class Point:
+            def {name}(self, *args):
+                print(self)
+        """,
+        f"""
+        class Point:
+            def {name}(self, *args) -> None:
+                print(self)
+        """,
+    )
+
+
+def test_init_of_a_subclass_of_an_unknown_base_is_fixed() -> None:
+    # Type checkers require `__init__` to return None and don't compare it with a base's.
+    assert_fixed(
+        """
+        class Handler(logging.Handler):
+            def __init__(self, level):
+                super().__init__(level)
+        """,
+        """
+        class Handler(logging.Handler):
+            def __init__(self, level) -> None:
+                super().__init__(level)
+        """,
+    )
+
+
+def test_override_of_an_unknown_base_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        from jobs import Job
+
+        class Report(Job):
+            def run(self):
+                print("done")
+        """,
+        OVERRIDE,
+    )
+
+
+def test_override_of_a_base_returning_another_type_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        class Job:
+            def run(self) -> int:
+                return 0
+
+        class Report(Job):
+            def run(self):
+                print("done")
+        """,
+        OVERRIDE,
+    )
+
+
+def test_base_overridden_with_another_type_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        class Job:
+            def run(self):
+                print("done")
+
+        class Report(Job):
+            def run(self) -> int:
+                return 0
+        """,
+        OVERRIDE,
+    )
+
+
+def test_method_meeting_another_type_in_a_common_subclass_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        class Logged:
+            def run(self):
+                print("done")
+
+        class Counted:
+            def run(self) -> int:
+                return 0
+
+        class Report(Logged, Counted):
+            pass
+        """,
+        OVERRIDE,
+    )
+
+
+def test_base_name_bound_twice_is_unknown() -> None:
+    assert_left_for_humans(
+        """
+        class Job:
+            pass
+
+        def make(Job):
+            class Report(Job):
+                def run(self):
+                    print("done")
+            return Report
+        """,
+        OVERRIDE,
+        reported=2,  # `make` returns a value.
+    )
+
+
+def test_nested_class_subclassed_with_another_type_is_not_fixed() -> None:
+    assert_left_for_humans(
+        """
+        def make():
+            class Job:
+                def run(self):
+                    print("done")
+
+            class Report(Job):
+                def run(self) -> int:
+                    return 0
+
+            return Report
+        """,
+        OVERRIDE,
+        reported=2,  # `make` returns a value.
+    )
+
+
+def test_method_of_a_class_with_no_or_object_base_is_fixed() -> None:
+    assert_fixed(
+        """
+        class Job(object):
+            def run(self):
+                print("done")
+        """,
+        """
+        class Job(object):
+            def run(self) -> None:
+                print("done")
+        """,
+    )
+
+
+def test_overrides_within_the_file_that_agree_are_fixed() -> None:
+    assert_fixed(
+        """
+        class Job:
+            def run(self):
+                print("job")
+
+            def stop(self) -> None:
+                print("stop")
+
+        class Report(Job):
+            def run(self):
+                print("report")
+
+            def stop(self):
+                print("report stop")
+
+            def extra(self):
+                print("new name")
+        """,
+        """
+        class Job:
+            def run(self) -> None:
+                print("job")
+
+            def stop(self) -> None:
+                print("stop")
+
+        class Report(Job):
+            def run(self) -> None:
+                print("report")
+
+            def stop(self) -> None:
+                print("report stop")
+
+            def extra(self) -> None:
+                print("new name")
+        """,
     )
 
 
