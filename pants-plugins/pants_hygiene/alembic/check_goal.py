@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from pants.core.util_rules.distdir import DistDir
 from pants.engine.console import Console
-from pants.engine.fs import DigestContents, PathGlobs, SpecsPaths
+from pants.engine.fs import CreateDigest, Digest, DigestContents, PathGlobs, SpecsPaths, Workspace
 from pants.engine.goal import Goal
 from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
 
 from monorepo_hygiene.alembic.check import CheckOptions, check_history, render_json, render_text
+from monorepo_hygiene.alembic.report import config_error_finding
+from monorepo_hygiene.alembic.rule_docs import RULE_DOCS
 
+from ..util.reports import HygieneReportsSubsystem, sarif_file
 from .discovery import AlembicHistories
 from .subsystem import CheckAlembicSubsystem, OutputFormat
 
@@ -22,7 +26,12 @@ class CheckAlembic(Goal):
 
 @goal_rule
 async def check_alembic(
-    console: Console, subsystem: CheckAlembicSubsystem, specs_paths: SpecsPaths
+    console: Console,
+    subsystem: CheckAlembicSubsystem,
+    specs_paths: SpecsPaths,
+    reports_subsystem: HygieneReportsSubsystem,
+    workspace: Workspace,
+    dist_dir: DistDir,
 ) -> CheckAlembic:
     found = await Get(AlembicHistories, SpecsPaths, specs_paths)
     contents = await MultiGet(
@@ -40,6 +49,13 @@ async def check_alembic(
         console.print_stdout(render_json(reports, found.config_errors))
     else:
         console.print_stdout(render_text(reports, found.config_errors))
+    if reports_subsystem.sarif:
+        findings = [
+            *map(config_error_finding, found.config_errors),
+            *(finding for report in reports for finding in report.findings),
+        ]
+        sarif = await Get(Digest, CreateDigest([sarif_file(subsystem.name, RULE_DOCS, findings)]))
+        workspace.write_digest(sarif, path_prefix=str(dist_dir.relpath / subsystem.name))
     failed = bool(found.config_errors) or any(
         report.failed(warnings_as_errors=subsystem.warnings_as_errors) for report in reports
     )

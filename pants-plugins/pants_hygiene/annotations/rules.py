@@ -10,7 +10,10 @@ from pants.engine.rules import Get, collect_rules, rule
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from ..util.lint import fix_result, lint_result
+from monorepo_hygiene.annotations import RULE_DOCS
+
+from ..util.lint import fix_result
+from ..util.reports import HygieneLintFindings
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
@@ -45,7 +48,7 @@ async def annotations_lint(
             description=f"Check return annotations in {pluralize(len(sources.files), 'file')}",
         ),
     )
-    return lint_result(request, result.findings)
+    return await Get(LintResult, HygieneLintFindings(request, tuple(result.findings), RULE_DOCS))
 
 
 @rule(desc="Add safe `-> None` return annotations", level=LogLevel.DEBUG)

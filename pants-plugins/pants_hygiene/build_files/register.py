@@ -2,8 +2,9 @@
 
 from typing import Iterable
 
+from ..util import reports
 from . import rules as build_files_rules
 
 
 def rules() -> Iterable:
-    return build_files_rules.rules()
+    return [*build_files_rules.rules(), *reports.rules()]

@@ -32,6 +32,7 @@ from pants.source.source_root import AllSourceRoots
 from pants.util.logging import LogLevel
 
 from monorepo_hygiene.build_files import (
+    RULE_DOCS,
     BuildFileEdit,
     GlobFacts,
     RepoFacts,
@@ -43,7 +44,7 @@ from monorepo_hygiene.build_files import (
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
 
-from ..util.lint import lint_result
+from ..util.reports import HygieneLintFindings
 from .subsystem import BuildFilesSubsystem
 
 
@@ -219,7 +220,7 @@ async def build_files_lint(request: BuildFilesLintRequest.Batch[str, _LintScope]
         for finding in found.findings
         if request.partition_metadata.reporting_file(finding) in in_batch
     )
-    return lint_result(request, findings)
+    return await Get(LintResult, HygieneLintFindings(request, tuple(findings), RULE_DOCS))
 
 
 @rule

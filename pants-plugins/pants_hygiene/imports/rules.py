@@ -24,7 +24,10 @@ from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from ..util.lint import fix_result, lint_result
+from monorepo_hygiene.imports import RULE_DOCS
+
+from ..util.lint import fix_result
+from ..util.reports import HygieneLintFindings
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
@@ -165,7 +168,7 @@ async def imports_lint(request: ImportsLintRequest.Batch[str, ImportFactsMetadat
             description=f"Check import style in {pluralize(len(request.elements), 'file')}",
         ),
     )
-    return lint_result(request, result.findings)
+    return await Get(LintResult, HygieneLintFindings(request, tuple(result.findings), RULE_DOCS))
 
 
 @rule(desc="Fix import style", level=LogLevel.DEBUG)
