@@ -28,6 +28,7 @@ from pants.engine.target import (
     SourcesPaths,
     SourcesPathsRequest,
 )
+from pants.engine.unions import UnionRule
 from pants.source.source_root import AllSourceRoots
 from pants.util.logging import LogLevel
 
@@ -44,7 +45,7 @@ from monorepo_hygiene.build_files import (
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
 
-from ..util.reports import HygieneLintFindings
+from ..util.reports import HygieneLintBatch, HygieneLintFindings, HygieneLintResultRequest
 from .subsystem import BuildFilesSubsystem
 
 
@@ -212,7 +213,9 @@ async def partition_build_files_lint(
 
 
 @rule(desc="Check BUILD file coverage", level=LogLevel.DEBUG)
-async def build_files_lint(request: BuildFilesLintRequest.Batch[str, _LintScope]) -> LintResult:
+async def build_files_findings(
+    request: BuildFilesLintRequest.Batch[str, _LintScope],
+) -> HygieneLintFindings:
     found = await Get(_BuildFileFindings)
     in_batch = set(request.elements)
     findings = tuple(
@@ -220,7 +223,13 @@ async def build_files_lint(request: BuildFilesLintRequest.Batch[str, _LintScope]
         for finding in found.findings
         if request.partition_metadata.reporting_file(finding) in in_batch
     )
-    return await Get(LintResult, HygieneLintFindings(request, tuple(findings), RULE_DOCS))
+    return HygieneLintFindings(request, tuple(findings), request.elements, RULE_DOCS)
+
+
+@rule
+async def build_files_lint(request: BuildFilesLintRequest.Batch) -> LintResult:
+    findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
+    return await Get(LintResult, HygieneLintResultRequest(findings))
 
 
 @rule
@@ -264,4 +273,9 @@ async def build_files_fix(request: BuildFilesFixRequest.Batch) -> FixResult:
 
 
 def rules() -> Iterable:
-    return [*collect_rules(), *BuildFilesLintRequest.rules(), *BuildFilesFixRequest.rules()]
+    return [
+        *collect_rules(),
+        *BuildFilesLintRequest.rules(),
+        *BuildFilesFixRequest.rules(),
+        UnionRule(HygieneLintBatch, BuildFilesLintRequest.Batch),
+    ]

