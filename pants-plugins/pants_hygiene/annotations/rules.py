@@ -14,7 +14,12 @@ from pants.util.strutil import pluralize
 from monorepo_hygiene.annotations import RULE_DOCS
 
 from ..util.lint import fix_result
-from ..util.reports import HygieneLintBatch, HygieneLintFindings, HygieneLintResultRequest
+from ..util.reports import (
+    HygieneLintBatch,
+    HygieneLintFindings,
+    HygieneLintResult,
+    HygieneLintResultRequest,
+)
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
@@ -55,7 +60,8 @@ async def annotations_findings(
 @rule
 async def annotations_lint(request: AnnotationsLintRequest.Batch) -> LintResult:
     findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
-    return await Get(LintResult, HygieneLintResultRequest(findings))
+    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    return rendered.result
 
 
 @rule(desc="Add safe `-> None` return annotations", level=LogLevel.DEBUG)

@@ -45,7 +45,12 @@ from monorepo_hygiene.build_files import (
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
 
-from ..util.reports import HygieneLintBatch, HygieneLintFindings, HygieneLintResultRequest
+from ..util.reports import (
+    HygieneLintBatch,
+    HygieneLintFindings,
+    HygieneLintResult,
+    HygieneLintResultRequest,
+)
 from .subsystem import BuildFilesSubsystem
 
 
@@ -229,7 +234,8 @@ async def build_files_findings(
 @rule
 async def build_files_lint(request: BuildFilesLintRequest.Batch) -> LintResult:
     findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
-    return await Get(LintResult, HygieneLintResultRequest(findings))
+    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    return rendered.result
 
 
 @rule

@@ -28,7 +28,12 @@ from pants.util.strutil import pluralize
 from monorepo_hygiene.imports import RULE_DOCS
 
 from ..util.lint import fix_result
-from ..util.reports import HygieneLintBatch, HygieneLintFindings, HygieneLintResultRequest
+from ..util.reports import (
+    HygieneLintBatch,
+    HygieneLintFindings,
+    HygieneLintResult,
+    HygieneLintResultRequest,
+)
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
@@ -177,7 +182,8 @@ async def imports_findings(
 @rule
 async def imports_lint(request: ImportsLintRequest.Batch) -> LintResult:
     findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
-    return await Get(LintResult, HygieneLintResultRequest(findings))
+    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    return rendered.result
 
 
 @rule(desc="Fix import style", level=LogLevel.DEBUG)

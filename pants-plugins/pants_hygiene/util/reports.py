@@ -96,10 +96,18 @@ class HygieneLintFindings:
 
 @dataclass(frozen=True)
 class HygieneLintResultRequest:
-    """A batch's findings to render as its `LintResult` (a request of its own: a rule from
-    `HygieneLintFindings` to `LintResult` would compete with the backends' lint rules)."""
+    """A batch's findings to render (a request of its own: a rule from `HygieneLintFindings`
+    would compete with the backends' rules from their batches)."""
 
     found: HygieneLintFindings
+
+
+@dataclass(frozen=True)
+class HygieneLintResult:
+    """The batch's `LintResult`, wrapped: Pants logs every `LintResult` a rule returns, and the
+    backend's lint rule returns this one."""
+
+    result: LintResult
 
 
 @dataclass(frozen=True)
@@ -150,7 +158,7 @@ async def load_baseline(subsystem: HygieneReportsSubsystem) -> LoadedBaseline:
 @rule
 async def hygiene_lint_result(
     result_request: HygieneLintResultRequest, subsystem: HygieneReportsSubsystem
-) -> LintResult:
+) -> HygieneLintResult:
     request = result_request.found
     outcome = BaselineOutcome(request.findings, baselined=(), stale=())
     notes: List[str] = []

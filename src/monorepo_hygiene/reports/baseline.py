@@ -116,13 +116,16 @@ def finding_keys(findings: Sequence[Finding], sources: Mapping[str, str]) -> Lis
     """Each finding's key; `sources` maps the findings' file paths to their text (a path without
     text, such as a directory, keys by an empty statement)."""
     statements: Dict[str, "_Statements"] = {}
+    last_lines: Dict[str, int] = {}
+    for finding in findings:
+        last_lines[finding.path] = max(finding.line, last_lines.get(finding.path, 0))
     keys = []
     for finding in findings:
         source = sources.get(finding.path)
         statement = ""
         if source is not None:
             if finding.path not in statements:
-                statements[finding.path] = _Statements(source)
+                statements[finding.path] = _Statements(source, last_lines[finding.path])
             statement = statements[finding.path].at(finding.line)
         keys.append(BaselineKey(finding.path, finding.code, statement))
     return keys
@@ -160,7 +163,9 @@ class _Statements:
     comments and line breaks dropped, so reformatting within the statement changes nothing
     but editing its code does."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, last_line: int) -> None:
+        """Tokenizes only as far as the statement holding `last_line` (the tokenizer is pure
+        Python: the rest of a long file would cost more than the whole lookup)."""
         self._lines = source.splitlines()
         self._by_line: Dict[int, str] = {}
         current: List[tokenize.TokenInfo] = []
@@ -171,6 +176,8 @@ class _Statements:
                     for line in range(current[0].start[0], token.end[0] + 1):
                         self._by_line[line] = text
                     current = []
+                    if token.end[0] >= last_line:
+                        break
                 elif token.type not in _SKIPPED_TOKENS and token.type != tokenize.ENDMARKER:
                     current.append(token)
         except (tokenize.TokenError, SyntaxError):
