@@ -182,11 +182,12 @@ async def hygiene_lint_result(
             stdout=result.stdout + "\n".join(notes) + "\n",
         )
     if not subsystem.sarif:
-        return result
+        return HygieneLintResult(result)
     sarif = sarif_file(
         request.batch.tool_name, request.rule_docs, outcome.reported, outcome.baselined
     )
-    return dataclasses.replace(result, report=await Get(Digest, CreateDigest([sarif])))
+    report = await Get(Digest, CreateDigest([sarif]))
+    return HygieneLintResult(dataclasses.replace(result, report=report))
 
 
 def _baseline_notes(path: str, outcome: BaselineOutcome) -> List[str]:
