@@ -6,7 +6,7 @@ import ast
 from typing import List
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monorepo_hygiene.findings import Finding
@@ -69,6 +69,8 @@ lines_to_insert = st.lists(
 )
 
 
+# The machines that run these tests are shared and slow: no wall-clock health checks.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(above=lines_to_insert, between=lines_to_insert)
 def test_keys_survive_lines_inserted_above_and_between(
     above: List[str], between: List[str]
@@ -116,6 +118,8 @@ def test_entries_that_match_nothing_in_checked_files_are_stale() -> None:
     assert outcome.stale == ((gone, 2),)
 
 
+# The machines that run these tests are shared and slow: no wall-clock health checks.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     keys=st.lists(
         st.builds(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Tuple
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monorepo_hygiene.findings import Finding, Severity
@@ -47,6 +47,8 @@ def test_warnings_and_fixable_findings() -> None:
     )
 
 
+# The machines that run these tests are shared and slow: no wall-clock health checks.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     path=st.text(st.characters(blacklist_categories=["Cs"]), min_size=1),
     message=st.text(st.characters(blacklist_categories=["Cs"]), min_size=1),

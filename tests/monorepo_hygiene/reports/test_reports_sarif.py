@@ -8,7 +8,7 @@ from typing import Any, Dict, List
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monorepo_hygiene import annotations, build_files, imports
@@ -56,6 +56,8 @@ findings_strategy = st.builds(
 )
 
 
+# The machines that run these tests are shared and slow: no wall-clock health checks.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(found=st.lists(findings_strategy, max_size=10))
 def test_any_findings_give_a_valid_log_with_one_result_each(
     validator: jsonschema.Draft4Validator, found: List[Finding]

@@ -32,7 +32,9 @@ def test_sarif_reports_and_github_annotations(tmp_path: Path) -> None:
         "::error file=src/app/jobs.py,line=1,col=1,title=HA101::"
         "Missing return annotation for function `main` [*] (fixable with `pants fix`)"
     ]
-    log = json.loads(repo.read("dist/lint/hygiene-annotations/hygiene-annotations.sarif"))
+    # Two results for the tool (the checker, and its fixer in check mode): a subdirectory each.
+    (sarif,) = (repo.root / "dist/lint/hygiene-annotations").rglob("hygiene-annotations.sarif")
+    log = json.loads(sarif.read_text())
     (result,) = log["runs"][0]["results"]
     assert (result["ruleId"], result["properties"]["fixable"]) == ("HA101", True)
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
