@@ -58,6 +58,7 @@ def test_a_second_clone_gets_every_checker_result_from_the_remote_cache(
 ) -> None:
     # Source unique to this run, so the checkers' results can't be in the cache already.
     token = tmp_path.name
+    (tmp_path / "first").mkdir()
     first = E2ERepo.create(
         tmp_path / "first",
         {
