@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from pants.core.util_rules.distdir import DistDir
 from pants.engine.console import Console
 from pants.engine.fs import (
     CreateDigest,
@@ -25,7 +26,10 @@ from monorepo_hygiene.alembic.check import (
     render_mermaid,
     render_text,
 )
+from monorepo_hygiene.alembic.report import config_error_finding
+from monorepo_hygiene.alembic.rule_docs import RULE_DOCS
 
+from ..util.reports import HygieneReportsSubsystem, sarif_file
 from .discovery import AlembicHistories
 from .subsystem import CheckAlembicSubsystem, OutputFormat
 
@@ -40,7 +44,9 @@ async def check_alembic(
     console: Console,
     subsystem: CheckAlembicSubsystem,
     specs_paths: SpecsPaths,
+    reports_subsystem: HygieneReportsSubsystem,
     workspace: Workspace,
+    dist_dir: DistDir,
 ) -> CheckAlembic:
     found = await Get(AlembicHistories, SpecsPaths, specs_paths)
     contents = await MultiGet(
@@ -75,6 +81,13 @@ async def check_alembic(
         )
     else:
         console.print_stdout(render_text(reports, found.config_errors))
+    if reports_subsystem.sarif:
+        findings = [
+            *map(config_error_finding, found.config_errors),
+            *(finding for report in reports for finding in report.findings),
+        ]
+        sarif = await Get(Digest, CreateDigest([sarif_file(subsystem.name, RULE_DOCS, findings)]))
+        workspace.write_digest(sarif, path_prefix=str(dist_dir.relpath / subsystem.name))
     return CheckAlembic(
         exit_code=exit_code(reports, found.config_errors, subsystem.warnings_as_errors)
     )

@@ -2,8 +2,9 @@
 
 from typing import Iterable
 
+from ..util import reports
 from . import check_goal, discovery, rebase_goal
 
 
 def rules() -> Iterable:
-    return [*discovery.rules(), *check_goal.rules(), *rebase_goal.rules()]
+    return [*discovery.rules(), *check_goal.rules(), *rebase_goal.rules(), *reports.rules()]

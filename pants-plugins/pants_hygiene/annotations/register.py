@@ -2,10 +2,10 @@
 
 from typing import Iterable
 
-from ..util import tool
+from ..util import baseline_goal, tool
 from . import rules as annotations_rules
 from . import skip_field
 
 
 def rules() -> Iterable:
-    return [*annotations_rules.rules(), *skip_field.rules(), *tool.rules()]
+    return [*annotations_rules.rules(), *skip_field.rules(), *tool.rules(), *baseline_goal.rules()]

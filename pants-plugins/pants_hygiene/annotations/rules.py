@@ -7,10 +7,19 @@ from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import PartitionerType
 from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
 from pants.engine.rules import Get, collect_rules, rule
+from pants.engine.unions import UnionRule
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from ..util.lint import fix_result, lint_result
+from monorepo_hygiene.annotations import RULE_DOCS
+
+from ..util.lint import fix_result
+from ..util.reports import (
+    HygieneLintBatch,
+    HygieneLintFindings,
+    HygieneLintResult,
+    HygieneLintResultRequest,
+)
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
@@ -28,10 +37,10 @@ class AnnotationsFixRequest(FixTargetsRequest):
 
 
 @rule(desc="Check return annotations", level=LogLevel.DEBUG)
-async def annotations_lint(
+async def annotations_findings(
     request: AnnotationsLintRequest.Batch[AnnotationsFieldSet, Any],
     subsystem: AnnotationsSubsystem,
-) -> LintResult:
+) -> HygieneLintFindings:
     sources = await Get(
         SourceFiles, SourceFilesRequest(field_set.source for field_set in request.elements)
     )
@@ -45,7 +54,14 @@ async def annotations_lint(
             description=f"Check return annotations in {pluralize(len(sources.files), 'file')}",
         ),
     )
-    return lint_result(request, result.findings)
+    return HygieneLintFindings(request, tuple(result.findings), sources.snapshot.files, RULE_DOCS)
+
+
+@rule
+async def annotations_lint(request: AnnotationsLintRequest.Batch) -> LintResult:
+    findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
+    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    return rendered.result
 
 
 @rule(desc="Add safe `-> None` return annotations", level=LogLevel.DEBUG)
@@ -71,4 +87,5 @@ def rules() -> Iterable:
         *collect_rules(),
         *AnnotationsLintRequest.rules(),
         *AnnotationsFixRequest.rules(),
+        UnionRule(HygieneLintBatch, AnnotationsLintRequest.Batch),
     ]

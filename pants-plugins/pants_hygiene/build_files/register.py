@@ -2,8 +2,9 @@
 
 from typing import Iterable
 
+from ..util import baseline_goal
 from . import rules as build_files_rules
 
 
 def rules() -> Iterable:
-    return build_files_rules.rules()
+    return [*build_files_rules.rules(), *baseline_goal.rules()]

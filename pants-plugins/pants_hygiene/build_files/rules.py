@@ -28,10 +28,12 @@ from pants.engine.target import (
     SourcesPaths,
     SourcesPathsRequest,
 )
+from pants.engine.unions import UnionRule
 from pants.source.source_root import AllSourceRoots
 from pants.util.logging import LogLevel
 
 from monorepo_hygiene.build_files import (
+    RULE_DOCS,
     BuildFileEdit,
     GlobFacts,
     RepoFacts,
@@ -44,7 +46,12 @@ from monorepo_hygiene.build_files.layout import render_dir
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
 
-from ..util.lint import lint_result
+from ..util.reports import (
+    HygieneLintBatch,
+    HygieneLintFindings,
+    HygieneLintResult,
+    HygieneLintResultRequest,
+)
 from .subsystem import BuildFilesSubsystem
 
 
@@ -215,7 +222,9 @@ async def partition_build_files_lint(
 
 
 @rule(desc="Check BUILD file coverage", level=LogLevel.DEBUG)
-async def build_files_lint(request: BuildFilesLintRequest.Batch[str, _LintScope]) -> LintResult:
+async def build_files_findings(
+    request: BuildFilesLintRequest.Batch[str, _LintScope],
+) -> HygieneLintFindings:
     found = await Get(_BuildFileFindings)
     in_batch = set(request.elements)
     findings = tuple(
@@ -223,7 +232,14 @@ async def build_files_lint(request: BuildFilesLintRequest.Batch[str, _LintScope]
         for finding in found.findings
         if request.partition_metadata.reporting_file(finding) in in_batch
     )
-    return lint_result(request, findings)
+    return HygieneLintFindings(request, tuple(findings), request.elements, RULE_DOCS)
+
+
+@rule
+async def build_files_lint(request: BuildFilesLintRequest.Batch) -> LintResult:
+    findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
+    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    return rendered.result
 
 
 @rule
@@ -269,4 +285,9 @@ async def build_files_fix(request: BuildFilesFixRequest.Batch) -> FixResult:
 
 
 def rules() -> Iterable:
-    return [*collect_rules(), *BuildFilesLintRequest.rules(), *BuildFilesFixRequest.rules()]
+    return [
+        *collect_rules(),
+        *BuildFilesLintRequest.rules(),
+        *BuildFilesFixRequest.rules(),
+        UnionRule(HygieneLintBatch, BuildFilesLintRequest.Batch),
+    ]

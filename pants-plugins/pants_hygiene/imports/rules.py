@@ -21,16 +21,24 @@ from pants.core.util_rules.partitions import Partition, PartitionerType, Partiti
 from pants.core.util_rules.stripped_source_files import StrippedFileName, StrippedFileNameRequest
 from pants.engine.fs import CreateDigest, Digest, FileContent, MergeDigests, PathGlobs
 from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.engine.unions import UnionRule
 from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
 from monorepo_hygiene.findings import render_findings
+from monorepo_hygiene.imports import RULE_DOCS
 from monorepo_hygiene.imports.codes import CANNOT_FIX
 
 from ..alembic import discovery
 from ..alembic.discovery import AllAlembicSetups
-from ..util.lint import fix_result, lint_result
+from ..util.lint import fix_result
+from ..util.reports import (
+    HygieneLintBatch,
+    HygieneLintFindings,
+    HygieneLintResult,
+    HygieneLintResultRequest,
+)
 from ..util.tool import HygieneCheckRequest, HygieneCheckResult
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
@@ -150,7 +158,9 @@ def _loaded_by_path(path: str, alembic_setups: AllAlembicSetups) -> Optional[str
     of its script directory and version locations by path, with no parent package."""
     for history in alembic_setups.histories:
         if history.contains(path):
-            return f"Alembic loads it by path (`{history.config_path}`)"
+            # Named by its config, or by its script directory when no config is in the repo.
+            source = (*history.config_paths, history.script_dir)[0]
+            return f"Alembic loads it by path (`{source}`)"
     return None
 
 
@@ -181,7 +191,9 @@ async def partition_imports_fix(
 
 
 @rule(desc="Check import style", level=LogLevel.DEBUG)
-async def imports_lint(request: ImportsLintRequest.Batch[str, ImportFactsMetadata]) -> LintResult:
+async def imports_findings(
+    request: ImportsLintRequest.Batch[str, ImportFactsMetadata],
+) -> HygieneLintFindings:
     sources, facts = await MultiGet(
         Get(Digest, PathGlobs(request.elements)),
         Get(Digest, CreateDigest([request.partition_metadata.facts_file(request.elements)])),
@@ -196,7 +208,14 @@ async def imports_lint(request: ImportsLintRequest.Batch[str, ImportFactsMetadat
             description=f"Check import style in {pluralize(len(request.elements), 'file')}",
         ),
     )
-    return lint_result(request, result.findings)
+    return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
+
+
+@rule
+async def imports_lint(request: ImportsLintRequest.Batch) -> LintResult:
+    findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
+    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    return rendered.result
 
 
 @rule(desc="Fix import style", level=LogLevel.DEBUG)
@@ -227,4 +246,5 @@ def rules() -> Iterable:
         *discovery.rules(),
         *ImportsLintRequest.rules(),
         *ImportsFixRequest.rules(),
+        UnionRule(HygieneLintBatch, ImportsLintRequest.Batch),
     ]

@@ -1,0 +1,137 @@
+"""`pants hygiene-baseline`: write `[hygiene-reports].baseline` from the current findings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, List, Set
+
+from pants.base.specs import Specs
+from pants.core.goals.lint import AbstractLintRequest, LintFilesRequest, LintTargetsRequest
+from pants.core.util_rules.partitions import Partitions
+from pants.engine.console import Console
+from pants.engine.fs import (
+    CreateDigest,
+    Digest,
+    FileContent,
+    PathGlobs,
+    Paths,
+    SpecsPaths,
+    Workspace,
+)
+from pants.engine.goal import Goal, GoalSubsystem
+from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
+from pants.engine.target import FilteredTargets
+from pants.engine.unions import UnionMembership
+from pants.util.strutil import pluralize
+
+from monorepo_hygiene.reports.baseline import Baseline, BaselineKey
+
+from . import reports
+from .reports import (
+    FindingKeys,
+    HygieneLintBatch,
+    HygieneLintFindings,
+    HygieneReportsSubsystem,
+    LoadedBaseline,
+)
+
+
+class HygieneBaselineSubsystem(GoalSubsystem):
+    name = "hygiene-baseline"
+    help = "Write `[hygiene-reports].baseline`: accept every current hygiene lint finding."
+
+
+class HygieneBaseline(Goal):
+    subsystem_cls = HygieneBaselineSubsystem
+    environment_behavior = Goal.EnvironmentBehavior.LOCAL_ONLY
+
+
+@goal_rule
+async def hygiene_baseline(
+    console: Console,
+    workspace: Workspace,
+    specs: Specs,
+    reports: HygieneReportsSubsystem,
+    union_membership: UnionMembership,
+) -> HygieneBaseline:
+    if not reports.baseline:
+        console.print_stderr(
+            "No baseline file is configured: set `[hygiene-reports].baseline`, e.g. "
+            '`baseline = "hygiene-baseline.json"` in pants.toml.'
+        )
+        return HygieneBaseline(exit_code=1)
+    # The hygiene checks among `pants lint`'s, partitioned the way `lint` partitions them (one
+    # batch per partition: findings don't depend on how `lint` splits partitions into batches).
+    hygiene_batch_types = set(union_membership.get(HygieneLintBatch))
+    request_types = [
+        request_type
+        for request_type in union_membership.get(AbstractLintRequest)
+        if request_type.Batch in hygiene_batch_types
+    ]
+    targets, specs_paths = await MultiGet(
+        Get(FilteredTargets, Specs, specs), Get(SpecsPaths, Specs, specs)
+    )
+    all_partitions = await MultiGet(
+        Get(
+            Partitions,
+            LintTargetsRequest.PartitionRequest,
+            request_type.PartitionRequest(  # type: ignore[attr-defined]
+                tuple(
+                    request_type.field_set_type.create(target)  # type: ignore[attr-defined]
+                    for target in targets
+                    if request_type.field_set_type.is_applicable(target)  # type: ignore[attr-defined]
+                )
+            ),
+        )
+        if issubclass(request_type, LintTargetsRequest)
+        else Get(
+            Partitions,
+            LintFilesRequest.PartitionRequest,
+            request_type.PartitionRequest(specs_paths.files),  # type: ignore[attr-defined]
+        )
+        for request_type in request_types
+    )
+    all_findings = await MultiGet(
+        Get(
+            HygieneLintFindings,
+            HygieneLintBatch,
+            request_type.Batch(request_type.tool_name, partition.elements, partition.metadata),
+        )
+        for request_type, partitions in zip(request_types, all_partitions)
+        for partition in partitions
+    )
+    all_keys = await MultiGet(
+        Get(FindingKeys, HygieneLintFindings, found) for found in all_findings
+    )
+    old = await Get(LoadedBaseline)
+    new_keys: List[BaselineKey] = [key for keys in all_keys for key in keys.keys]
+    checked: Set[str] = {path for found in all_findings for path in found.checked_paths}
+    # Entries for paths this run didn't check stay, as long as their file or directory exists.
+    covered = checked | {
+        path[: index + 1] for path in checked for index, char in enumerate(path) if char == "/"
+    }
+    unchecked = {key for key, _ in old.baseline.counts if key.path not in covered}
+    existing = await Get(Paths, PathGlobs(sorted({key.path.rstrip("/") for key in unchecked})))
+    still_there = {*existing.files, *existing.dirs}
+    kept = [
+        (key, count)
+        for key, count in old.baseline.counts
+        if key in unchecked and key.path.rstrip("/") in still_there
+    ]
+    new = Baseline(tuple(sorted((Counter(new_keys) + Counter(dict(kept))).items())))
+    old_counts, new_counts = old.baseline.as_counter(), new.as_counter()
+    removed = old_counts - new_counts
+    added = new_counts - old_counts
+    digest = await Get(Digest, CreateDigest([FileContent(old.path, new.render().encode())]))
+    workspace.write_digest(digest)
+    console.print_stdout(
+        f"Wrote {old.path}: {pluralize(sum(new_counts.values()), 'finding')} accepted "
+        f"({sum(added.values())} added, {sum(removed.values())} removed)."
+    )
+    for key in sorted(removed):
+        console.print_stdout(f"  no longer found: {key.render()}")
+    return HygieneBaseline(exit_code=0)
+
+
+def rules() -> Iterable:
+    return [*collect_rules(), *reports.rules()]

@@ -1,0 +1,211 @@
+"""`[hygiene-reports]`: how every hygiene check reports, for code review, CI and gradual adoption.
+
+The lint backends hand their findings to one rule here, which subtracts the baseline (if one is
+configured), renders what remains (plain text or GitHub Actions annotations) and attaches a SARIF
+file as the batch's `LintResult.report`; Pants writes reports under `dist/lint/<tool>/`.
+`check-alembic` writes its `sarif_file` under `dist/check-alembic/`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Iterable, List, Tuple
+
+from pants.core.goals.lint import AbstractLintRequest, LintResult
+from pants.core.util_rules import distdir
+from pants.engine.environment import EnvironmentName
+from pants.engine.fs import CreateDigest, Digest, DigestContents, FileContent, PathGlobs
+from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.engine.unions import union
+from pants.option.option_types import BoolOption, EnumOption, StrOption
+from pants.option.subsystem import Subsystem
+from pants.util.strutil import pluralize, softwrap
+
+from monorepo_hygiene.findings import Finding
+from monorepo_hygiene.reports.baseline import (
+    Baseline,
+    BaselineError,
+    BaselineKey,
+    BaselineOutcome,
+    apply_baseline,
+    finding_keys,
+)
+from monorepo_hygiene.reports.sarif import render_sarif
+from monorepo_hygiene.rule_docs import RuleDoc
+
+from .lint import OutputStyle, lint_result
+
+
+class HygieneReportsSubsystem(Subsystem):
+    options_scope = "hygiene-reports"
+    help = "How the hygiene checks report: SARIF files, GitHub annotations, a baseline."
+
+    sarif = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Write a SARIF 2.1.0 report per check: `pants lint` writes
+            `dist/lint/<tool>/<tool>.sarif` (a subdirectory per batch when a check runs in
+            several), `pants check-alembic` writes `dist/check-alembic/check-alembic.sarif`.
+            Upload them to a code-review tool, e.g. GitHub's `upload-sarif` action.
+            Findings accepted by the baseline are included as suppressed results.
+            """
+        ),
+    )
+    output_style = EnumOption(
+        default=OutputStyle.text,
+        help=softwrap(
+            """
+            How `pants lint` prints findings: `text` (`path:line:col: CODE message`) or `github`
+            (GitHub Actions workflow commands, `::error file=...,line=...,col=...,title=CODE::...`,
+            which show each finding inline on the pull request's diff).
+            """
+        ),
+    )
+    baseline = StrOption(
+        default="",
+        help=softwrap(
+            """
+            A baseline file (path from the build root, e.g. `hygiene-baseline.json`, committed):
+            the findings it lists are accepted and not reported by `pants lint`, so a rule can be
+            turned on before every old finding is fixed. Entries are keyed by file, code and the
+            normalised statement, not by line, so unrelated edits keep them valid. An entry that
+            no longer matches a finding in a file `pants lint` checked fails the lint, so the
+            baseline only shrinks. Write it with `pants hygiene-baseline ::`.
+            """
+        ),
+    )
+
+
+@union(in_scope_types=[EnvironmentName])
+class HygieneLintBatch:
+    """The lint batches of the hygiene checks. Each gives its `HygieneLintFindings`, which
+    `hygiene-baseline` collects as findings rather than as `LintResult` text."""
+
+
+@dataclass(frozen=True)
+class HygieneLintFindings:
+    """A lint batch's findings, the paths it checked, and the docs of its check's rules."""
+
+    batch: AbstractLintRequest.Batch
+    findings: Tuple[Finding, ...]
+    checked_paths: Tuple[str, ...]
+    rule_docs: Tuple[RuleDoc, ...]
+
+
+@dataclass(frozen=True)
+class HygieneLintResultRequest:
+    """A batch's findings to render (a request of its own: a rule from `HygieneLintFindings`
+    would compete with the backends' rules from their batches)."""
+
+    found: HygieneLintFindings
+
+
+@dataclass(frozen=True)
+class HygieneLintResult:
+    """The batch's `LintResult`, wrapped: Pants logs every `LintResult` a rule returns, and the
+    backend's lint rule returns this one."""
+
+    result: LintResult
+
+
+@dataclass(frozen=True)
+class FindingKeys:
+    """The baseline key of each of a batch's findings, in order."""
+
+    keys: Tuple[BaselineKey, ...]
+
+
+@dataclass(frozen=True)
+class LoadedBaseline:
+    path: str
+    baseline: Baseline
+
+
+def sarif_file(
+    tool_name: str,
+    rule_docs: Iterable[RuleDoc],
+    findings: Iterable[Finding],
+    suppressed: Iterable[Finding] = (),
+) -> FileContent:
+    sarif = render_sarif(tool_name, tuple(rule_docs), findings, suppressed)
+    return FileContent(f"{tool_name}.sarif", sarif.encode())
+
+
+@rule
+async def finding_keys_of(request: HygieneLintFindings) -> FindingKeys:
+    # Only the files that have findings are read (in Pants' process, from the workspace).
+    paths = sorted({finding.path for finding in request.findings if not finding.path.endswith("/")})
+    contents = await Get(DigestContents, PathGlobs(paths))
+    sources = {file.path: file.content.decode("utf-8", "replace") for file in contents}
+    return FindingKeys(tuple(finding_keys(request.findings, sources)))
+
+
+@rule
+async def load_baseline(subsystem: HygieneReportsSubsystem) -> LoadedBaseline:
+    path = subsystem.baseline
+    contents = await Get(DigestContents, PathGlobs([path]))
+    if not contents:  # Not written yet: `hygiene-baseline` creates it.
+        return LoadedBaseline(path, Baseline.from_keys([]))
+    try:
+        baseline = Baseline.parse(path, contents[0].content.decode("utf-8"))
+    except (BaselineError, UnicodeDecodeError) as e:
+        raise ValueError(f"`[hygiene-reports].baseline`: {e}") from None
+    return LoadedBaseline(path, baseline)
+
+
+@rule
+async def hygiene_lint_result(
+    result_request: HygieneLintResultRequest, subsystem: HygieneReportsSubsystem
+) -> HygieneLintResult:
+    request = result_request.found
+    outcome = BaselineOutcome(request.findings, baselined=(), stale=())
+    notes: List[str] = []
+    if subsystem.baseline:
+        loaded, keys = await MultiGet(
+            Get(LoadedBaseline), Get(FindingKeys, HygieneLintFindings, request)
+        )
+        outcome = apply_baseline(
+            loaded.baseline,
+            request.findings,
+            keys.keys,
+            request.checked_paths,
+            codes={doc.code for doc in request.rule_docs},
+        )
+        notes = _baseline_notes(loaded.path, outcome)
+    result = lint_result(request.batch, outcome.reported, subsystem.output_style)
+    if notes:
+        result = dataclasses.replace(
+            result,
+            exit_code=result.exit_code or (1 if outcome.stale else 0),
+            stdout=result.stdout + "\n".join(notes) + "\n",
+        )
+    if not subsystem.sarif:
+        return HygieneLintResult(result)
+    sarif = sarif_file(
+        request.batch.tool_name, request.rule_docs, outcome.reported, outcome.baselined
+    )
+    report = await Get(Digest, CreateDigest([sarif]))
+    return HygieneLintResult(dataclasses.replace(result, report=report))
+
+
+def _baseline_notes(path: str, outcome: BaselineOutcome) -> List[str]:
+    notes = []
+    if outcome.baselined:
+        notes.append(
+            f"{pluralize(len(outcome.baselined), 'finding')} accepted by the baseline `{path}` "
+            "not shown."
+        )
+    if outcome.stale:
+        notes.append(
+            f"Stale entries in the baseline `{path}` (their findings are gone; remove them with "
+            "`pants hygiene-baseline ::`):"
+        )
+        notes += [f"  {key.render()}" + (f" (x{n})" if n > 1 else "") for key, n in outcome.stale]
+    return notes
+
+
+def rules() -> Iterable:
+    # `DistDir`, for check-alembic's SARIF file, comes from Pants' distdir rules.
+    return [*collect_rules(), *distdir.rules()]

@@ -1,0 +1,191 @@
+"""A committed baseline of accepted findings, so a rule can be turned on before every finding is
+fixed.
+
+An entry is keyed by file, code and the *normalised statement* the finding points into (its
+logical line's tokens joined by single spaces, comments dropped), with a count for identical
+statements, never by line number: inserting or deleting lines elsewhere in a file leaves the
+baseline valid. Findings whose key is in the baseline (up to its count) are not reported; entries
+that no longer match a finding are reported as *stale*, so the file only shrinks.
+
+File format (JSON, one entry per line so diffs review well):
+
+    {"version": 1, "entries": [
+      {"code": "HI101", "count": 1, "path": "src/a.py", "statement": "from shop import util"},
+      ...
+    ]}
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tokenize
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from ..findings import Finding
+
+BASELINE_VERSION = 1
+
+_SKIPPED_TOKENS = frozenset(
+    (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
+)
+
+
+@dataclass(frozen=True, order=True)
+class BaselineKey:
+    path: str
+    code: str
+    statement: str
+
+    def render(self) -> str:
+        statement = f" `{self.statement}`" if self.statement else ""
+        return f"{self.path}: {self.code}{statement}"
+
+
+class BaselineError(ValueError):
+    """A baseline file that can't be read; the message names the file and what is wrong."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Baseline:
+    counts: Tuple[Tuple[BaselineKey, int], ...]
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[BaselineKey]) -> "Baseline":
+        return cls(tuple(sorted(Counter(keys).items())))
+
+    def as_counter(self) -> Counter:
+        return Counter(dict(self.counts))
+
+    def render(self) -> str:
+        lines = [
+            json.dumps(
+                {"code": k.code, "count": n, "path": k.path, "statement": k.statement},
+                sort_keys=True,
+                ensure_ascii=False,
+            )
+            for k, n in self.counts
+        ]
+        entries = "".join(f"\n  {line}," for line in lines).rstrip(",")
+        return f'{{"version": {BASELINE_VERSION}, "entries": [{entries}\n]}}\n'
+
+    @classmethod
+    def parse(cls, path: str, text: str) -> "Baseline":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise BaselineError(path, f"not JSON (line {e.lineno}: {e.msg})") from None
+        if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
+            raise BaselineError(path, f'expected an object with "version": {BASELINE_VERSION}')
+        entries = data.get("entries")
+        if not isinstance(entries, list):
+            raise BaselineError(path, 'expected "entries" to be a list')
+        counts: Counter = Counter()
+        for index, entry in enumerate(entries):
+            try:
+                key = BaselineKey(entry["path"], entry["code"], entry["statement"])
+                count = entry["count"]
+            except (KeyError, TypeError):
+                raise BaselineError(
+                    path, f"entry {index + 1} needs `path`, `code`, `statement` and `count`"
+                ) from None
+            if not all(isinstance(v, str) for v in (key.path, key.code, key.statement)) or not (
+                isinstance(count, int) and count >= 1
+            ):
+                raise BaselineError(path, f"entry {index + 1}: strings and a count of 1 or more")
+            counts[key] += count
+        return cls(tuple(sorted(counts.items())))
+
+
+@dataclass(frozen=True)
+class BaselineOutcome:
+    reported: Tuple[Finding, ...]
+    baselined: Tuple[Finding, ...]
+    # Entries (with how many of their count went unmatched) whose file was checked.
+    stale: Tuple[Tuple[BaselineKey, int], ...]
+
+
+def finding_keys(findings: Sequence[Finding], sources: Mapping[str, str]) -> List[BaselineKey]:
+    """Each finding's key; `sources` maps the findings' file paths to their text (a path without
+    text, such as a directory, keys by an empty statement)."""
+    statements: Dict[str, "_Statements"] = {}
+    last_lines: Dict[str, int] = {}
+    for finding in findings:
+        last_lines[finding.path] = max(finding.line, last_lines.get(finding.path, 0))
+    keys = []
+    for finding in findings:
+        source = sources.get(finding.path)
+        statement = ""
+        if source is not None:
+            if finding.path not in statements:
+                statements[finding.path] = _Statements(source, last_lines[finding.path])
+            statement = statements[finding.path].at(finding.line)
+        keys.append(BaselineKey(finding.path, finding.code, statement))
+    return keys
+
+
+def apply_baseline(
+    baseline: Baseline,
+    findings: Sequence[Finding],
+    keys: Sequence[BaselineKey],
+    checked_paths: Iterable[str],
+    codes: Optional[Iterable[str]] = None,
+) -> BaselineOutcome:
+    """Subtract `baseline` from `findings` (keyed by `keys`, in the same order). Entries for a
+    path in `checked_paths` (and, when given, a code in `codes`) that match no finding are stale."""
+    remaining = baseline.as_counter()
+    reported, baselined = [], []
+    for finding, key in sorted(zip(findings, keys)):
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            baselined.append(finding)
+        else:
+            reported.append(finding)
+    checked = set(checked_paths)
+    wanted_codes = None if codes is None else set(codes)
+    stale = tuple(
+        (key, count)
+        for key, count in sorted(remaining.items())
+        if count > 0 and key.path in checked and (wanted_codes is None or key.code in wanted_codes)
+    )
+    return BaselineOutcome(tuple(reported), tuple(baselined), stale)
+
+
+class _Statements:
+    """The normalised logical line around any line of a file: tokens joined by single spaces,
+    comments and line breaks dropped, so reformatting within the statement changes nothing
+    but editing its code does."""
+
+    def __init__(self, source: str, last_line: int) -> None:
+        """Tokenizes only as far as the statement holding `last_line` (the tokenizer is pure
+        Python: the rest of a long file would cost more than the whole lookup)."""
+        self._lines = source.splitlines()
+        self._by_line: Dict[int, str] = {}
+        current: List[tokenize.TokenInfo] = []
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(source).readline):
+                if token.type == tokenize.NEWLINE and current:
+                    text = " ".join(t.string for t in current)
+                    for line in range(current[0].start[0], token.end[0] + 1):
+                        self._by_line[line] = text
+                    current = []
+                    if token.end[0] >= last_line:
+                        break
+                elif token.type not in _SKIPPED_TOKENS and token.type != tokenize.ENDMARKER:
+                    current.append(token)
+        except (tokenize.TokenError, SyntaxError):
+            pass  # past a tokenizer error (not Python, or broken), lines key by their own text
+
+    def at(self, line: int) -> str:
+        if line in self._by_line:
+            return self._by_line[line]
+        if 1 <= line <= len(self._lines):
+            return " ".join(self._lines[line - 1].split())
+        return ""

@@ -1,0 +1,164 @@
+"""The baseline: keys that survive unrelated edits, counts, stale entries, a readable file."""
+
+from __future__ import annotations
+
+import ast
+from typing import List
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monorepo_hygiene.findings import Finding
+from monorepo_hygiene.reports.baseline import (
+    Baseline,
+    BaselineError,
+    BaselineKey,
+    apply_baseline,
+    finding_keys,
+)
+
+SOURCE = """\
+import os
+from shop import (
+    util,  # the helpers
+    models,
+)
+
+
+def main(argv,
+         env):
+    return util.run(argv)
+"""
+
+
+def _findings(source: str) -> List[Finding]:
+    """One finding per function (on its `def` line) and per import (on its last line), the way
+    checkers point into statements; found with the stdlib `ast`, independently of the keys."""
+    tree = ast.parse(source)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            found.append(Finding("m.py", node.lineno, 1, "HA101", f"`{node.name}`"))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(Finding("m.py", node.end_lineno or node.lineno, 1, "HI101", "import"))
+    return found
+
+
+def test_a_key_is_the_normalised_statement_around_the_line() -> None:
+    keys = finding_keys(_findings(SOURCE), {"m.py": SOURCE})
+    assert sorted(keys) == [
+        BaselineKey("m.py", "HA101", "def main ( argv , env ) :"),
+        BaselineKey("m.py", "HI101", "from shop import ( util , models , )"),
+        BaselineKey("m.py", "HI101", "import os"),
+    ]
+
+
+def test_paths_without_text_and_broken_files_still_key() -> None:
+    broken = "def f(:\n    x = (\n"
+    keys = finding_keys(
+        [Finding("src/app/", 1, 1, "HB101", "m"), Finding("b.py", 2, 1, "HA101", "m")],
+        {"b.py": broken},
+    )
+    assert keys == [BaselineKey("src/app/", "HB101", ""), BaselineKey("b.py", "HA101", "x = (")]
+
+
+lines_to_insert = st.lists(
+    st.sampled_from(["", "# a comment", "x = 1", "def helper() -> None:\n    pass", "import sys"]),
+    max_size=5,
+)
+
+
+# The machines that run these tests are shared and slow: no wall-clock health checks.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(above=lines_to_insert, between=lines_to_insert)
+def test_keys_survive_lines_inserted_above_and_between(
+    above: List[str], between: List[str]
+) -> None:
+    edited = (
+        "\n".join(above)
+        + "\n"
+        + SOURCE.replace("\n\n\ndef", "\n" + "\n".join(between) + "\n\n\ndef")
+    )
+    before = finding_keys(_findings(SOURCE), {"m.py": SOURCE})
+    baseline = Baseline.from_keys(before)
+    found = _findings(edited)
+    keys = finding_keys(found, {"m.py": edited})
+    outcome = apply_baseline(baseline, found, keys, checked_paths=["m.py"])
+    # Every original finding is still accepted wherever it moved; only inserted code reports.
+    assert sorted(outcome.baselined) == sorted(f for f, k in zip(found, keys) if k in set(before))
+    assert outcome.stale == ()
+    assert len(outcome.baselined) == len(before)
+
+
+def test_reformatting_a_statement_keeps_its_key_and_editing_it_does_not() -> None:
+    reformatted = SOURCE.replace("def main(argv,\n         env):", "def main(argv, env):  # entry")
+    edited = SOURCE.replace("env):", "environ):")
+    (key,) = [k for k in finding_keys(_findings(SOURCE), {"m.py": SOURCE}) if k.code == "HA101"]
+    assert key in finding_keys(_findings(reformatted), {"m.py": reformatted})
+    assert key not in finding_keys(_findings(edited), {"m.py": edited})
+
+
+def test_counts_accept_that_many_identical_statements_and_the_rest_report() -> None:
+    source = "def f(): ...\ndef f(): ...\ndef f(): ...\n"
+    found = [Finding("a.py", line, 1, "HA101", "f") for line in (1, 2, 3)]
+    keys = finding_keys(found, {"a.py": source})
+    baseline = Baseline.from_keys(keys[:2])
+    assert baseline.counts == ((BaselineKey("a.py", "HA101", "def f ( ) : ..."), 2),)
+    outcome = apply_baseline(baseline, found, keys, checked_paths=["a.py"])
+    assert (len(outcome.baselined), outcome.reported) == (2, (found[2],))
+
+
+def test_entries_that_match_nothing_in_checked_files_are_stale() -> None:
+    gone = BaselineKey("a.py", "HA101", "def old ( ) :")
+    elsewhere = BaselineKey("b.py", "HA101", "def old ( ) :")
+    other_check = BaselineKey("a.py", "HI101", "import os")
+    baseline = Baseline.from_keys([gone, gone, elsewhere, other_check])
+    outcome = apply_baseline(baseline, [], [], checked_paths=["a.py"], codes=["HA101"])
+    assert outcome.stale == ((gone, 2),)
+
+
+# The machines that run these tests are shared and slow: no wall-clock health checks.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    keys=st.lists(
+        st.builds(
+            BaselineKey,
+            path=st.text(min_size=1),
+            code=st.sampled_from(["HA101", "HI101", "HB104"]),
+            statement=st.text(),
+        )
+    )
+)
+def test_the_file_reads_back_as_written(keys: List[BaselineKey]) -> None:
+    baseline = Baseline.from_keys(keys)
+    text = baseline.render()
+    assert Baseline.parse("hygiene-baseline.json", text) == baseline
+    assert text.count("\n") == len(baseline.counts) + 2  # one line per entry
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        (
+            "{",
+            "hygiene-baseline.json: not JSON (line 1: Expecting property name enclosed in double quotes)",
+        ),
+        (
+            '{"version": 2, "entries": []}',
+            'hygiene-baseline.json: expected an object with "version": 1',
+        ),
+        (
+            '{"version": 1, "entries": [{"path": "a.py"}]}',
+            "hygiene-baseline.json: entry 1 needs `path`, `code`, `statement` and `count`",
+        ),
+        (
+            '{"version": 1, "entries": [{"path": "a.py", "code": "HA101", "statement": "", "count": 0}]}',
+            "hygiene-baseline.json: entry 1: strings and a count of 1 or more",
+        ),
+    ],
+)
+def test_a_bad_file_names_itself_and_the_problem(text: str, reason: str) -> None:
+    with pytest.raises(BaselineError) as error:
+        Baseline.parse("hygiene-baseline.json", text)
+    assert str(error.value) == reason
