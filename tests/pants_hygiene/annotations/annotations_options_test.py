@@ -7,12 +7,11 @@ from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.rules import QueryRule
 from pants.testutil.rule_runner import RuleRunner
 
-from pants_hygiene.annotations import register
 from pants_hygiene.annotations.subsystem import AnnotationsSubsystem
 
 
 def read_options(*args: str) -> AnnotationsSubsystem:
-    rule_runner = RuleRunner(rules=[*register.rules(), QueryRule(AnnotationsSubsystem, [])])
+    rule_runner = RuleRunner(rules=[*AnnotationsSubsystem.rules(), QueryRule(AnnotationsSubsystem, [])])
     rule_runner.set_options(args)
     return rule_runner.request(AnnotationsSubsystem, [])
 

@@ -7,12 +7,11 @@ from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.rules import QueryRule
 from pants.testutil.rule_runner import RuleRunner
 
-from pants_hygiene.build_files import register
 from pants_hygiene.build_files.subsystem import BuildFilesSubsystem
 
 
 def read_options(*args: str) -> BuildFilesSubsystem:
-    rule_runner = RuleRunner(rules=[*register.rules(), QueryRule(BuildFilesSubsystem, [])])
+    rule_runner = RuleRunner(rules=[*BuildFilesSubsystem.rules(), QueryRule(BuildFilesSubsystem, [])])
     rule_runner.set_options(args)
     return rule_runner.request(BuildFilesSubsystem, [])
 

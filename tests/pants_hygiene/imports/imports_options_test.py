@@ -7,12 +7,11 @@ from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.rules import QueryRule
 from pants.testutil.rule_runner import RuleRunner
 
-from pants_hygiene.imports import register
 from pants_hygiene.imports.subsystem import ImportsSubsystem
 
 
 def read_options(*args: str) -> ImportsSubsystem:
-    rule_runner = RuleRunner(rules=[*register.rules(), QueryRule(ImportsSubsystem, [])])
+    rule_runner = RuleRunner(rules=[*ImportsSubsystem.rules(), QueryRule(ImportsSubsystem, [])])
     rule_runner.set_options(args)
     return rule_runner.request(ImportsSubsystem, [])
 
