@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, Tuple, Type
+from typing import Dict, Iterable, Optional, Sequence, Tuple, Type, TypeVar
 
 from pants.backend.python import target_types_rules
 from pants.backend.python.dependency_inference import rules as dependency_inference_rules
@@ -25,6 +25,8 @@ from pants.testutil.python_rule_runner import PythonRuleRunner
 from pants.testutil.rule_runner import RuleRunner
 
 from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
+
+T = TypeVar("T")
 
 
 def python_lint_rule_runner(
@@ -55,8 +57,10 @@ def run_lint(
     request_type: Type[LintTargetsRequest],
     directories: Iterable[str],
     *args: str,
+    batch_size: Optional[int] = None,
 ) -> Tuple[int, str]:
-    """Partition the targets under `directories` and lint every partition; (exit code, stdout)."""
+    """Partition the targets under `directories` and lint every partition, cut into batches of
+    `batch_size` elements as `pants lint` cuts them (default: one batch); (exit code, stdout)."""
     rule_runner.set_options([*rule_runner_args(), *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT))
     targets = rule_runner.request(
         Targets,
@@ -75,14 +79,17 @@ def run_lint(
     )
     partitions = rule_runner.request(Partitions, [request_type.PartitionRequest(field_sets)])
     results = [
-        rule_runner.request(
-            LintResult, [request_type.Batch("", partition.elements, partition.metadata)]
-        )
+        rule_runner.request(LintResult, [request_type.Batch("", batch, partition.metadata)])
         for partition in partitions
+        for batch in _batches(partition.elements, batch_size or len(partition.elements))
     ]
     return max((result.exit_code for result in results), default=0), "".join(
         result.stdout for result in results
     )
+
+
+def _batches(elements: Sequence[T], size: int) -> Iterable[Tuple[T, ...]]:
+    return (tuple(elements[start : start + size]) for start in range(0, len(elements), size))
 
 
 def run_fix(rule_runner: RuleRunner, tool: str, *specs: str) -> int:

@@ -78,14 +78,14 @@ class ImportFactsMetadata:
         return self.resolve
 
     def facts_file(self, files: Iterable[str]) -> FileContent:
-        """The facts of one batch, trimmed to what its files can reach.
+        """The facts of one batch: its files' own, and every module's owner.
 
-        Only modules under the batch's top-level packages can be reached by a relative import
-        or be owned by the same BUILD file; leaving the rest out keeps a batch's process (and
-        so its cache key) unchanged when unrelated packages gain modules.
+        All owners, not only those under the batch's top-level packages: a relative import that
+        climbs above its source root (`from ..shop import util` in `billing/api.py`) names a
+        module of another top-level package, and whether it can be fixed must not depend on
+        which other files share the batch.
         """
         batch_facts = {path: self.file_facts[path] for path in files}
-        top_levels = {facts[0].split(".")[0] for facts in batch_facts.values()}
         document = {
             "files": {
                 path: {
@@ -99,11 +99,7 @@ class ImportFactsMetadata:
                     batch_facts.items()
                 )
             },
-            "module_owners": {
-                module: owner
-                for module, owner in sorted(self.module_owners.items())
-                if module.split(".")[0] in top_levels
-            },
+            "module_owners": dict(sorted(self.module_owners.items())),
         }
         return FileContent(FACTS_PATH, json.dumps(document, sort_keys=True).encode())
 

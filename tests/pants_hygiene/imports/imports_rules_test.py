@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Dict, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 from pants.testutil.python_rule_runner import PythonRuleRunner
@@ -15,13 +15,16 @@ def rule_runner() -> PythonRuleRunner:
     return python_lint_rule_runner(register.rules(), ImportsLintRequest)
 
 
-def lint(rule_runner: PythonRuleRunner, *args: str) -> Tuple[int, str]:
+def lint(
+    rule_runner: PythonRuleRunner, *args: str, batch_size: Optional[int] = None
+) -> Tuple[int, str]:
     return run_lint(
         rule_runner,
         ImportsLintRequest,
         [""],
         "--source-root-patterns=['/src', '/tests', '/libs/*/src']",
         *args,
+        batch_size=batch_size,
     )
 
 
@@ -38,19 +41,20 @@ def finding_lines(stdout: str) -> Dict[str, str]:
     }
 
 
+SHOP_AND_BILLING = {
+    "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
+    "src/shop/__init__.py": "",
+    "src/shop/models/__init__.py": "",
+    "src/shop/models/user.py": "import os\nfrom shop.util import slug\n",
+    "src/shop/util.py": "from .models import user\nfrom billing.api import charge\n",
+    "src/billing/BUILD": 'python_sources(sources=["**/*.py"])',
+    "src/billing/__init__.py": "",
+    "src/billing/api.py": "from ..shop import util\ndef charge() -> None: ...\n",
+}
+
+
 def test_one_build_per_package_root_owns_the_subtree(rule_runner: PythonRuleRunner) -> None:
-    rule_runner.write_files(
-        {
-            "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
-            "src/shop/__init__.py": "",
-            "src/shop/models/__init__.py": "",
-            "src/shop/models/user.py": "import os\nfrom shop.util import slug\n",
-            "src/shop/util.py": "from .models import user\nfrom billing.api import charge\n",
-            "src/billing/BUILD": 'python_sources(sources=["**/*.py"])',
-            "src/billing/__init__.py": "",
-            "src/billing/api.py": "from ..shop import util\ndef charge() -> None: ...\n",
-        }
-    )
+    rule_runner.write_files(SHOP_AND_BILLING)
     exit_code, stdout = lint(rule_runner)
     assert exit_code == 1
     assert finding_lines(stdout) == {
@@ -252,3 +256,27 @@ def test_a_file_libcst_cannot_rewrite_is_reported_without_a_fix(
         "BUILD file (`src/shop/BUILD`)",
         "Found 2 findings.",
     ]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3])
+def test_findings_and_fixes_do_not_depend_on_the_batch(
+    rule_runner: PythonRuleRunner, batch_size: int
+) -> None:
+    rule_runner.write_files(SHOP_AND_BILLING)
+    _, whole = lint(rule_runner)
+    _, batched = lint(rule_runner, batch_size=batch_size)
+    # Whole lines: whether a finding is fixable ([*]) must not depend on the batch either.
+    assert sorted(_finding_texts(batched)) == sorted(_finding_texts(whole))
+    assert len(_finding_texts(whole)) == 2
+
+    assert fix(rule_runner, f"--batch-size={batch_size}") == 0
+    assert (
+        rule_runner.read_file("src/shop/models/user.py") == "import os\nfrom ..util import slug\n"
+    )
+    assert rule_runner.read_file("src/billing/api.py").startswith("from shop import util\n")
+    assert rule_runner.read_file("src/shop/util.py") == SHOP_AND_BILLING["src/shop/util.py"]
+    assert lint(rule_runner, batch_size=batch_size) == (0, "")
+
+
+def _finding_texts(stdout: str) -> List[str]:
+    return [line for line in stdout.splitlines() if ": HI" in line]
