@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Dict, Iterator, List, Sequence, Tuple
 
@@ -38,6 +37,7 @@ from tests.monorepo_hygiene.alembic.alembic_fixtures import (
     migration_source,
     write_alembic_project,
 )
+from tests.monorepo_hygiene.services import fresh_postgres_database
 
 VERSIONS = "migrations/versions"
 _GIT_ENV = {
@@ -811,26 +811,8 @@ def test_random_branched_histories(history: Tuple[List[Rev], List[Rev], List[Lis
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A fresh database on the server `HYGIENE_TEST_POSTGRES_URL` names, dropped afterwards."""
-    url = os.environ.get("HYGIENE_TEST_POSTGRES_URL")
-    if not url:
-        reason = (
-            "HYGIENE_TEST_POSTGRES_URL is not set; start a server with "
-            '`eval "$(tools/start-postgres.sh)"`'
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason + " (required when CI is set)")
-        pytest.skip(reason)
-    server = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"hygiene_rebase_{uuid.uuid4().hex[:12]}"
-    with server.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sqlalchemy.make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with fresh_postgres_database("hygiene_rebase") as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Dict, Iterator
 
 import pytest
 import sqlalchemy
 
+from tests.monorepo_hygiene.services import fresh_postgres_database
 from tests.pants_hygiene.pants_e2e import E2ERepo
 
 BACKENDS = ("pants.backend.python", "pants_hygiene.imports")
@@ -92,26 +92,8 @@ def test_migrations_run_on_sqlite_after_fix(fixed_repo: E2ERepo, tmp_path: Path)
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A fresh database on the server `HYGIENE_TEST_POSTGRES_URL` names, dropped afterwards."""
-    url = os.environ.get("HYGIENE_TEST_POSTGRES_URL")
-    if not url:
-        reason = (
-            "HYGIENE_TEST_POSTGRES_URL is not set; start a server with "
-            '`eval "$(tools/start-postgres.sh)"`'
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason + " (required when CI is set)")
-        pytest.skip(reason)
-    server = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"hygiene_billing_{uuid.uuid4().hex[:12]}"
-    with server.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sqlalchemy.make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with fresh_postgres_database("hygiene_billing") as url:
+        yield url
 
 
 def test_migrations_run_on_postgresql_after_fix(fixed_repo: E2ERepo, postgres_url: str) -> None:
