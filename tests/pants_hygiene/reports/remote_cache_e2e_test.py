@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import uuid
 from pathlib import Path
 from typing import Dict, List
 
@@ -56,8 +57,9 @@ def _findings(run: PantsRun) -> List[str]:
 def test_a_second_clone_gets_every_checker_result_from_the_remote_cache(
     tmp_path: Path, reapi_address: str
 ) -> None:
-    # Source unique to this run, so the checkers' results can't be in the cache already.
-    token = tmp_path.name
+    # Source unique to this run, so the checkers' results can't be in the cache already (the
+    # server may have served earlier runs; pytest reuses tmp_path names across sessions).
+    token = uuid.uuid4().hex
     (tmp_path / "first").mkdir()
     first = E2ERepo.create(
         tmp_path / "first",
