@@ -44,7 +44,7 @@ def test_a_repo_using_only_the_wheel_runs_the_suite(tmp_path: Path) -> None:
     check = repo.pants("check-alembic", "::")
     assert (check.exit_code, check.stdout) == (
         0,
-        "svc/migrations/versions: 1 revision, 1 head a1\n",
+        "svc/migrations/versions: 1 revision, 1 head a1 (found by svc/alembic.ini [alembic])\n",
     ), check.stderr
     lint = repo.pants("lint", "src::")
     assert lint.exit_code == 1
@@ -67,6 +67,6 @@ def test_pants_installs_the_wheel_from_the_plugins_option(tmp_path: Path) -> Non
     check = repo.pants("check-alembic", "::")
     assert (check.exit_code, check.stdout) == (
         0,
-        "svc/migrations/versions: 1 revision, 1 head a1\n",
+        "svc/migrations/versions: 1 revision, 1 head a1 (found by svc/alembic.ini [alembic])\n",
     ), check.stderr
     assert "Resolving plugins: pants-monorepo-hygiene==0.1.0" in check.stderr
