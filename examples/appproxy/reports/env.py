@@ -1,4 +1,8 @@
-"""Alembic environment for the reports database; its alembic.ini is templated at deploy time and is not in the repo: plain online/offline runs, no model autogenerate."""
+"""Alembic environment for the reports database.
+
+Its alembic.ini is templated at deploy time and is not in the repo: plain online/offline runs,
+no model autogenerate.
+"""
 
 from __future__ import annotations
 

@@ -79,7 +79,9 @@ async def hygiene_baseline(
                 tuple(
                     request_type.field_set_type.create(target)  # type: ignore[attr-defined]
                     for target in targets
-                    if request_type.field_set_type.is_applicable(target)  # type: ignore[attr-defined]
+                    if request_type.field_set_type.is_applicable(  # type: ignore[attr-defined]
+                        target
+                    )
                 )
             ),
         )

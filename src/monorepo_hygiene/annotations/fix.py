@@ -1,8 +1,8 @@
 """The safe fix for HA101: add `-> None` where it is provably right, and nowhere else.
 
 Which functions qualify is decided by the check (`provable.NoneReturnJudge`, via the finding's
-`fixable` flag), so `pants lint` and `pants fix` never disagree; libcst only performs the edit, keeping formatting and comments. Findings silenced by `# noqa` or not
-selected are not fixed.
+`fixable` flag), so `pants lint` and `pants fix` never disagree; libcst only performs the edit,
+keeping formatting and comments. Findings silenced by `# noqa` or not selected are not fixed.
 """
 
 from __future__ import annotations
