@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Iterable
 
 from pants.engine.console import Console
-from pants.engine.fs import DigestContents, PathGlobs, SpecsPaths
+from pants.engine.fs import PathGlobs, SpecsPaths
 from pants.engine.goal import Goal
-from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
+from pants.engine.rules import collect_rules, goal_rule
 
 from monorepo_hygiene.alembic.check import CheckOptions, check_history, render_json, render_text
 
-from .discovery import AlembicHistories
+from ..util.compat import concurrently, path_globs_to_digest_contents
+from .discovery import find_histories_in_specs
 from .subsystem import CheckAlembicSubsystem, OutputFormat
 
 
@@ -24,9 +25,10 @@ class CheckAlembic(Goal):
 async def check_alembic(
     console: Console, subsystem: CheckAlembicSubsystem, specs_paths: SpecsPaths
 ) -> CheckAlembic:
-    found = await Get(AlembicHistories, SpecsPaths, specs_paths)
-    contents = await MultiGet(
-        Get(DigestContents, PathGlobs(history.migration_paths)) for history in found.histories
+    found = await find_histories_in_specs(specs_paths)
+    contents = await concurrently(
+        path_globs_to_digest_contents(PathGlobs(history.migration_paths))
+        for history in found.histories
     )
     options = CheckOptions(
         allow_labeled_branches=subsystem.allow_labeled_branches,

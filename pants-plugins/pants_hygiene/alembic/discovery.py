@@ -11,14 +11,20 @@ from pathlib import PurePath
 from typing import Iterable, Tuple
 
 from pants.engine.collection import Collection
-from pants.engine.fs import DigestContents, PathGlobs, Paths, SpecsPaths
-from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.engine.fs import PathGlobs, SpecsPaths
+from pants.engine.rules import collect_rules, rule
 from pants.source.source_root import AllSourceRoots
 
 from monorepo_hygiene.alembic.config import parse_alembic_ini
 from monorepo_hygiene.alembic.errors import AlembicConfigError
 from monorepo_hygiene.alembic.merge_migration import DEFAULT_FILE_TEMPLATE
 
+from ..util.compat import (
+    call_rule,
+    concurrently,
+    path_globs_to_digest_contents,
+    path_globs_to_paths,
+)
 from .subsystem import CheckAlembicSubsystem
 
 
@@ -68,8 +74,8 @@ class _AllAlembicSetups:
 async def find_all_alembic_setups(
     subsystem: CheckAlembicSubsystem, all_source_roots: AllSourceRoots
 ) -> _AllAlembicSetups:
-    config_contents = await Get(
-        DigestContents, PathGlobs(f"**/{name}" for name in subsystem.config_files)
+    config_contents = await path_globs_to_digest_contents(
+        PathGlobs(f"**/{name}" for name in subsystem.config_files)
     )
     source_roots = tuple(root.path for root in all_source_roots)
     configs = []
@@ -88,8 +94,8 @@ async def find_all_alembic_setups(
 
     # A script location in the package form has one candidate directory per source root; the
     # one that holds an `env.py` (or, failing that, any file) is the real one.
-    candidate_listings = await MultiGet(
-        Get(Paths, PathGlobs([f"{candidate}/*", f"{candidate}/**/*.py"]))
+    candidate_listings = await concurrently(
+        path_globs_to_paths(PathGlobs([f"{candidate}/*", f"{candidate}/**/*.py"]))
         for config in configs
         for candidate in config.script_dir_candidates(source_roots)
     )
@@ -109,8 +115,8 @@ async def find_all_alembic_setups(
                 )
             )
 
-    migration_listings = await MultiGet(
-        Get(Paths, PathGlobs(config.migration_globs(script_dir, source_roots)))
+    migration_listings = await concurrently(
+        path_globs_to_paths(PathGlobs(config.migration_globs(script_dir, source_roots)))
         for config, script_dir in located
     )
     histories = tuple(
@@ -141,6 +147,10 @@ async def find_alembic_histories(
             error for error in all_setups.config_errors if error.path in specs_paths.files
         ),
     )
+
+
+# What the goals await; on Pants 2.17 a `Get(AlembicHistories, SpecsPaths, ...)`.
+find_histories_in_specs = call_rule(find_alembic_histories)
 
 
 def rules() -> Iterable:

@@ -5,13 +5,14 @@ from typing import Any, Iterable
 from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import PartitionerType
-from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
-from pants.engine.rules import Get, collect_rules, rule
+from pants.core.util_rules.source_files import SourceFilesRequest
+from pants.engine.rules import collect_rules, rule
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
+from ..util.compat import determine_source_files
 from ..util.lint import fix_result, lint_result
-from ..util.tool import HygieneCheckRequest, HygieneCheckResult
+from ..util.tool import HygieneCheckRequest, request_hygiene_check
 from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
 
@@ -32,11 +33,10 @@ async def annotations_lint(
     request: AnnotationsLintRequest.Batch[AnnotationsFieldSet, Any],
     subsystem: AnnotationsSubsystem,
 ) -> LintResult:
-    sources = await Get(
-        SourceFiles, SourceFilesRequest(field_set.source for field_set in request.elements)
+    sources = await determine_source_files(
+        SourceFilesRequest(field_set.source for field_set in request.elements)
     )
-    result = await Get(
-        HygieneCheckResult,
+    result = await request_hygiene_check(
         HygieneCheckRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
@@ -52,8 +52,7 @@ async def annotations_lint(
 async def annotations_fix(
     request: AnnotationsFixRequest.Batch, subsystem: AnnotationsSubsystem
 ) -> FixResult:
-    result = await Get(
-        HygieneCheckResult,
+    result = await request_hygiene_check(
         HygieneCheckRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
