@@ -73,7 +73,8 @@ def _is_call_by_name_flag(test: ast.expr) -> bool:
 
 def _guards_import_error(node: ast.Try) -> bool:
     return any(
-        isinstance(handler.type, ast.Name) and handler.type.id in {"ImportError", "ModuleNotFoundError"}
+        isinstance(handler.type, ast.Name)
+        and handler.type.id in {"ImportError", "ModuleNotFoundError"}
         for handler in node.handlers
     )
 
