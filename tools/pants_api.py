@@ -180,7 +180,12 @@ def _calls_in(
                 if isinstance(arg, ast.Name) and arg.id in params:
                     positional.append(params[arg.id])
                     positional_params.append(arg.id)
-                elif isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name):
+                elif (
+                    isinstance(arg, ast.Call)
+                    and isinstance(arg.func, ast.Name)
+                    and arg.func.id[:1].isupper()
+                ):
+                    # A constructed request: its class is its type.
                     target = _pants_target(modules, module, arg.func.id)
                     positional.append(target[1] if target else arg.func.id)
                     positional_params.append(None)
