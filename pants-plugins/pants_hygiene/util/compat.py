@@ -36,9 +36,9 @@ from pants.version import PANTS_SEMVER, Version
 
 _Out = TypeVar("_Out")
 
-# The first release with the stable intrinsic names; `Get` still works there, but is deprecated
-# from 2.30 and gone in 2.32.
-CALL_BY_NAME = PANTS_SEMVER >= Version("2.23.0.dev0")
+# The first release with all the stable intrinsic names (2.23's dev releases lack some); `Get`
+# still works there, but is deprecated from 2.30 and gone in 2.32.
+CALL_BY_NAME = PANTS_SEMVER >= Version("2.23.0a0")
 
 if CALL_BY_NAME:
     from pants.backend.python.util_rules import pex as _pex
