@@ -2,9 +2,9 @@
 
 Pants 2.17-2.22 resolve requests with `Get(Output, Input, value)` and `MultiGet`; 2.23 added the
 stable call-by-name intrinsics (`pants.engine.intrinsics.create_digest`, ...) and 2.32 removed
-`Get`/`MultiGet`. Every adapter awaits the helpers below, which are the Pants rules themselves
-(called by name) from 2.23 on, and functions returning the equivalent `Get` before. So no rule
-body changes per version.
+`Get`/`MultiGet`. Every adapter awaits the helpers below: from 2.23 on the Pants rules
+themselves, or coroutines calling them by name with `**implicitly()`; before, functions returning
+the equivalent `Get`. So no rule body changes per version.
 
 Both rule parsers find what a rule awaits by following these helpers: 2.17's `rule_visitor.py`
 follows a called function whose return annotation is an `Awaitable` (hence the bare `-> Get`:
