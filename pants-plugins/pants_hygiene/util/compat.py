@@ -10,8 +10,9 @@ Both rule parsers find what a rule awaits by following these helpers: 2.17's `ru
 follows a called function whose return annotation is an `Awaitable` (hence the bare `-> Get`:
 a parameterized `Get[Digest]` is not a class there, so it would not be followed) and reads the
 `Get` inside (`call_rule`'s helpers name their types through their closure, which it reads too);
-2.23+'s follows coroutine "rule helpers" and records each direct call of a `@rule`. The old-side helpers return the `Get` itself
-rather than being coroutines, because 2.17's `MultiGet` accepts only `Get`s.
+2.23+'s follows coroutine "rule helpers" and records each direct call of a `@rule`. The old-side
+helpers return the `Get` itself rather than being coroutines, because 2.17's `MultiGet` accepts
+only `Get`s.
 """
 
 from __future__ import annotations
