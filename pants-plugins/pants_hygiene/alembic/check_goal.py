@@ -6,17 +6,9 @@ from typing import Iterable
 
 from pants.core.util_rules.distdir import DistDir
 from pants.engine.console import Console
-from pants.engine.fs import (
-    CreateDigest,
-    Digest,
-    DigestContents,
-    FileContent,
-    PathGlobs,
-    SpecsPaths,
-    Workspace,
-)
+from pants.engine.fs import CreateDigest, FileContent, PathGlobs, SpecsPaths, Workspace
 from pants.engine.goal import Goal
-from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
+from pants.engine.rules import collect_rules, goal_rule
 
 from monorepo_hygiene.alembic.check import (
     CheckOptions,
@@ -29,8 +21,9 @@ from monorepo_hygiene.alembic.check import (
 from monorepo_hygiene.alembic.report import config_error_finding
 from monorepo_hygiene.alembic.rule_docs import RULE_DOCS
 
+from ..util.compat import concurrently, create_digest, path_globs_to_digest_contents
 from ..util.reports import HygieneReportsSubsystem, sarif_file
-from .discovery import AlembicHistories
+from .discovery import find_histories_in_specs
 from .subsystem import CheckAlembicSubsystem, OutputFormat
 
 
@@ -48,9 +41,10 @@ async def check_alembic(
     workspace: Workspace,
     dist_dir: DistDir,
 ) -> CheckAlembic:
-    found = await Get(AlembicHistories, SpecsPaths, specs_paths)
-    contents = await MultiGet(
-        Get(DigestContents, PathGlobs(history.migration_paths)) for history in found.histories
+    found = await find_histories_in_specs(specs_paths)
+    contents = await concurrently(
+        path_globs_to_digest_contents(PathGlobs(history.migration_paths))
+        for history in found.histories
     )
     options = CheckOptions(
         allow_labeled_branches=subsystem.allow_labeled_branches,
@@ -68,11 +62,10 @@ async def check_alembic(
         for history, history_contents in zip(found.histories, contents)
     )
     if subsystem.mermaid_file is not None:
-        mermaid = await Get(
-            Digest,
+        mermaid = await create_digest(
             CreateDigest(
                 [FileContent(subsystem.mermaid_file, render_mermaid(reports).encode("utf-8"))]
-            ),
+            )
         )
         workspace.write_digest(mermaid)
     if subsystem.output_format == OutputFormat.json:
@@ -86,7 +79,7 @@ async def check_alembic(
             *map(config_error_finding, found.config_errors),
             *(finding for report in reports for finding in report.findings),
         ]
-        sarif = await Get(Digest, CreateDigest([sarif_file(subsystem.name, RULE_DOCS, findings)]))
+        sarif = await create_digest(CreateDigest([sarif_file(subsystem.name, RULE_DOCS, findings)]))
         workspace.write_digest(sarif, path_prefix=str(dist_dir.relpath / subsystem.name))
     return CheckAlembic(
         exit_code=exit_code(reports, found.config_errors, subsystem.warnings_as_errors)

@@ -20,8 +20,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 # CPython 3.9, which runs Pants, has no tomllib.
 import toml  # pants: no-infer-dep
 from pants.engine.collection import Collection
-from pants.engine.fs import DigestContents, PathGlobs, Paths, SpecsPaths
-from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.engine.fs import PathGlobs, SpecsPaths
+from pants.engine.rules import collect_rules, rule
 from pants.source.source_root import AllSourceRoots
 
 from monorepo_hygiene.alembic.config import (
@@ -34,6 +34,12 @@ from monorepo_hygiene.alembic.config import (
 from monorepo_hygiene.alembic.errors import AlembicConfigError
 from monorepo_hygiene.alembic.merge_migration import DEFAULT_FILE_TEMPLATE
 
+from ..util.compat import (
+    call_rule,
+    concurrently,
+    path_globs_to_digest_contents,
+    path_globs_to_paths,
+)
 from .subsystem import CheckAlembicSubsystem
 
 
@@ -101,11 +107,10 @@ async def find_all_alembic_setups(
     subsystem: CheckAlembicSubsystem, all_source_roots: AllSourceRoots
 ) -> AllAlembicSetups:
     configured_names = set(subsystem.config_files)
-    listing = await Get(
-        Paths, PathGlobs((*_DISCOVERY_GLOBS, *(f"**/{name}" for name in sorted(configured_names))))
+    listing = await path_globs_to_paths(
+        PathGlobs((*_DISCOVERY_GLOBS, *(f"**/{name}" for name in sorted(configured_names))))
     )
-    config_contents = await Get(
-        DigestContents,
+    config_contents = await path_globs_to_digest_contents(
         PathGlobs(
             path
             for path in listing.files
@@ -134,8 +139,8 @@ async def find_all_alembic_setups(
 
     # A script location in the package form has one candidate directory per source root; the
     # one that holds an `env.py` (or, failing that, any file) is the real one.
-    candidate_listings = await MultiGet(
-        Get(Paths, PathGlobs([f"{candidate}/*", f"{candidate}/**/*.py"]))
+    candidate_listings = await concurrently(
+        path_globs_to_paths(PathGlobs([f"{candidate}/*", f"{candidate}/**/*.py"]))
         for config in configs
         for candidate in config.script_dir_candidates(source_roots)
     )
@@ -185,8 +190,8 @@ async def find_all_alembic_setups(
             )
 
     merged = _merge_duplicates(located)
-    migration_listings = await MultiGet(
-        Get(Paths, PathGlobs(setup.migration_globs)) for setup in merged
+    migration_listings = await concurrently(
+        path_globs_to_paths(PathGlobs(setup.migration_globs)) for setup in merged
     )
     histories = tuple(
         AlembicHistory(
@@ -267,6 +272,10 @@ async def find_alembic_histories(
             error for error in all_setups.config_errors if error.path in specs_paths.files
         ),
     )
+
+
+# What the goals await; on Pants 2.17 a `Get(AlembicHistories, SpecsPaths, ...)`.
+find_histories_in_specs = call_rule(find_alembic_histories)
 
 
 def rules() -> Iterable:

@@ -9,11 +9,11 @@ from pants.base.build_root import BuildRoot
 from pants.engine.console import Console
 from pants.engine.fs import SpecsPaths
 from pants.engine.goal import Goal
-from pants.engine.rules import Get, collect_rules, goal_rule
+from pants.engine.rules import collect_rules, goal_rule
 
 from monorepo_hygiene.alembic.rebase import RebaseRequest, run_rebase
 
-from .discovery import AlembicHistories
+from .discovery import find_histories_in_specs
 from .subsystem import RebaseAlembicSubsystem
 
 
@@ -30,7 +30,7 @@ async def rebase_alembic(
     specs_paths: SpecsPaths,
     build_root: BuildRoot,
 ) -> RebaseAlembic:
-    found = await Get(AlembicHistories, SpecsPaths, specs_paths)
+    found = await find_histories_in_specs(specs_paths)
     if not found.histories:
         console.print_stderr("No Alembic history in the given specs: nothing to rebase.")
         return RebaseAlembic(exit_code=0)

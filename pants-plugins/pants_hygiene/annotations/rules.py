@@ -5,22 +5,23 @@ from typing import Any, Iterable
 from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import PartitionerType
-from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
-from pants.engine.rules import Get, collect_rules, rule
+from pants.core.util_rules.source_files import SourceFilesRequest
+from pants.engine.rules import collect_rules, rule
 from pants.engine.unions import UnionRule
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
 from monorepo_hygiene.annotations import RULE_DOCS
 
+from ..util.compat import call_rule, determine_source_files
 from ..util.lint import fix_result
 from ..util.reports import (
     HygieneLintBatch,
     HygieneLintFindings,
-    HygieneLintResult,
     HygieneLintResultRequest,
+    render_lint_findings,
 )
-from ..util.tool import HygieneCheckRequest, HygieneCheckResult
+from ..util.tool import HygieneCheckRequest, request_hygiene_check
 from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
 
@@ -41,11 +42,10 @@ async def annotations_findings(
     request: AnnotationsLintRequest.Batch[AnnotationsFieldSet, Any],
     subsystem: AnnotationsSubsystem,
 ) -> HygieneLintFindings:
-    sources = await Get(
-        SourceFiles, SourceFilesRequest(field_set.source for field_set in request.elements)
+    sources = await determine_source_files(
+        SourceFilesRequest(field_set.source for field_set in request.elements)
     )
-    result = await Get(
-        HygieneCheckResult,
+    result = await request_hygiene_check(
         HygieneCheckRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
@@ -57,10 +57,13 @@ async def annotations_findings(
     return HygieneLintFindings(request, tuple(result.findings), sources.snapshot.files, RULE_DOCS)
 
 
+_annotations_findings = call_rule(annotations_findings)
+
+
 @rule
 async def annotations_lint(request: AnnotationsLintRequest.Batch) -> LintResult:
-    findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
-    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    findings = await _annotations_findings(request)
+    rendered = await render_lint_findings(HygieneLintResultRequest(findings))
     return rendered.result
 
 
@@ -68,8 +71,7 @@ async def annotations_lint(request: AnnotationsLintRequest.Batch) -> LintResult:
 async def annotations_fix(
     request: AnnotationsFixRequest.Batch, subsystem: AnnotationsSubsystem
 ) -> FixResult:
-    result = await Get(
-        HygieneCheckResult,
+    result = await request_hygiene_check(
         HygieneCheckRequest(
             checker="annotations",
             argv=subsystem.checker_args(),

@@ -19,15 +19,10 @@ from typing import Any, Iterable, Optional, Tuple
 from pants.core.goals.fix import FixFilesRequest, FixResult
 from pants.core.goals.lint import LintFilesRequest, LintResult
 from pants.core.util_rules.partitions import PartitionerType, Partitions
-from pants.engine.fs import CreateDigest, DigestContents, FileContent, PathGlobs, Paths, Snapshot
+from pants.engine.fs import CreateDigest, FileContent, PathGlobs
 from pants.engine.internals.build_files import BuildFileOptions as PantsBuildFileOptions
-from pants.engine.rules import Get, MultiGet, collect_rules, rule
-from pants.engine.target import (
-    AllUnexpandedTargets,
-    SourcesField,
-    SourcesPaths,
-    SourcesPathsRequest,
-)
+from pants.engine.rules import collect_rules, rule
+from pants.engine.target import SourcesField, SourcesPathsRequest
 from pants.engine.unions import UnionRule
 from pants.source.source_root import AllSourceRoots
 from pants.util.logging import LogLevel
@@ -46,11 +41,22 @@ from monorepo_hygiene.build_files.layout import render_dir
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
 
+from ..util.compat import (
+    call_rule,
+    call_rule_implicitly,
+    concurrently,
+    create_digest,
+    digest_to_snapshot,
+    find_all_unexpanded_targets,
+    path_globs_to_digest_contents,
+    path_globs_to_paths,
+    resolve_source_paths,
+)
 from ..util.reports import (
     HygieneLintBatch,
     HygieneLintFindings,
-    HygieneLintResult,
     HygieneLintResultRequest,
+    render_lint_findings,
 )
 from .subsystem import BuildFilesSubsystem
 
@@ -105,11 +111,11 @@ async def gather_repo_facts(
         *(f"**/{pattern}" for pattern in pants_build_options.patterns),
         *(f"!{ignore}" for ignore in pants_build_options.ignores),
     ]
-    python_paths, build_contents, init_contents, targets = await MultiGet(
-        Get(Paths, PathGlobs(["**/*.py", "**/*.pyi"])),
-        Get(DigestContents, PathGlobs(build_globs)),
-        Get(DigestContents, PathGlobs(["**/__init__.py"])),
-        Get(AllUnexpandedTargets),
+    python_paths, build_contents, init_contents, targets = await concurrently(
+        path_globs_to_paths(PathGlobs(["**/*.py", "**/*.pyi"])),
+        path_globs_to_digest_contents(PathGlobs(build_globs)),
+        path_globs_to_digest_contents(PathGlobs(["**/__init__.py"])),
+        find_all_unexpanded_targets(),
     )
     # The targets as written in BUILD files: generated per-file targets would count twice.
     source_targets = [
@@ -117,8 +123,9 @@ async def gather_repo_facts(
         for target in targets
         if target.has_field(SourcesField) and not target.address.is_generated_target
     ]
-    owned_paths = await MultiGet(
-        Get(SourcesPaths, SourcesPathsRequest(target[SourcesField])) for target in source_targets
+    owned_paths = await concurrently(
+        resolve_source_paths(SourcesPathsRequest(target[SourcesField]))
+        for target in source_targets
     )
     # Only globs written in a BUILD file can be stale: a default glob matching nothing is fine.
     written_globs = [
@@ -126,8 +133,8 @@ async def gather_repo_facts(
         for target in source_targets
         for pattern in _written_patterns(target[SourcesField])
     ]
-    glob_matches = await MultiGet(
-        Get(Paths, PathGlobs([posixpath.join(target.address.spec_path, pattern)]))
+    glob_matches = await concurrently(
+        path_globs_to_paths(PathGlobs([posixpath.join(target.address.spec_path, pattern)]))
         for target, pattern in written_globs
     )
     matched = {
@@ -221,11 +228,17 @@ async def partition_build_files_lint(
     return Partitions.single_partition(files, metadata=_LintScope(files))
 
 
+# What the linter and the fixer await; on Pants 2.17 `Get(_BuildFileFindings)` and
+# `Get(_BuildFilePlan)`.
+_repo_findings = call_rule_implicitly(check_repo_build_files)
+_repo_plan = call_rule_implicitly(plan_repo_build_files)
+
+
 @rule(desc="Check BUILD file coverage", level=LogLevel.DEBUG)
 async def build_files_findings(
     request: BuildFilesLintRequest.Batch[str, _LintScope],
 ) -> HygieneLintFindings:
-    found = await Get(_BuildFileFindings)
+    found = await _repo_findings()
     in_batch = set(request.elements)
     findings = tuple(
         finding
@@ -235,10 +248,13 @@ async def build_files_findings(
     return HygieneLintFindings(request, tuple(findings), request.elements, RULE_DOCS)
 
 
+_build_files_findings = call_rule(build_files_findings)
+
+
 @rule
 async def build_files_lint(request: BuildFilesLintRequest.Batch) -> LintResult:
-    findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
-    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    findings = await _build_files_findings(request)
+    rendered = await render_lint_findings(HygieneLintResultRequest(findings))
     return rendered.result
 
 
@@ -248,7 +264,7 @@ async def partition_build_files_fix(
 ) -> Partitions[str, Any]:
     if subsystem.skip:
         return Partitions()
-    plan = await Get(_BuildFilePlan)
+    plan = await _repo_plan()
     in_scope = [
         edit.path
         for edit in plan.edits
@@ -261,15 +277,16 @@ async def partition_build_files_fix(
 
 @rule(desc="Write missing BUILD files", level=LogLevel.DEBUG)
 async def build_files_fix(request: BuildFilesFixRequest.Batch) -> FixResult:
-    plan = await Get(_BuildFilePlan)
+    plan = await _repo_plan()
     batch_files = set(request.files)
-    output = await Get(
-        Snapshot,
-        CreateDigest(
-            FileContent(edit.path, edit.content.encode())
-            for edit in plan.edits
-            if edit.path in batch_files
-        ),
+    output = await digest_to_snapshot(
+        await create_digest(
+            CreateDigest(
+                FileContent(edit.path, edit.content.encode())
+                for edit in plan.edits
+                if edit.path in batch_files
+            )
+        )
     )
     return FixResult(
         input=request.snapshot,

@@ -18,9 +18,9 @@ from pants.backend.python.subsystems.setup import PythonSetup
 from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import Partition, PartitionerType, Partitions
-from pants.core.util_rules.stripped_source_files import StrippedFileName, StrippedFileNameRequest
-from pants.engine.fs import CreateDigest, Digest, FileContent, MergeDigests, PathGlobs
-from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.core.util_rules.stripped_source_files import StrippedFileNameRequest
+from pants.engine.fs import CreateDigest, FileContent, MergeDigests, PathGlobs
+from pants.engine.rules import collect_rules, rule
 from pants.engine.unions import UnionRule
 from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
@@ -32,14 +32,22 @@ from monorepo_hygiene.imports.codes import CANNOT_FIX
 
 from ..alembic import discovery
 from ..alembic.discovery import AllAlembicSetups
+from ..util.compat import (
+    call_rule,
+    concurrently,
+    create_digest,
+    merge_digests,
+    path_globs_to_digest,
+    strip_file_name,
+)
 from ..util.lint import fix_result
 from ..util.reports import (
     HygieneLintBatch,
     HygieneLintFindings,
-    HygieneLintResult,
     HygieneLintResultRequest,
+    render_lint_findings,
 )
-from ..util.tool import HygieneCheckRequest, HygieneCheckResult
+from ..util.tool import HygieneCheckRequest, request_hygiene_check
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
 logger = logging.getLogger(__name__)
@@ -119,8 +127,8 @@ async def gather_import_facts(
 ) -> Partitions[str, ImportFactsMetadata]:
     if subsystem.skip:
         return Partitions()
-    stripped_names = await MultiGet(
-        Get(StrippedFileName, StrippedFileNameRequest(field_set.source.file_path))
+    stripped_names = await concurrently(
+        strip_file_name(StrippedFileNameRequest(field_set.source.file_path))
         for field_set in request.field_sets
     )
     files_by_resolve: DefaultDict[str, Dict[str, _FileFacts]] = defaultdict(dict)
@@ -172,59 +180,63 @@ def _module_owners(mapping: FirstPartyPythonModuleMapping, resolve: str) -> Froz
     )
 
 
+_import_facts = call_rule(gather_import_facts)
+
+
 @rule
 async def partition_imports_lint(
     request: ImportsLintRequest.PartitionRequest[ImportsFieldSet],
 ) -> Partitions[str, ImportFactsMetadata]:
-    return await Get(Partitions, _ImportFactsRequest(request.field_sets))
+    return await _import_facts(_ImportFactsRequest(request.field_sets))
 
 
 @rule
 async def partition_imports_fix(
     request: ImportsFixRequest.PartitionRequest[ImportsFieldSet],
 ) -> Partitions[str, ImportFactsMetadata]:
-    return await Get(Partitions, _ImportFactsRequest(request.field_sets))
+    return await _import_facts(_ImportFactsRequest(request.field_sets))
 
 
 @rule(desc="Check import style", level=LogLevel.DEBUG)
 async def imports_findings(
     request: ImportsLintRequest.Batch[str, ImportFactsMetadata],
 ) -> HygieneLintFindings:
-    sources, facts = await MultiGet(
-        Get(Digest, PathGlobs(request.elements)),
-        Get(Digest, CreateDigest([request.partition_metadata.facts_file(request.elements)])),
+    sources, facts = await concurrently(
+        path_globs_to_digest(PathGlobs(request.elements)),
+        create_digest(CreateDigest([request.partition_metadata.facts_file(request.elements)])),
     )
-    result = await Get(
-        HygieneCheckResult,
+    result = await request_hygiene_check(
         HygieneCheckRequest(
             checker="imports",
             argv=(f"--facts={FACTS_PATH}",),
             files=request.elements,
-            input_digest=await Get(Digest, MergeDigests([sources, facts])),
+            input_digest=await merge_digests(MergeDigests([sources, facts])),
             description=f"Check import style in {pluralize(len(request.elements), 'file')}",
         ),
     )
     return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
 
 
+_imports_findings = call_rule(imports_findings)
+
+
 @rule
 async def imports_lint(request: ImportsLintRequest.Batch) -> LintResult:
-    findings = await Get(HygieneLintFindings, HygieneLintBatch, request)
-    rendered = await Get(HygieneLintResult, HygieneLintResultRequest(findings))
+    findings = await _imports_findings(request)
+    rendered = await render_lint_findings(HygieneLintResultRequest(findings))
     return rendered.result
 
 
 @rule(desc="Fix import style", level=LogLevel.DEBUG)
 async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
     metadata: ImportFactsMetadata = request.partition_metadata
-    facts = await Get(Digest, CreateDigest([metadata.facts_file(request.files)]))
-    result = await Get(
-        HygieneCheckResult,
+    facts = await create_digest(CreateDigest([metadata.facts_file(request.files)]))
+    result = await request_hygiene_check(
         HygieneCheckRequest(
             checker="imports",
             argv=(f"--facts={FACTS_PATH}",),
             files=request.files,
-            input_digest=await Get(Digest, MergeDigests([request.snapshot.digest, facts])),
+            input_digest=await merge_digests(MergeDigests([request.snapshot.digest, facts])),
             description=f"Fix import style in {pluralize(len(request.files), 'file')}",
             fix=True,
         ),

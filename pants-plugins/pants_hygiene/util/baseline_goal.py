@@ -5,21 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, List, Set
 
-from pants.base.specs import Specs
-from pants.core.goals.lint import AbstractLintRequest, LintFilesRequest, LintTargetsRequest
-from pants.core.util_rules.partitions import Partitions
+from pants.core.goals.lint import AbstractLintRequest, LintTargetsRequest
 from pants.engine.console import Console
-from pants.engine.fs import (
-    CreateDigest,
-    Digest,
-    FileContent,
-    PathGlobs,
-    Paths,
-    SpecsPaths,
-    Workspace,
-)
+from pants.engine.fs import CreateDigest, FileContent, PathGlobs, SpecsPaths, Workspace
 from pants.engine.goal import Goal, GoalSubsystem
-from pants.engine.rules import Get, MultiGet, collect_rules, goal_rule
+from pants.engine.rules import collect_rules, goal_rule
 from pants.engine.target import FilteredTargets
 from pants.engine.unions import UnionMembership
 from pants.util.strutil import pluralize
@@ -27,12 +17,19 @@ from pants.util.strutil import pluralize
 from monorepo_hygiene.reports.baseline import Baseline, BaselineKey
 
 from . import reports
+from .compat import (
+    concurrently,
+    create_digest,
+    lint_file_partitions,
+    lint_target_partitions,
+    path_globs_to_paths,
+)
 from .reports import (
-    FindingKeys,
     HygieneLintBatch,
-    HygieneLintFindings,
     HygieneReportsSubsystem,
-    LoadedBaseline,
+    findings_of_any_batch,
+    keys_of_findings,
+    loaded_baseline,
 )
 
 
@@ -50,7 +47,8 @@ class HygieneBaseline(Goal):
 async def hygiene_baseline(
     console: Console,
     workspace: Workspace,
-    specs: Specs,
+    targets: FilteredTargets,
+    specs_paths: SpecsPaths,
     reports: HygieneReportsSubsystem,
     union_membership: UnionMembership,
 ) -> HygieneBaseline:
@@ -68,13 +66,8 @@ async def hygiene_baseline(
         for request_type in union_membership.get(AbstractLintRequest)
         if request_type.Batch in hygiene_batch_types
     ]
-    targets, specs_paths = await MultiGet(
-        Get(FilteredTargets, Specs, specs), Get(SpecsPaths, Specs, specs)
-    )
-    all_partitions = await MultiGet(
-        Get(
-            Partitions,
-            LintTargetsRequest.PartitionRequest,
+    all_partitions = await concurrently(
+        lint_target_partitions(
             request_type.PartitionRequest(  # type: ignore[attr-defined]
                 tuple(
                     request_type.field_set_type.create(target)  # type: ignore[attr-defined]
@@ -83,29 +76,23 @@ async def hygiene_baseline(
                         target
                     )
                 )
-            ),
+            )
         )
         if issubclass(request_type, LintTargetsRequest)
-        else Get(
-            Partitions,
-            LintFilesRequest.PartitionRequest,
-            request_type.PartitionRequest(specs_paths.files),  # type: ignore[attr-defined]
+        else lint_file_partitions(
+            request_type.PartitionRequest(specs_paths.files)  # type: ignore[attr-defined]
         )
         for request_type in request_types
     )
-    all_findings = await MultiGet(
-        Get(
-            HygieneLintFindings,
-            HygieneLintBatch,
-            request_type.Batch(request_type.tool_name, partition.elements, partition.metadata),
+    all_findings = await concurrently(
+        findings_of_any_batch(
+            request_type.Batch(request_type.tool_name, partition.elements, partition.metadata)
         )
         for request_type, partitions in zip(request_types, all_partitions)
         for partition in partitions
     )
-    all_keys = await MultiGet(
-        Get(FindingKeys, HygieneLintFindings, found) for found in all_findings
-    )
-    old = await Get(LoadedBaseline)
+    all_keys = await concurrently(keys_of_findings(found) for found in all_findings)
+    old = await loaded_baseline()
     new_keys: List[BaselineKey] = [key for keys in all_keys for key in keys.keys]
     checked: Set[str] = {path for found in all_findings for path in found.checked_paths}
     # Entries for paths this run didn't check stay, as long as their file or directory exists.
@@ -113,7 +100,9 @@ async def hygiene_baseline(
         path[: index + 1] for path in checked for index, char in enumerate(path) if char == "/"
     }
     unchecked = {key for key, _ in old.baseline.counts if key.path not in covered}
-    existing = await Get(Paths, PathGlobs(sorted({key.path.rstrip("/") for key in unchecked})))
+    existing = await path_globs_to_paths(
+        PathGlobs(sorted({key.path.rstrip("/") for key in unchecked}))
+    )
     still_there = {*existing.files, *existing.dirs}
     kept = [
         (key, count)
@@ -124,7 +113,7 @@ async def hygiene_baseline(
     old_counts, new_counts = old.baseline.as_counter(), new.as_counter()
     removed = old_counts - new_counts
     added = new_counts - old_counts
-    digest = await Get(Digest, CreateDigest([FileContent(old.path, new.render().encode())]))
+    digest = await create_digest(CreateDigest([FileContent(old.path, new.render().encode())]))
     workspace.write_digest(digest)
     console.print_stdout(
         f"Wrote {old.path}: {pluralize(sum(new_counts.values()), 'finding')} accepted "

@@ -15,8 +15,8 @@ from typing import Iterable, List, Tuple
 from pants.core.goals.lint import AbstractLintRequest, LintResult
 from pants.core.util_rules import distdir
 from pants.engine.environment import EnvironmentName
-from pants.engine.fs import CreateDigest, Digest, DigestContents, FileContent, PathGlobs
-from pants.engine.rules import Get, MultiGet, collect_rules, rule
+from pants.engine.fs import CreateDigest, FileContent, PathGlobs
+from pants.engine.rules import collect_rules, rule
 from pants.engine.unions import union
 from pants.option.option_types import BoolOption, EnumOption, StrOption
 from pants.option.subsystem import Subsystem
@@ -34,6 +34,15 @@ from monorepo_hygiene.reports.baseline import (
 from monorepo_hygiene.reports.sarif import render_sarif
 from monorepo_hygiene.rule_docs import RuleDoc
 
+from .compat import (
+    call_rule,
+    call_rule_implicitly,
+    call_union,
+    concurrently,
+    create_digest,
+    path_globs_to_digest_contents,
+    polymorphic_rule,
+)
 from .lint import OutputStyle, lint_result
 
 
@@ -94,6 +103,16 @@ class HygieneLintFindings:
     rule_docs: Tuple[RuleDoc, ...]
 
 
+@polymorphic_rule
+async def hygiene_lint_findings(batch: HygieneLintBatch) -> HygieneLintFindings:
+    """Each check's lint batch gives its findings (the union's base rule)."""
+    raise NotImplementedError()
+
+
+# What `hygiene-baseline` awaits for a batch of any hygiene check.
+findings_of_any_batch = call_union(hygiene_lint_findings, HygieneLintBatch)
+
+
 @dataclass(frozen=True)
 class HygieneLintResultRequest:
     """A batch's findings to render (a request of its own: a rule from `HygieneLintFindings`
@@ -137,7 +156,7 @@ def sarif_file(
 async def finding_keys_of(request: HygieneLintFindings) -> FindingKeys:
     # Only the files that have findings are read (in Pants' process, from the workspace).
     paths = sorted({finding.path for finding in request.findings if not finding.path.endswith("/")})
-    contents = await Get(DigestContents, PathGlobs(paths))
+    contents = await path_globs_to_digest_contents(PathGlobs(paths))
     sources = {file.path: file.content.decode("utf-8", "replace") for file in contents}
     return FindingKeys(tuple(finding_keys(request.findings, sources)))
 
@@ -145,7 +164,7 @@ async def finding_keys_of(request: HygieneLintFindings) -> FindingKeys:
 @rule
 async def load_baseline(subsystem: HygieneReportsSubsystem) -> LoadedBaseline:
     path = subsystem.baseline
-    contents = await Get(DigestContents, PathGlobs([path]))
+    contents = await path_globs_to_digest_contents(PathGlobs([path]))
     if not contents:  # Not written yet: `hygiene-baseline` creates it.
         return LoadedBaseline(path, Baseline.from_keys([]))
     try:
@@ -153,6 +172,11 @@ async def load_baseline(subsystem: HygieneReportsSubsystem) -> LoadedBaseline:
     except (BaselineError, UnicodeDecodeError) as e:
         raise ValueError(f"`[hygiene-reports].baseline`: {e}") from None
     return LoadedBaseline(path, baseline)
+
+
+# What the rules below and `hygiene-baseline` await.
+keys_of_findings = call_rule(finding_keys_of)
+loaded_baseline = call_rule_implicitly(load_baseline)
 
 
 @rule
@@ -163,9 +187,7 @@ async def hygiene_lint_result(
     outcome = BaselineOutcome(request.findings, baselined=(), stale=())
     notes: List[str] = []
     if subsystem.baseline:
-        loaded, keys = await MultiGet(
-            Get(LoadedBaseline), Get(FindingKeys, HygieneLintFindings, request)
-        )
+        loaded, keys = await concurrently(loaded_baseline(), keys_of_findings(request))
         outcome = apply_baseline(
             loaded.baseline,
             request.findings,
@@ -186,8 +208,12 @@ async def hygiene_lint_result(
     sarif = sarif_file(
         request.batch.tool_name, request.rule_docs, outcome.reported, outcome.baselined
     )
-    report = await Get(Digest, CreateDigest([sarif]))
+    report = await create_digest(CreateDigest([sarif]))
     return HygieneLintResult(dataclasses.replace(result, report=report))
+
+
+# What each check's lint rule awaits to turn its findings into a `LintResult`.
+render_lint_findings = call_rule(hygiene_lint_result)
 
 
 def _baseline_notes(path: str, outcome: BaselineOutcome) -> List[str]:

@@ -14,20 +14,32 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, Tuple
 
-from pants.backend.python.subsystems.python_tool_base import (
-    LockfileRules,
-    PythonToolRequirementsBase,
-)
+from pants.backend.python.subsystems.python_tool_base import PythonToolRequirementsBase
 from pants.backend.python.target_types import EntryPoint
-from pants.backend.python.util_rules.pex import PexRequest, VenvPex, VenvPexProcess
+from pants.backend.python.util_rules.pex import VenvPex, VenvPexProcess
 from pants.engine.fs import EMPTY_SNAPSHOT, CreateDigest, Digest, FileContent, Snapshot
-from pants.engine.process import FallibleProcessResult, Process
-from pants.engine.rules import Get, collect_rules, rule
+from pants.engine.rules import collect_rules, rule
 from pants.util.logging import LogLevel
 from pants.util.strutil import softwrap
 
 import monorepo_hygiene
 from monorepo_hygiene.findings import Finding
+
+from .compat import (
+    call_rule,
+    call_rule_implicitly,
+    create_digest,
+    create_venv_pex,
+    digest_to_snapshot,
+    execute_process,
+    setup_venv_pex_process,
+)
+
+try:
+    # Pants 2.17 only: 2.18 removed it and gives every tool the rules `SIMPLE` stood for.
+    from pants.backend.python.subsystems.python_tool_base import LockfileRules
+except ImportError:
+    LockfileRules = None
 
 
 class HygieneTool(PythonToolRequirementsBase):
@@ -40,10 +52,13 @@ class HygieneTool(PythonToolRequirementsBase):
         """
     )
     default_version = "libcst>=1.1,<2"
+    # From 2.22 Pants reads the first of these when it registers `install_from_resolve`.
+    default_requirements = [default_version]
     register_interpreter_constraints = True
     default_interpreter_constraints = ["CPython>=3.9,<3.14"]
     default_lockfile_resource = ("pants_hygiene.util", "hygiene_tool.lock")
-    lockfile_rules_type = LockfileRules.SIMPLE
+    if LockfileRules is not None:
+        lockfile_rules_type = LockfileRules.SIMPLE
 
 
 @dataclass(frozen=True)
@@ -69,10 +84,8 @@ def _core_source_files() -> Tuple[FileContent, ...]:
 
 @rule(desc="Build the hygiene checkers' PEX", level=LogLevel.DEBUG)
 async def build_hygiene_tool_pex(tool: HygieneTool) -> HygieneToolPex:
-    core_digest = await Get(Digest, CreateDigest(_core_source_files()))
-    pex = await Get(
-        VenvPex,
-        PexRequest,
+    core_digest = await create_digest(CreateDigest(_core_source_files()))
+    pex = await create_venv_pex(
         tool.to_pex_request(
             # Explicit, so the checkers run on the tool's interpreters whatever the repo's own
             # `[python].interpreter_constraints` say: they parse code, they never import it.
@@ -82,6 +95,9 @@ async def build_hygiene_tool_pex(tool: HygieneTool) -> HygieneToolPex:
         ),
     )
     return HygieneToolPex(pex)
+
+
+_hygiene_tool_pex = call_rule_implicitly(build_hygiene_tool_pex)
 
 
 @dataclass(frozen=True)
@@ -107,9 +123,8 @@ class HygieneCheckResult:
 
 @rule(level=LogLevel.DEBUG)
 async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
-    tool = await Get(HygieneToolPex)
-    process = await Get(
-        Process,
+    tool = await _hygiene_tool_pex()
+    process = await setup_venv_pex_process(
         VenvPexProcess(
             tool.pex,
             argv=(
@@ -124,16 +139,20 @@ async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
             level=LogLevel.DEBUG,
         ),
     )
-    result = await Get(FallibleProcessResult, Process, process)
+    result = await execute_process(process)
     if result.exit_code != 0:
         raise HygieneToolError(request.checker, result.exit_code, result.stderr.decode())
     payload: Dict[str, Any] = json.loads(result.stdout)
-    output = await Get(Snapshot, Digest, result.output_digest) if request.fix else EMPTY_SNAPSHOT
+    output = await digest_to_snapshot(result.output_digest) if request.fix else EMPTY_SNAPSHOT
     return HygieneCheckResult(
         findings=tuple(Finding.from_json(item) for item in payload["findings"]),
         fixed_files=tuple(payload.get("fixed", ())),
         output=output,
     )
+
+
+# What the linters and fixers await; on Pants 2.17 a `Get(HygieneCheckResult, ...)`.
+request_hygiene_check = call_rule(run_hygiene_check)
 
 
 class HygieneToolError(Exception):
