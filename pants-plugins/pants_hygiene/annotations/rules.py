@@ -13,12 +13,13 @@ from pants.util.strutil import pluralize
 
 from monorepo_hygiene.annotations import RULE_DOCS
 
-from ..util.compat import call_rule, determine_source_files
+from ..util.compat import determine_source_files
 from ..util.lint import fix_result
 from ..util.reports import (
     HygieneLintBatch,
     HygieneLintFindings,
     HygieneLintResultRequest,
+    batch_findings,
     render_lint_findings,
 )
 from ..util.tool import HygieneCheckRequest, request_hygiene_check
@@ -57,12 +58,9 @@ async def annotations_findings(
     return HygieneLintFindings(request, tuple(result.findings), sources.snapshot.files, RULE_DOCS)
 
 
-_annotations_findings = call_rule(annotations_findings)
-
-
 @rule
 async def annotations_lint(request: AnnotationsLintRequest.Batch) -> LintResult:
-    findings = await _annotations_findings(request)
+    findings = await batch_findings(request)
     rendered = await render_lint_findings(HygieneLintResultRequest(findings))
     return rendered.result
 

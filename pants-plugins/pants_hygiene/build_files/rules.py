@@ -42,7 +42,6 @@ from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
 
 from ..util.compat import (
-    call_rule,
     call_rule_implicitly,
     concurrently,
     create_digest,
@@ -56,6 +55,7 @@ from ..util.reports import (
     HygieneLintBatch,
     HygieneLintFindings,
     HygieneLintResultRequest,
+    batch_findings,
     render_lint_findings,
 )
 from .subsystem import BuildFilesSubsystem
@@ -248,12 +248,9 @@ async def build_files_findings(
     return HygieneLintFindings(request, tuple(findings), request.elements, RULE_DOCS)
 
 
-_build_files_findings = call_rule(build_files_findings)
-
-
 @rule
 async def build_files_lint(request: BuildFilesLintRequest.Batch) -> LintResult:
-    findings = await _build_files_findings(request)
+    findings = await batch_findings(request)
     rendered = await render_lint_findings(HygieneLintResultRequest(findings))
     return rendered.result
 

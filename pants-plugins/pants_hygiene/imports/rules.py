@@ -45,6 +45,7 @@ from ..util.reports import (
     HygieneLintBatch,
     HygieneLintFindings,
     HygieneLintResultRequest,
+    batch_findings,
     render_lint_findings,
 )
 from ..util.tool import HygieneCheckRequest, request_hygiene_check
@@ -217,12 +218,9 @@ async def imports_findings(
     return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
 
 
-_imports_findings = call_rule(imports_findings)
-
-
 @rule
 async def imports_lint(request: ImportsLintRequest.Batch) -> LintResult:
-    findings = await _imports_findings(request)
+    findings = await batch_findings(request)
     rendered = await render_lint_findings(HygieneLintResultRequest(findings))
     return rendered.result
 

@@ -27,7 +27,7 @@ from .compat import (
 from .reports import (
     HygieneLintBatch,
     HygieneReportsSubsystem,
-    findings_of_any_batch,
+    batch_findings,
     keys_of_findings,
     loaded_baseline,
 )
@@ -85,7 +85,7 @@ async def hygiene_baseline(
         for request_type in request_types
     )
     all_findings = await concurrently(
-        findings_of_any_batch(
+        batch_findings(
             request_type.Batch(request_type.tool_name, partition.elements, partition.metadata)
         )
         for request_type, partitions in zip(request_types, all_partitions)
