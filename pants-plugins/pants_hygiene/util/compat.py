@@ -112,7 +112,8 @@ if CALL_BY_NAME:
         return call_implicitly
 
 else:
-    from pants.engine.rules import Get, MultiGet
+    # `Get` itself is imported below, with the union helpers that use it up to 2.27.
+    from pants.engine.rules import MultiGet
 
     concurrently = MultiGet
 
