@@ -16,10 +16,10 @@ of this process (`time.process_time`), so a busy machine skews it less than wall
   Alembic's own `ScriptDirectory.get_heads()` on the extracted files is the oracle for the heads
   (Superset's migrations import `superset`, so without Superset installed alembic can't load
   them at all: the benchmark says so).
-Prints best and median per corpus, normalised to 500 revisions, with `check_syntax` on (the
-default: every file compiled whole) and off (metadata blocks only), and the ratio to a bare
-`compile()` of the same files, CPython's floor for reading them at all, which a busy machine
-skews far less than the absolute times.
+Prints best and median per corpus, normalised to 500 revisions, with `check_syntax` off (the
+default: metadata blocks only) and on (every file compiled whole), and the ratio to a bare
+`ast.parse` of the same files, CPython's floor for reading them whole, which a busy machine
+skews far less than the absolute times. The budget applies to the default.
 """
 
 from __future__ import annotations
@@ -104,15 +104,19 @@ def _measure(
         _cpu_times(lambda: [compile(t, "m", "exec", ast.PyCF_ONLY_AST) for t in texts], repeat)
     )
     print(f"  bare ast.parse of every file: {floor:.3f} s")
-    for check_syntax in (True, False):
+    for check_syntax in (False, True):
         options = CheckOptions(check_syntax=check_syntax, draw_graph=True, mermaid=True)
         timings = _cpu_times(lambda o=options: check_history(versions, files, o), repeat)
         per_500 = min(timings) * 500 / report.revision_count
-        verdict = "within" if per_500 <= _BUDGET_PER_500 else "OVER"
+        verdict = (
+            f"{'within' if per_500 <= _BUDGET_PER_500 else 'OVER'} the {_BUDGET_PER_500} s budget"
+            if check_syntax == CheckOptions().check_syntax
+            else "not the default"
+        )
         print(
             f"  check_syntax={str(check_syntax):<5}  best {min(timings):.3f} s  "
             f"median {statistics.median(timings):.3f} s  -> {per_500:.3f} s per 500 revisions "
-            f"({verdict} the {_BUDGET_PER_500} s budget), {min(timings) / floor:.2f}x bare parse"
+            f"({verdict}), {min(timings) / floor:.2f}x bare parse"
         )
     return report
 

@@ -166,8 +166,9 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         name="unreadable-migration",
         what_it_does=(
             "Reports migration files whose revision metadata can't be read without running "
-            "them: syntax errors, undecodable bytes, a missing `revision` or `down_revision`, "
-            "or one computed at runtime."
+            "them: syntax errors (in the metadata block; anywhere with `check_syntax`), "
+            "undecodable bytes, a missing `revision` or `down_revision`, or one computed at "
+            "runtime."
         ),
         why_is_this_bad=(
             "Alembic imports every migration to build the history, so a broken file stops every "
