@@ -24,23 +24,33 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Coroutine, TypeVar, get_origin, get_type_hints
 
-from pants.backend.python.util_rules.pex import PexRequest, VenvPex, VenvPexProcess
+from pants.backend.python.util_rules.ancestor_files import AncestorFiles, AncestorFilesRequest
+from pants.backend.python.util_rules.interpreter_constraints import InterpreterConstraints
+from pants.backend.python.util_rules.pex import (
+    PexRequest,
+    PythonExecutable,
+    VenvPex,
+    VenvPexProcess,
+)
 from pants.core.goals.lint import LintFilesRequest, LintTargetsRequest
 from pants.core.util_rules.partitions import Partitions
 from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
 from pants.core.util_rules.stripped_source_files import StrippedFileName, StrippedFileNameRequest
+from pants.engine.addresses import Addresses
 from pants.engine.fs import (
     CreateDigest,
     Digest,
     DigestContents,
+    DigestSubset,
     MergeDigests,
     PathGlobs,
     Paths,
     Snapshot,
 )
+from pants.engine.internals.graph import Owners, OwnersRequest
 from pants.engine.process import FallibleProcessResult, Process
 from pants.engine.rules import rule
-from pants.engine.target import AllUnexpandedTargets, SourcesPaths, SourcesPathsRequest
+from pants.engine.target import AllUnexpandedTargets, SourcesPaths, SourcesPathsRequest, Targets
 from pants.version import PANTS_SEMVER, Version
 
 _Out = TypeVar("_Out")
@@ -60,6 +70,7 @@ def _output_type(rule_func: Callable[..., Any]) -> type:
 
 if CALL_BY_NAME:
     from pants.backend.python.util_rules import pex as _pex
+    from pants.backend.python.util_rules.ancestor_files import find_ancestor_files
     from pants.core.util_rules.source_files import determine_source_files
     from pants.core.util_rules.stripped_source_files import strip_file_name
     from pants.engine import intrinsics as _intrinsics
@@ -67,6 +78,7 @@ if CALL_BY_NAME:
     from pants.engine.internals.graph import find_all_unexpanded_targets
     from pants.engine.intrinsics import (
         create_digest,
+        digest_subset_to_digest,
         digest_to_snapshot,
         get_digest_contents,
         merge_digests,
@@ -89,6 +101,15 @@ if CALL_BY_NAME:
 
     async def setup_venv_pex_process(request: VenvPexProcess) -> Process:
         return await _pex.setup_venv_pex_process(request, **implicitly())
+
+    async def find_interpreter(interpreter_constraints: InterpreterConstraints) -> PythonExecutable:
+        return await _pex.find_interpreter(interpreter_constraints, **implicitly())
+
+    async def find_owners(owners_request: OwnersRequest) -> Owners:
+        return await _graph.find_owners(owners_request, **implicitly())
+
+    async def resolve_targets(addresses: Addresses) -> Targets:
+        return await _graph.resolve_targets(**implicitly({addresses: Addresses}))
 
     def call_rule(
         rule_func: Callable[..., Coroutine[Any, Any, _Out]]
@@ -134,6 +155,21 @@ else:
 
     def merge_digests(merge_digests: MergeDigests) -> Get:
         return Get(Digest, MergeDigests, merge_digests)
+
+    def digest_subset_to_digest(digest_subset: DigestSubset) -> Get:
+        return Get(Digest, DigestSubset, digest_subset)
+
+    def find_ancestor_files(request: AncestorFilesRequest) -> Get:
+        return Get(AncestorFiles, AncestorFilesRequest, request)
+
+    def find_interpreter(interpreter_constraints: InterpreterConstraints) -> Get:
+        return Get(PythonExecutable, InterpreterConstraints, interpreter_constraints)
+
+    def find_owners(owners_request: OwnersRequest) -> Get:
+        return Get(Owners, OwnersRequest, owners_request)
+
+    def resolve_targets(addresses: Addresses) -> Get:
+        return Get(Targets, Addresses, addresses)
 
     def execute_process(process: Process) -> Get:
         return Get(FallibleProcessResult, Process, process)
