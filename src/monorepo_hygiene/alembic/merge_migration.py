@@ -178,17 +178,19 @@ def _format_as_comma(value: object) -> str:
     return ", ".join(value)  # type: ignore[call-overload]
 
 
+# mako is optional: Pants' own process (the plugins' resolve) has none, so no dependency on it is
+# inferred; where it is installed (with alembic, which requires it), it renders the template.
 def _mako_available() -> bool:
     try:
-        import mako.template  # noqa: F401
+        import mako.template  # noqa: F401  # pants: no-infer-dep
     except ImportError:
         return False
     return True
 
 
 def _render_with_mako(template: ScriptTemplate, context: Mapping[str, Any]) -> str:
-    from mako import exceptions
-    from mako.template import Template
+    from mako import exceptions  # pants: no-infer-dep
+    from mako.template import Template  # pants: no-infer-dep
 
     try:
         return str(Template(text=template.text).render_unicode(**context))
