@@ -18,8 +18,8 @@ from monorepo_hygiene.alembic.check import (
     render_mermaid,
     render_text,
 )
+from monorepo_hygiene.alembic.codes import RULE_DOCS
 from monorepo_hygiene.alembic.report import config_error_finding
-from monorepo_hygiene.alembic.rule_docs import RULE_DOCS
 
 from ..util.compat import concurrently, create_digest, path_globs_to_digest_contents
 from ..util.reports import HygieneReportsSubsystem, sarif_file

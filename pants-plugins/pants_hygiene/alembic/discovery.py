@@ -25,6 +25,7 @@ from pants.engine.rules import collect_rules, rule
 from pants.source.source_root import AllSourceRoots
 
 from monorepo_hygiene.alembic.config import (
+    DEFAULT_FILE_TEMPLATE,
     AlembicConfig,
     has_alembic_section,
     parse_alembic_ini,
@@ -32,7 +33,6 @@ from monorepo_hygiene.alembic.config import (
     script_directories_by_structure,
 )
 from monorepo_hygiene.alembic.errors import AlembicConfigError
-from monorepo_hygiene.alembic.merge_migration import DEFAULT_FILE_TEMPLATE
 
 from ..util.compat import (
     call_rule,

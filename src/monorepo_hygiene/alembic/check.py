@@ -1,7 +1,7 @@
 """`check-alembic`: find what would make `alembic upgrade head` fail or surprise, statically.
 
 `check_history` reads one history's migration files (never importing them), builds its revision
-graph and reports HM1xx findings (documented in `monorepo_hygiene.alembic.rule_docs`).
+graph and reports HM1xx findings (documented in `monorepo_hygiene.alembic.codes`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional,
 from ..findings import Finding, Severity
 from ..noqa import is_suppressed
 from ..source import line_at
+from .codes import RULE_DOCS
 from .drawing import draw_mermaid, draw_text
 from .errors import MigrationReadError
 from .graph import HeadChain, RevisionGraph
 from .reader import Migration, decode_migration, read_history
 from .report import HistoryReport, exit_code, render_json, render_mermaid, render_text
-from .rule_docs import RULE_DOCS
+from .wording import quoted, with_file
 
 # The goal's whole API in one place.
 __all__ = [
@@ -144,7 +145,7 @@ def _multiple_heads(
                 first.path,
                 first.revision_line,
                 "HM101",
-                f"Multiple heads {_ids(heads)} as far as the readable files tell; they may "
+                f"Multiple heads {quoted(heads)} as far as the readable files tell; they may "
                 f"follow from {', '.join(f'`{p}`' for p in broken)}, which can't be read "
                 f"(HM110): fix that first{details}",
                 Severity.WARNING,
@@ -155,7 +156,7 @@ def _multiple_heads(
             first.path,
             first.revision_line,
             "HM101",
-            f"Multiple heads {_ids(heads)}; run `{options.rebase_command} {name}` "
+            f"Multiple heads {quoted(heads)}; run `{options.rebase_command} {name}` "
             f"(or `alembic merge heads`){details}",
         )
     ]
@@ -163,10 +164,10 @@ def _multiple_heads(
 
 def _describe_chain(chain: HeadChain, graph: RevisionGraph) -> str:
     if chain.fork_points:
-        origin = "forked from " + ", ".join(_with_file(r, graph) for r in chain.fork_points)
+        origin = "forked from " + ", ".join(with_file(r, graph) for r in chain.fork_points)
     else:
         origin = "sharing no revision with the other heads"
-    revisions = "".join(f"\n      {_with_file(r, graph)}" for r in chain.revisions)
+    revisions = "".join(f"\n      {with_file(r, graph)}" for r in chain.revisions)
     return f"\n    head `{chain.head}`, {origin}:{revisions}"
 
 
@@ -186,7 +187,7 @@ def _extra_bases(graph: RevisionGraph, options: CheckOptions) -> List[Finding]:
             graph.migration(base).down_revision_line,
             "HM102",
             f"Extra base `{base}`: its `down_revision` is empty but the history already starts "
-            f"at {_with_file(trunk, graph)}",
+            f"at {with_file(trunk, graph)}",
         )
         for base in bases
         if base != trunk
@@ -334,7 +335,7 @@ def _prefix_ids(graph: RevisionGraph) -> List[Finding]:
                     migration.revision_line,
                     "HM107",
                     f"Revision id `{prefix}` is a prefix of "
-                    + ", ".join(_with_file(r, graph) for r in longer)
+                    + ", ".join(with_file(r, graph) for r in longer)
                     + "; partial ids naming them are ambiguous",
                 )
             )
@@ -355,7 +356,7 @@ def _docstring_mismatches(migrations: Tuple[Migration, ...]) -> List[Finding]:
                     migration.docstring_revises_line,
                     "HM108",
                     f"Docstring says `Revises: {', '.join(migration.docstring_revises)}` but "
-                    f"`down_revision` is {_value(migration.down_revisions)}",
+                    f"`down_revision` is {quoted(migration.down_revisions)}",
                     Severity.WARNING,
                 )
             )
@@ -431,15 +432,3 @@ def _unsuppressed(findings: Iterable[Finding], files: Mapping[str, bytes]) -> Li
         if line_text is None or not is_suppressed(finding.code, [line_text]):
             kept.append(finding)
     return kept
-
-
-def _ids(revisions: Iterable[str]) -> str:
-    return ", ".join(f"`{revision}`" for revision in revisions)
-
-
-def _value(revisions: Tuple[str, ...]) -> str:
-    return "`None`" if not revisions else _ids(revisions)
-
-
-def _with_file(revision: str, graph: RevisionGraph) -> str:
-    return f"`{revision}` ({graph.migration(revision).file_name})"

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, FrozenSet, Iterable, Mapping, Optional, Sequence, Tuple
 
 from .errors import AlembicConfigError
-from .merge_migration import DEFAULT_FILE_TEMPLATE
 
 DEFAULT_SECTION = "alembic"
+# alembic.script.base._default_file_template: how a new migration's file is named.
+DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"
 
 # The repository as if mounted at an absolute path, so `%(here)s` interpolates to an absolute
 # path as in alembic and `%(here)s/..` escapes can be told from paths inside the repository.

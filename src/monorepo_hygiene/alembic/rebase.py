@@ -15,34 +15,27 @@ branch in, the history has two heads. This does by the book what people do by ha
    are replaced one by one, the history is read back and must have one head and the same
    revisions, and every file is restored on any failure.
 
-`--strategy=merge` writes an empty merge migration instead. `plan_rebase` and `choose_targets`
-are pure; `run_rebase` does the IO (git, files) around them.
+`--strategy=merge` writes an empty merge migration instead. The planning is pure
+(`rebase_plan.py`); `run_rebase` does the IO (git, files) around it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import difflib
 import os
 import posixpath
-import shutil
-import uuid
 from dataclasses import dataclass
-from typing import (
-    AbstractSet,
-    Callable,
-    Dict,
-    FrozenSet,
-    List,
-    Mapping,
-    Optional,
-    Sequence,
-    Set,
-    Tuple,
-)
+from typing import AbstractSet, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
-from .errors import AlembicHygieneError, UnknownRevisionError
+from ..files import replace_files_atomically, unified_diff
+from .config import DEFAULT_FILE_TEMPLATE
+from .errors import (
+    AlembicHygieneError,
+    AmbiguousSidesError,
+    ConflictError,
+    RebaseRefusedError,
+    VerificationError,
+)
 from .git_history import (
     DEFAULT_BASE_REFS,
     ORIGIN_HEAD,
@@ -52,23 +45,13 @@ from .git_history import (
     blob_id,
 )
 from .graph import RevisionGraph
-from .merge_migration import (
-    DEFAULT_FILE_TEMPLATE,
-    ScriptTemplate,
-    TemplateError,
-    merge_message,
-    new_revision_id,
-    render_merge_migration,
-)
-from .operations import (
-    Effect,
-    Overlap,
-    SchemaOperation,
-    find_overlaps,
-    upgrade_operations,
-)
+from .merge_migration import merge_message, new_revision_id, render_merge_migration
+from .operations import SchemaOperation, upgrade_operations
 from .reader import History, is_migration_file, read_history
+from .rebase_plan import ChainMove, choose_targets, find_conflicts, plan_rebase, stack_chains
 from .rewrite import rewrite_down_revision
+from .templates import ScriptTemplate, TemplateError
+from .wording import quoted
 
 REBASE = "rebase"
 MERGE = "merge"
@@ -118,71 +101,6 @@ class RebaseOutcome:
     changed_paths: Tuple[str, ...] = ()
 
 
-class RebaseRefusedError(AlembicHygieneError):
-    """The history can't be made linear safely as asked; nothing was written."""
-
-
-class ProtectedRevisionError(RebaseRefusedError):
-    def __init__(self, revision: str, path: str, line: int, base: str) -> None:
-        self.revision = revision
-        self.path = path
-        self.line = line
-        self.base = base
-        super().__init__(
-            f"`{revision}` ({path}:{line}) is on {base} and may already be applied to "
-            "databases; it is never rewritten"
-        )
-
-
-class BaseHeadsError(RebaseRefusedError):
-    def __init__(self, heads: Sequence[str]) -> None:
-        self.heads = tuple(heads)
-        super().__init__(
-            f"the base branch's own revisions have several heads ({_ids(self.heads)}); joining "
-            "them would rewrite applied revisions: use `--strategy=merge`"
-        )
-
-
-class AmbiguousSidesError(RebaseRefusedError):
-    """Every head's chain is new to every base candidate: no side is known to be the base's."""
-
-    def __init__(
-        self,
-        graph: RevisionGraph,
-        heads: Sequence[str],
-        candidates: Sequence[str],
-        looked_for: Sequence[str],
-    ) -> None:
-        self.heads = tuple(heads)
-        self.candidates = tuple(candidates)
-        if candidates:
-            where = f"new to every base candidate ({_refs(candidates)})"
-        else:
-            where = f"on no base branch (none of {_refs(looked_for)} exists)"
-        chains = "".join(
-            f"\n  head `{chain.head}`: {_chain_text(chain.revisions, graph)}"
-            for chain in (graph.own_chain(head, [h for h in heads if h != head]) for head in heads)
-        )
-        super().__init__(
-            f"can't tell which side is yours: every head's chain is {where}, and no merge "
-            f"commit of this branch brought one in:{chains}\n"
-            "Pass `--base-ref=<branch that has the other side>`, or `--onto=<head to keep>` "
-            "(with `--revisions=<top to move>`)"
-        )
-
-
-def _chain_text(revisions: Sequence[str], graph: RevisionGraph, keep: int = 2) -> str:
-    """`a` (a.py) -> `b` (b.py), bottom first; a long chain shows its ends."""
-    shown = [f"`{r}` ({graph.migration(r).file_name})" for r in revisions]
-    if len(shown) > 2 * keep + 1:
-        shown = [*shown[:keep], f"... {len(shown) - 2 * keep} more", *shown[-keep:]]
-    return " -> ".join(shown)
-
-
-def _refs(refs: Sequence[str]) -> str:
-    return ", ".join(f"`{ref}`" for ref in refs)
-
-
 @dataclass(frozen=True)
 class _BaseSide:
     """What git says is the base branch's: revisions never to rewrite, and where they are."""
@@ -199,196 +117,6 @@ class _BaseSide:
         if self.merges:
             parts.append("what " + ", ".join(f"`{m[:10]}`" for m in self.merges) + " merged in")
         return ", ".join(parts)
-
-
-class ConflictError(RebaseRefusedError):
-    def __init__(self, overlaps: Sequence[Overlap]) -> None:
-        self.overlaps = tuple(overlaps)
-        lines = "".join(f"\n  - {overlap.render()}" for overlap in self.overlaps)
-        super().__init__(
-            "both sides change the same schema objects (`--force` goes ahead anyway):" + lines
-        )
-
-
-class VerificationError(AlembicHygieneError):
-    """The history read back after writing isn't what the plan promised."""
-
-
-class RestoreError(AlembicHygieneError):
-    def __init__(self, paths: Sequence[str]) -> None:
-        self.paths = tuple(paths)
-        super().__init__(
-            f"could not restore {', '.join(self.paths)}; check them with `git diff` and "
-            "`git checkout` them"
-        )
-
-
-# --- Planning (pure) ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChainMove:
-    """A head's own chain put on top of `onto`."""
-
-    head: str
-    onto: str
-    # Bottom first, `head` last.
-    revisions: Tuple[str, ...]
-    # Revisions that end up below the chain although it was written without them: what its
-    # schema operations are compared with.
-    unseen: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DownRevisionChange:
-    revision: str
-    path: str
-    line: int
-    old: Tuple[str, ...]
-    new: Tuple[str, ...]
-
-    def describe(self) -> str:
-        return f"`down_revision` of `{self.revision}`: {_ids(self.old)} -> {_ids(self.new)}"
-
-
-@dataclass(frozen=True)
-class RebasePlan:
-    moves: Tuple[ChainMove, ...]
-    changes: Tuple[DownRevisionChange, ...]
-    heads_after: Tuple[str, ...]
-
-
-def choose_targets(
-    graph: RevisionGraph, theirs: AbstractSet[str], added_order: Mapping[str, int]
-) -> Tuple[Optional[str], Tuple[str, ...]]:
-    """(onto, tops) when git decides: the head of the base branch's revisions (`theirs`), and
-    every other head, oldest chain first (by `added_order`, revision -> commit position)."""
-    present = {revision for revision in graph.revisions if revision in theirs}
-    their_heads = sorted(
-        revision
-        for revision in present
-        if not any(child in present for child in graph.children(revision))
-    )
-    if len(their_heads) > 1:
-        raise BaseHeadsError(their_heads)
-    onto = their_heads[0] if their_heads else None
-    base = [onto] if onto is not None else []
-    unknown = len(added_order) + 1
-
-    def age(head: str) -> Tuple[int, str]:
-        chain = graph.own_chain(head, base).revisions
-        return min(added_order.get(revision, unknown) for revision in chain), head
-
-    tops = sorted((head for head in graph.heads if head not in present), key=age)
-    return onto, tuple(tops)
-
-
-def stack_chains(
-    graph: RevisionGraph, onto: Optional[str], tops: Sequence[str]
-) -> Tuple[ChainMove, ...]:
-    """Each top's own chain, stacked on `onto` and on the chains before it.
-
-    Without `onto`, the first top's chain stays where it is and the others go on top of it. A top
-    already below the stack moves nothing.
-    """
-    for revision in (*([onto] if onto is not None else []), *tops):
-        if revision not in graph:
-            raise UnknownRevisionError(revision)
-    placed: List[str] = []
-    stack: Set[str] = set()
-    if onto is not None:
-        placed.append(onto)
-        stack |= graph.ancestors(onto) | {onto}
-    moves: List[ChainMove] = []
-    for top in tops:
-        if top in stack:
-            continue
-        chain = graph.own_chain(top, placed)
-        if placed:
-            seen: Set[str] = set()
-            for fork_point in chain.fork_points:
-                seen |= graph.ancestors(fork_point) | {fork_point}
-            unseen = tuple(sorted(stack - seen))
-            moves.append(ChainMove(top, placed[-1], chain.revisions, unseen))
-        stack |= set(chain.revisions)
-        placed.append(top)
-    return tuple(moves)
-
-
-def plan_rebase(
-    graph: RevisionGraph,
-    tops: Sequence[str],
-    onto: Optional[str],
-    protected: AbstractSet[str],
-    protected_by: str = "the base branch",
-) -> RebasePlan:
-    """The `down_revision` changes that stack each top's chain on `onto` (see `stack_chains`).
-
-    In each chain, a revision whose `down_revision` leaves the chain (or that is a base) gets
-    the chain's new parent in place of the outside ids, unless it already reaches the new parent
-    through a parent inside the chain (a merge migration of ours and theirs keeps only ours).
-    Raises ProtectedRevisionError when a chain holds a `protected` revision.
-    """
-    moves = stack_chains(graph, onto, tops)
-    new_down: Dict[str, Tuple[str, ...]] = {
-        revision: graph.migration(revision).down_revisions for revision in graph.revisions
-    }
-    changes: List[DownRevisionChange] = []
-    for move in moves:
-        members = set(move.revisions)
-        for revision in move.revisions:
-            if revision in protected:
-                migration = graph.migration(revision)
-                raise ProtectedRevisionError(
-                    revision, migration.path, migration.revision_line, protected_by
-                )
-        reaching: Set[str] = set()
-        for revision in move.revisions:
-            old = new_down[revision]
-            inside = [parent for parent in old if parent in members]
-            if any(parent in reaching for parent in inside):
-                new = tuple(inside)
-            elif len(inside) < len(old) or not old:
-                # The new parent takes the place of the first outside one.
-                first = next((i for i, parent in enumerate(old) if parent not in members), 0)
-                new = (*old[:first], move.onto, *(p for p in old[first:] if p in members))
-            else:
-                continue
-            reaching.add(revision)
-            if new != old:
-                new_down[revision] = new
-                migration = graph.migration(revision)
-                changes.append(
-                    DownRevisionChange(
-                        revision, migration.path, migration.down_revision_line, old, new
-                    )
-                )
-    after = RevisionGraph.from_migrations(
-        dataclasses.replace(graph.migration(revision), down_revisions=new_down[revision])
-        for revision in graph.revisions
-    )
-    return RebasePlan(moves, tuple(changes), after.heads)
-
-
-def find_conflicts(
-    moves: Sequence[ChainMove], operations: Callable[[str], Sequence[SchemaOperation]]
-) -> Tuple[Tuple[Overlap, ...], Tuple[SchemaOperation, ...]]:
-    """(overlaps, operations that couldn't be compared) between each chain and what it didn't
-    see; `operations` gives a revision's upgrade operations."""
-    overlaps: Dict[Tuple[str, str], Overlap] = {}
-    unknown: Dict[SchemaOperation, None] = {}
-    for move in moves:
-        theirs = [op for revision in move.unseen for op in operations(revision)]
-        ours = [op for revision in move.revisions for op in operations(revision)]
-        for overlap in find_overlaps(theirs, ours):
-            overlaps.setdefault((overlap.subject, overlap.reason), overlap)
-        for op in (*theirs, *ours):
-            if op.effect is Effect.UNKNOWN:
-                unknown[op] = None
-    return tuple(overlaps.values()), tuple(unknown)
-
-
-# --- Running (IO) -------------------------------------------------------------------------------
 
 
 def run_rebase(request: RebaseRequest) -> RebaseOutcome:
@@ -430,7 +158,7 @@ class _Rebase:
         plan = plan_rebase(graph, tops, onto, protected, base or "the base branch")
         if len(plan.heads_after) != 1:
             raise RebaseRefusedError(
-                f"after moving, it would still have heads {_ids(plan.heads_after)}; name every "
+                f"after moving, it would still have heads {quoted(plan.heads_after)}; name every "
                 "top with `--revisions`"
             )
         self._check_conflicts(plan.moves, graph, files)
@@ -438,7 +166,7 @@ class _Rebase:
             change.path: rewrite_down_revision(change.path, files[change.path], change.new)
             for change in plan.changes
         }
-        moved = "; ".join(f"{_ids(move.revisions)} onto `{move.onto}`" for move in plan.moves)
+        moved = "; ".join(f"{quoted(move.revisions)} onto `{move.onto}`" for move in plan.moves)
         if base:
             moved += f" (base: {base})"
         expected = frozenset(graph.revisions)
@@ -505,7 +233,7 @@ class _Rebase:
         graph: RevisionGraph,
         files: Mapping[str, bytes],
         explicit: bool,
-    ) -> "_BaseSide":
+    ) -> _BaseSide:
         """The revisions that are never rewritten: those of every base candidate's tree (and of
         its merge-base with HEAD), and those of every side HEAD's first-parent line merged in.
         A revision counts when a work-tree file at the same path is there, or a file there
@@ -637,14 +365,14 @@ class _Rebase:
             raise RebaseRefusedError(f"{path} already exists")
         expected = frozenset((*graph.revisions, revision))
         _verify(read_history({**files, path: migration.content}), expected)
-        merged = f"{_ids(heads)} with a merge migration"
+        merged = f"{quoted(heads)} with a merge migration"
         return self._apply(
             git,
             graph,
             originals={path: None},
             contents={path: migration.content},
             action=(f"merge {merged}", f"merged {merged}"),
-            describe={path: f"merge migration `{revision}` of {_ids(heads)}"},
+            describe={path: f"merge migration `{revision}` of {quoted(heads)}"},
             expected=expected,
         )
 
@@ -672,7 +400,7 @@ class _Rebase:
         """Print (`check`) or write the new contents; `action` says what they do, as
         (would-form, done-form)."""
         check = self.request.check
-        heads = f"`{self.request.history_name}` has heads {_ids(graph.heads)}"
+        heads = f"`{self.request.history_name}` has heads {quoted(graph.heads)}"
         lines = [*self.notes, f"{heads}: {action[0] if check else action[1]}."]
         for path in sorted(contents):
             verb = "create" if originals[path] is None else "update"
@@ -680,7 +408,9 @@ class _Rebase:
             lines.append(f"{verb} {path}: {describe[path]}")
         if self.request.check:
             lines.append("")
-            lines.extend(_diff(path, originals[path], contents[path]) for path in sorted(contents))
+            lines.extend(
+                unified_diff(path, originals[path], contents[path]) for path in sorted(contents)
+            )
             lines.append(f"To fix, run `{self.request.fix_command}`.")
             return RebaseOutcome(1, "\n".join(lines))
         if git is not None and not self.request.allow_dirty:
@@ -696,7 +426,7 @@ class _Rebase:
         def verify() -> None:
             _verify(read_history(self._read_files(written=tuple(contents))), expected)
 
-        write_atomically(self.root, originals, contents, verify)
+        replace_files_atomically(self.root, originals, contents, verify)
         return RebaseOutcome(0, "\n".join(lines), tuple(sorted(contents)))
 
 
@@ -734,7 +464,7 @@ def _verify(history: History, expected: AbstractSet[str]) -> None:
         raise VerificationError("the rewritten history doesn't have the same revisions")
     if len(graph.heads) != 1 or graph.cycles() or graph.missing_down_revisions():
         raise VerificationError(
-            f"the rewritten history has heads {_ids(graph.heads)} (expected one, no cycles)"
+            f"the rewritten history has heads {quoted(graph.heads)} (expected one, no cycles)"
         )
 
 
@@ -759,86 +489,3 @@ def read_versions(
                     with open(os.path.join(current, name), "rb") as f:
                         files[path] = f.read()
     return files
-
-
-def write_atomically(
-    root: str,
-    originals: Mapping[str, Optional[bytes]],
-    contents: Mapping[str, bytes],
-    verify: Callable[[], None],
-) -> None:
-    """Write every file of `contents` (path -> bytes; `originals[path]` None for a new file),
-    then `verify()`; on any failure put every file back as it was and re-raise.
-
-    Each file is staged next to its target and moved over it with `os.replace`, so a file is
-    never half-written; the originals stay in memory for the way back.
-    """
-    staged: Dict[str, str] = {}
-    replaced: List[str] = []
-    try:
-        for path, content in contents.items():
-            staged[path] = _stage(os.path.join(root, path), content, originals[path] is None)
-        for path, temporary in staged.items():
-            os.replace(temporary, os.path.join(root, path))
-            replaced.append(path)
-        verify()
-    except BaseException as error:
-        for path, temporary in staged.items():
-            if path not in replaced and os.path.exists(temporary):
-                os.remove(temporary)
-        unrestored = _restore(root, originals, replaced)
-        if unrestored:
-            raise RestoreError(unrestored) from error
-        raise
-
-
-def _stage(target: str, content: bytes, new: bool) -> str:
-    """Write `content` next to `target`, under a name alembic ignores; returns that path."""
-    directory, name = os.path.split(target)
-    temporary = os.path.join(directory, f".{name}.{uuid.uuid4().hex[:8]}.rebase-alembic.tmp")
-    # Created like any new file (0o666 less the umask); a rewrite then takes the old file's mode.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as f:
-            f.write(content)
-        if not new:
-            shutil.copymode(target, temporary)
-    except BaseException:
-        os.remove(temporary)
-        raise
-    return temporary
-
-
-def _restore(
-    root: str, originals: Mapping[str, Optional[bytes]], replaced: Sequence[str]
-) -> List[str]:
-    unrestored = []
-    for path in reversed(replaced):
-        full = os.path.join(root, path)
-        original = originals[path]
-        try:
-            if original is None:
-                os.remove(full)
-            else:
-                # Staged and moved like the rewrite itself: opening the file for writing would
-                # fail on a read-only (0444) one, which the rewrite could replace.
-                os.replace(_stage(full, original, new=False), full)
-        except OSError:
-            unrestored.append(path)
-    return unrestored
-
-
-def _diff(path: str, old: Optional[bytes], new: bytes) -> str:
-    old_lines = (old or b"").decode("utf-8", "replace").splitlines(keepends=True)
-    new_lines = new.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(
-        old_lines, new_lines, "/dev/null" if old is None else f"a/{path}", f"b/{path}"
-    )
-    return "".join(
-        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-        for line in lines
-    )
-
-
-def _ids(revisions: Sequence[str]) -> str:
-    return ", ".join(f"`{r}`" for r in revisions) if revisions else "None"

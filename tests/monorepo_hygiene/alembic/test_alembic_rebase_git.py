@@ -24,7 +24,7 @@ from alembic.script import ScriptDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monorepo_hygiene.alembic import rebase
+from monorepo_hygiene import files as atomic_files
 from monorepo_hygiene.alembic.git_history import blob_id
 from monorepo_hygiene.alembic.graph import RevisionGraph
 from monorepo_hygiene.alembic.reader import read_history
@@ -656,7 +656,7 @@ def test_failed_verification_after_writing_restores_every_file(
 ) -> None:
     repo = _two_file_rebase(tmp_path)
     before = repo.files()
-    real_stage = rebase._stage
+    real_stage = atomic_files._stage
     staged: List[str] = []
 
     def corrupting_stage(target: str, content: bytes, new: bool) -> str:
@@ -667,7 +667,7 @@ def test_failed_verification_after_writing_restores_every_file(
             assert count == 1
         return real_stage(target, content, new)
 
-    monkeypatch.setattr(rebase, "_stage", corrupting_stage)
+    monkeypatch.setattr(atomic_files, "_stage", corrupting_stage)
     outcome = repo.rebase()
 
     assert len(staged) == 4  # Two writes, two restores.
@@ -691,8 +691,9 @@ def test_non_utf8_byte_in_a_comment_is_rewritten_byte_for_byte(tmp_path: Path) -
 
 
 def _permissions_as_for_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Root may open a 0444 file for writing; a user may not. Under root, `open` in the rebase
-    module refuses as the kernel would for a user, so the test means the same for both."""
+    """Root may open a 0444 file for writing; a user may not. Under root, `open` in the module
+    that writes the files refuses as the kernel would for a user, so the test means the same for
+    both."""
     if os.geteuid() != 0:
         return
     real_open = open
@@ -703,7 +704,7 @@ def _permissions_as_for_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
                 raise PermissionError(13, "Permission denied", file)
         return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(rebase, "open", user_open, raising=False)
+    monkeypatch.setattr(atomic_files, "open", user_open, raising=False)
 
 
 def test_read_only_files_are_restored_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -712,7 +713,7 @@ def test_read_only_files_are_restored_too(tmp_path: Path, monkeypatch: pytest.Mo
     for revision in ("p1", "o1"):  # The two files the rebase rewrites.
         (repo.root / repo.path_of(revision)).chmod(0o444)
     _permissions_as_for_a_user(monkeypatch)
-    real_stage = rebase._stage
+    real_stage = atomic_files._stage
     staged: List[str] = []
 
     def corrupting_stage(target: str, content: bytes, new: bool) -> str:
@@ -721,7 +722,7 @@ def test_read_only_files_are_restored_too(tmp_path: Path, monkeypatch: pytest.Mo
             content = re.sub(rb'(down_revision[^=\n]*= )"\w+"', rb'\1"o2"', content)
         return real_stage(target, content, new)
 
-    monkeypatch.setattr(rebase, "_stage", corrupting_stage)
+    monkeypatch.setattr(atomic_files, "_stage", corrupting_stage)
     outcome = repo.rebase()
 
     assert outcome.exit_code == 1

@@ -17,15 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mako.template import Template
 
-from monorepo_hygiene.alembic import merge_migration
+from monorepo_hygiene.alembic import merge_migration, templates
 from monorepo_hygiene.alembic.merge_migration import (
     GENERIC_TEMPLATE,
-    ScriptTemplate,
-    TemplateError,
     merge_message,
     render_merge_migration,
-    render_template,
 )
+from monorepo_hygiene.alembic.templates import ScriptTemplate, TemplateError, render_template
 from tests.monorepo_hygiene.alembic.alembic_fixtures import chain, write_alembic_project
 
 ALEMBIC_TEMPLATES = Path(alembic.__file__).parent / "templates"
@@ -130,7 +128,7 @@ def test_merge_file_equals_alembic_merge(
     )
     (written,) = (tmp_path / "migrations" / "versions").glob("ffff00001111_*.py")
 
-    monkeypatch.setattr(merge_migration, "_mako_available", lambda: mako)
+    monkeypatch.setattr(templates, "_mako_available", lambda: mako)
     ours = render_merge_migration(
         ["t1", "o1"],
         "ffff00001111",

@@ -9,15 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monorepo_hygiene.alembic.errors import UnknownRevisionError
-from monorepo_hygiene.alembic.graph import RevisionGraph
-from monorepo_hygiene.alembic.reader import read_history
-from monorepo_hygiene.alembic.rebase import (
+from monorepo_hygiene.alembic.errors import (
     BaseHeadsError,
     ProtectedRevisionError,
-    choose_targets,
-    plan_rebase,
+    UnknownRevisionError,
 )
+from monorepo_hygiene.alembic.graph import RevisionGraph
+from monorepo_hygiene.alembic.reader import read_history
+from monorepo_hygiene.alembic.rebase_plan import choose_targets, plan_rebase
 from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain, history_files
 
 

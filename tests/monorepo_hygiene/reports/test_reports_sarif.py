@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monorepo_hygiene import annotations, build_files, imports
-from monorepo_hygiene.alembic import rule_docs as alembic_rule_docs
+from monorepo_hygiene.alembic import codes as alembic_codes
 from monorepo_hygiene.findings import Finding, Severity
 from monorepo_hygiene.reports.sarif import render_sarif
 from monorepo_hygiene.rule_docs import RuleDoc
@@ -21,7 +21,7 @@ ALL_RULE_DOCS: List[RuleDoc] = [
     *annotations.RULE_DOCS,
     *imports.RULE_DOCS,
     *build_files.RULE_DOCS,
-    *alembic_rule_docs.RULE_DOCS,
+    *alembic_codes.RULE_DOCS,
 ]
 
 
