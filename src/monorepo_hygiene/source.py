@@ -332,3 +332,29 @@ def split_lone_cr_ending(content: bytes) -> Tuple[bytes, bytes]:
     if content.endswith(b"\r"):
         return content[:-1], b"\r"
     return content, b""
+
+
+_TRIVIA = frozenset(
+    {
+        tokenize.ENCODING,
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
+)
+
+
+def is_empty_python_source(content: bytes) -> bool:
+    """Only whitespace, comments and at most a docstring: an `__init__.py` that marks a package."""
+    try:
+        tokens = [
+            token
+            for token in tokenize.tokenize(io.BytesIO(content).readline)
+            if token.type not in _TRIVIA
+        ]
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
+        return False
+    return not tokens or (len(tokens) == 1 and tokens[0].type == tokenize.STRING)

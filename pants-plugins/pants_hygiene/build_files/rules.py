@@ -34,12 +34,12 @@ from monorepo_hygiene.build_files import (
     RepoFacts,
     TargetFacts,
     check_build_files,
-    is_empty_python_source,
     plan_build_files,
 )
 from monorepo_hygiene.build_files.layout import render_dir
 from monorepo_hygiene.build_files.style import target_line
 from monorepo_hygiene.findings import Finding
+from monorepo_hygiene.source import is_empty_python_source
 
 from ..util.compat import (
     call_rule_implicitly,

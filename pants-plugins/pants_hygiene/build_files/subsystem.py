@@ -11,7 +11,7 @@ from monorepo_hygiene.build_files import (
     BuildFileOptions,
     PolicyRule,
 )
-from monorepo_hygiene.build_files.facts import DEFAULT_OPTIONS, POLICIES
+from monorepo_hygiene.build_files.options import DEFAULT_OPTIONS, POLICIES
 from monorepo_hygiene.rule_docs import render_rule_docs
 
 from ..util.options import InvalidOptionValue, one_of

@@ -9,19 +9,16 @@ BUILD style. See layout.py for how package roots are found under the `subtree` p
 from __future__ import annotations
 
 from .check import check_build_files
-from .docs import RULE_DOCS
-from .facts import (
+from .codes import RULE_DOCS
+from .facts import GlobFacts, RepoFacts, TargetFacts
+from .options import (
     DEFAULT_OPTIONS,
     DEFAULT_PYTHON_TARGET_ALIASES,
     IGNORE,
     PER_DIRECTORY,
     SUBTREE,
     BuildFileOptions,
-    GlobFacts,
     PolicyRule,
-    RepoFacts,
-    TargetFacts,
-    is_empty_python_source,
 )
 from .plan import BuildFileEdit, plan_build_files, simulate_plan
 from .style import BuildStyle, detect_build_style
@@ -42,7 +39,6 @@ __all__ = [
     "TargetFacts",
     "check_build_files",
     "detect_build_style",
-    "is_empty_python_source",
     "plan_build_files",
     "simulate_plan",
 ]

@@ -11,14 +11,8 @@ from collections import defaultdict
 from typing import Dict, Iterator, List, Sequence, Set, Tuple
 
 from ..findings import Finding, Severity
-from .facts import (
-    DEFAULT_OPTIONS,
-    PER_DIRECTORY,
-    SUBTREE,
-    BuildFileOptions,
-    RepoFacts,
-    TargetFacts,
-)
+from .facts import RepoFacts, TargetFacts
+from .options import DEFAULT_OPTIONS, PER_DIRECTORY, SUBTREE, BuildFileOptions
 from .layout import ALIAS_KINDS, Kind, Layout, render_dir
 from .plan import plan_targets
 from .style import detect_build_style

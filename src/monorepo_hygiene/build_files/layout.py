@@ -23,13 +23,8 @@ from fnmatch import fnmatchcase
 from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
 
 from ..noqa import is_suppressed
-from .facts import (
-    IGNORE,
-    SUBTREE,
-    BuildFileOptions,
-    RepoFacts,
-    TargetFacts,
-)
+from .facts import RepoFacts, TargetFacts
+from .options import IGNORE, SUBTREE, BuildFileOptions
 
 
 class Kind(enum.Enum):

@@ -24,13 +24,8 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-from .facts import (
-    DEFAULT_OPTIONS,
-    BuildFileOptions,
-    GlobFacts,
-    RepoFacts,
-    TargetFacts,
-)
+from .facts import GlobFacts, RepoFacts, TargetFacts
+from .options import DEFAULT_OPTIONS, BuildFileOptions
 from .globs import escape_glob, glob_matches, owned_by_sources
 from .layout import PANTS_DEFAULT_SOURCES, Kind, Layout
 from .style import (

@@ -16,11 +16,11 @@ from monorepo_hygiene.build_files import (
     RepoFacts,
     TargetFacts,
     detect_build_style,
-    is_empty_python_source,
 )
 from monorepo_hygiene.build_files.globs import escape_glob, glob_matches, sources_match
 from monorepo_hygiene.build_files.layout import Kind, Layout
 from monorepo_hygiene.build_files.style import render_target
+from monorepo_hygiene.source import is_empty_python_source
 
 _DEFAULTS = BuildFileOptions()
 
