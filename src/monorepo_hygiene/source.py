@@ -271,12 +271,12 @@ def _non_ascii_bytes_literal(module: "libcst.Module") -> Optional[Tuple[int, int
 
 
 # Python numbers lines by these breaks only; str.splitlines() also breaks at \f, \x1c, ...
-_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
 def line_at(text: str, line: int) -> Optional[str]:
     """Line `line` (1-based) as Python numbers lines, or None past the end."""
-    lines = _LINE_BREAK_RE.split(text)
+    lines = LINE_BREAK_RE.split(text)
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 

@@ -14,10 +14,10 @@ import ast
 import re
 from typing import List, Optional, Sequence, Tuple, Union
 
+from ..source import LINE_BREAK_RE
 from .errors import MigrationReadError
 from .reader import decode_migration, parse_migration, read_migration
 
-_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 # The ids after `Revises:` in alembic's docstring; the closing quotes may follow on the line.
 _REVISES_RE = re.compile(
     r"(?P<head>[ \t]*Revises:[ \t]*)(?P<ids>[^\s,'\"]+(?:[ \t]*,[ \t]*[^\s,'\"]+)*)?"
@@ -77,8 +77,8 @@ class _Lines:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self._starts = [0] + [match.end() for match in _LINE_BREAK_RE.finditer(text)]
-        self._ends = [match.start() for match in _LINE_BREAK_RE.finditer(text)] + [len(text)]
+        self._starts = [0] + [match.end() for match in LINE_BREAK_RE.finditer(text)]
+        self._ends = [match.start() for match in LINE_BREAK_RE.finditer(text)] + [len(text)]
 
     def line(self, lineno: int) -> str:
         return self.text[self._starts[lineno - 1] : self._ends[lineno - 1]]

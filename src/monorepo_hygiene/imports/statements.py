@@ -8,16 +8,14 @@ the fixer can pair the k-th statement libcst visits with the k-th one the checke
 from __future__ import annotations
 
 import ast
-import re
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Type
+
+from ..source import LINE_BREAK_RE
 
 # (name, asname) per imported name; None stands for `*`.
 ImportedNames = Optional[Tuple[Tuple[str, Optional[str]], ...]]
 # What a statement imports, without where it is: (is_from, level, module, names).
 StatementShape = Tuple[bool, int, str, ImportedNames]
-
-# Python's own line breaks; `str.splitlines` also breaks at form feeds and other characters.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class ImportStatement(NamedTuple):
@@ -48,7 +46,7 @@ def source_lines(text: str, needed: int = 0) -> List[str]:
     With `needed`, only that many lines are split off (the rest stays in one last item):
     imports sit near the top, and splitting a whole long file for them is wasted time.
     """
-    return _LINE_BREAK.split(text, needed)
+    return LINE_BREAK_RE.split(text, needed)
 
 
 # The fields of compound statements (and their clauses) that hold statements, in source order:
