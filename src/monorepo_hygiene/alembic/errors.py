@@ -6,8 +6,9 @@ as attributes and builds its message from them, so callers can report them in th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Sequence, Tuple
 
+from ..errors import FileError
 from .wording import chain_text, quoted
 
 if TYPE_CHECKING:  # Annotations only: both import this module (operations.py via reader.py).
@@ -19,25 +20,17 @@ class AlembicHygieneError(Exception):
     """Base of every error the Alembic checks and rewrites raise."""
 
 
-class MigrationReadError(AlembicHygieneError):
+class MigrationReadError(AlembicHygieneError, FileError):
     """A migration file whose revision metadata can't be read statically."""
 
+    line: int
+
     def __init__(self, path: str, line: int, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.reason = reason
-        super().__init__(f"{path}:{line}: {reason}")
+        FileError.__init__(self, path, line, reason)
 
 
-class AlembicConfigError(AlembicHygieneError):
+class AlembicConfigError(AlembicHygieneError, FileError):
     """An `alembic.ini` that doesn't say where its migrations live."""
-
-    def __init__(self, path: str, line: Optional[int], reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.reason = reason
-        location = path if line is None else f"{path}:{line}"
-        super().__init__(f"{location}: {reason}")
 
 
 class RevisionCycleError(AlembicHygieneError):

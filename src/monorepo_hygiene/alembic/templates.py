@@ -17,20 +17,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
+from ..errors import FileError
 from .errors import AlembicHygieneError
 
 _UNSUPPORTED_LINE_RE = re.compile(r"^[ \t]*(%|##)", re.MULTILINE)
 _ESCAPED_NEWLINE_RE = re.compile(r"\\\r?\n")
 
 
-class TemplateError(AlembicHygieneError):
+class TemplateError(AlembicHygieneError, FileError):
     """A `script.py.mako` that can't be rendered."""
-
-    def __init__(self, path: str, line: int, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.reason = reason
-        super().__init__(f"{path}:{line}: {reason}")
 
 
 @dataclass(frozen=True)

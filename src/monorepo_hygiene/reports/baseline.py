@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from ..errors import FileError
 from ..findings import Finding
 
 BASELINE_VERSION = 1
@@ -44,13 +45,11 @@ class BaselineKey:
         return f"{self.path}: {self.code}{statement}"
 
 
-class BaselineError(ValueError):
+class BaselineError(FileError, ValueError):
     """A baseline file that can't be read; the message names the file and what is wrong."""
 
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
+        super().__init__(path, None, reason)
 
 
 @dataclass(frozen=True)
