@@ -248,10 +248,16 @@ class FixtureModule:
             self._bind(owner, node.name, _Binding("other", node.lineno))
 
     def source_of(self, node: ast.expr) -> str:
+        """The expression as written when that is one clean line, else as `ast` renders it
+        (a multi-line one, one with comments, one parsed out of a string annotation)."""
         segment = ast.get_source_segment(self._text, node) if self._text is not None else None
         if segment is None or "\n" in segment or "\r" in segment or "#" in segment:
             return ast.unparse(node)
-        return segment
+        try:
+            same = ast.dump(ast.parse(segment, mode="eval").body) == ast.dump(node)
+        except SyntaxError:
+            same = False
+        return segment if same else ast.unparse(node)
 
 
 _TRY_STAR: Tuple[type, ...] = (ast.TryStar,) if hasattr(ast, "TryStar") else ()
@@ -438,8 +444,7 @@ class _TypeReader:
         if rest not in _GENERATOR_TYPES:
             return None
         if root:
-            need = self._single_import(root)
-            if need is None or need.name is not None or need.module not in _GENERATOR_MODULES:
+            if self._module_named(root) not in _GENERATOR_MODULES:
                 return None
         else:
             need = self._single_import(rest)
@@ -449,6 +454,22 @@ class _TypeReader:
         if isinstance(arguments, ast.Tuple):
             return arguments.elts[0] if arguments.elts else None
         return arguments
+
+    def _module_named(self, dotted: str) -> Optional[str]:
+        """The module a dotted name means where it is imported (`abc` after `from collections
+        import abc` is `collections.abc`), if imports alone say so."""
+        first, _, rest = dotted.partition(".")
+        need = self._single_import(first)
+        if need is None:
+            plain = [b.need for b in self._module.bindings.get(first, []) if b.kind == "import"]
+            if not plain or any(n is None or n.name or n.asname for n in plain):
+                return None
+            base = first  # `import a.b` and `import a.c`: `a` is the package.
+        elif need.name is not None:
+            base = f"{need.module}.{need.name}" if not need.level else ""
+        else:
+            base = need.module if need.asname else first
+        return f"{base}.{rest}" if base and rest else base or None
 
     def _single_import(self, name: str) -> Optional[ImportNeed]:
         bindings = self._module.bindings.get(name, [])
@@ -590,8 +611,10 @@ class FixtureScope:
     def _resolve(
         self, name: str, owner: Optional[str], node: _FunctionNode, fixture_name: Optional[str]
     ) -> Optional[Resolution]:
-        """None when `name` names no fixture we know of."""
+        """None when `name` names no fixture we know of, or a test parametrizes it directly."""
         module = self._module
+        if fixture_name is None and self._parametrized_directly(name, owner, node):
+            return None  # The parametrization's value, not a fixture's: HA102's business.
         levels: List[Tuple[str, Optional[FixtureModule], Optional[str]]] = []
         if owner is not None:
             levels.append((f"class `{owner}`", module, owner))
@@ -641,10 +664,8 @@ class FixtureScope:
             return Resolution(None, reason)
         return resolutions[0]
 
-    def _parametrized(
-        self, name: str, owner: Optional[str], node: _FunctionNode, fixture_name: Optional[str]
-    ) -> Optional[str]:
-        """Why a parametrization may replace the fixture's value, if it may."""
+    def _parametrized_directly(self, name: str, owner: Optional[str], node: _FunctionNode) -> bool:
+        """`@pytest.mark.parametrize` on the function or its class, or in a `pytestmark`."""
         module = self._module
         marks = _Parametrized()
         for decorator in node.decorator_list:
@@ -652,18 +673,19 @@ class FixtureScope:
         scopes = [marks, module.marks.get(None, _Parametrized())]
         if owner is not None:
             scopes.append(module.marks.get(owner, _Parametrized()))
+        return any(name in scope.names or scope.any_name for scope in scopes)
+
+    def _parametrized(
+        self, name: str, owner: Optional[str], node: _FunctionNode, fixture_name: Optional[str]
+    ) -> Optional[str]:
+        """Why a parametrization may replace the fixture's value, if it may."""
+        module = self._module
         if fixture_name is not None:
-            # A fixture's parameter takes any test's parametrized value of that name: those
-            # of its own module are in sight (tests elsewhere aren't).
-            for other_owner, other in module.functions:
-                if _fixture_name(other) is None:
-                    other_marks = _Parametrized()
-                    for decorator in other.decorator_list:
-                        _read_parametrize(decorator, other_marks)
-                    scopes.append(other_marks)
-                    scopes.append(module.marks.get(other_owner, _Parametrized()))
-        if any(name in scope.names or scope.any_name for scope in scopes):
-            return f"`{name}` is parametrized"
+            # A fixture's parameter takes any requesting test's parametrized value of that
+            # name: the tests of its own module are in sight (tests elsewhere aren't).
+            tests = [(o, f) for o, f in module.functions if _fixture_name(f) is None]
+            if any(self._parametrized_directly(name, o, f) for o, f in tests):
+                return f"a test parametrizes `{name}`"
         hooks = [module.generate_tests.get(None), module.generate_tests.get(owner)]
         hooks.extend(conftest.generate_tests.get(None) for _, conftest in self._conftests if conftest)
         if any(hook is not None and (name in hook.names or hook.any_name) for hook in hooks):
