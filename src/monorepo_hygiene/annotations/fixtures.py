@@ -645,6 +645,13 @@ class FixtureScope:
             resolution = Resolution(builtin, reason)
         if blocked:
             return Resolution(None, blocked)
+        if fixture_name is not None and owner is None and resolution.fixture_type is not None:
+            # A class of the module overriding the name hands its own value to this fixture
+            # when one of the class's tests requests it.
+            for cls, by_name in module.fixtures.items():
+                overrides = by_name.get(name) if cls is not None else None
+                if overrides and self._read_definitions(module, overrides) != resolution:
+                    return Resolution(None, f"class `{cls}` overrides `{name}` with another type")
         parametrized = self._parametrized(name, owner, node, fixture_name)
         if parametrized:
             return Resolution(None, parametrized)
