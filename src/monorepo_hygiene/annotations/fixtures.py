@@ -299,7 +299,9 @@ def _is_type_checking(test: ast.expr) -> bool:
     return _dotted(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
 
 
-def _import_need(statement: Union[ast.Import, ast.ImportFrom], alias: ast.alias) -> Optional[ImportNeed]:
+def _import_need(
+    statement: Union[ast.Import, ast.ImportFrom], alias: ast.alias
+) -> Optional[ImportNeed]:
     if isinstance(statement, ast.Import):
         return ImportNeed(alias.name, None, alias.asname)
     if alias.name == "*":
@@ -473,7 +475,11 @@ class _TypeReader:
 
     def _single_import(self, name: str) -> Optional[ImportNeed]:
         bindings = self._module.bindings.get(name, [])
-        if len(bindings) == 1 and bindings[0].kind == "import" and not bindings[0].type_checking_only:
+        if (
+            len(bindings) == 1
+            and bindings[0].kind == "import"
+            and not bindings[0].type_checking_only
+        ):
             return bindings[0].need
         return None
 
@@ -496,9 +502,7 @@ class _TypeReader:
                 local.add(name)
                 continue
             if any(binding.type_checking_only for binding in bindings):
-                return Resolution(
-                    None, f"{where}: `{name}` is imported only when `TYPE_CHECKING`"
-                )
+                return Resolution(None, f"{where}: `{name}` is imported only when `TYPE_CHECKING`")
             if any(binding.kind != "import" for binding in bindings):
                 return Resolution(
                     None, f"{where}: `{name}` is defined in `{self._module.path}`, not imported"
@@ -516,14 +520,14 @@ class _TypeReader:
                 needs.add(need)
         text = self._module.source_of(expression)
         quoted = (
-            self._module.postponed
-            and not self._target.postponed
-            and _needs_postponing(expression)
+            self._module.postponed and not self._target.postponed and _needs_postponing(expression)
         )
         if quoted and ('"' in text or "'" in text):
             return Resolution(None, f"{where}: its annotation can't be evaluated at runtime here")
         return Resolution(
-            FixtureType(f'"{text}"' if quoted else text, tuple(sorted(needs)), frozenset(local), quoted)
+            FixtureType(
+                f'"{text}"' if quoted else text, tuple(sorted(needs)), frozenset(local), quoted
+            )
         )
 
 
@@ -622,7 +626,9 @@ class FixtureScope:
         levels.extend((path, conftest, None) for path, conftest in self._conftests)
         # A fixture requesting its own name gets the definition further out (an override).
         if fixture_name == name:
-            own = next(i for i, level in enumerate(levels) if level[1] is module and level[2] == owner)
+            own = next(
+                i for i, level in enumerate(levels) if level[1] is module and level[2] == owner
+            )
             levels = levels[own + 1 :]
         blocked: Optional[str] = None
         resolution: Optional[Resolution] = None
@@ -667,7 +673,9 @@ class FixtureScope:
                 return resolution
         if len(set(resolution.fixture_type for resolution in resolutions)) > 1:
             lines = ", ".join(str(definition.node.lineno) for definition in definitions)
-            reason = f"fixtures `{definitions[0].name}` of different types ({level_module.path}:{lines})"
+            reason = (
+                f"fixtures `{definitions[0].name}` of different types ({level_module.path}:{lines})"
+            )
             return Resolution(None, reason)
         return resolutions[0]
 
@@ -694,7 +702,9 @@ class FixtureScope:
             if any(self._parametrized_directly(name, o, f) for o, f in tests):
                 return f"a test parametrizes `{name}`"
         hooks = [module.generate_tests.get(None), module.generate_tests.get(owner)]
-        hooks.extend(conftest.generate_tests.get(None) for _, conftest in self._conftests if conftest)
+        hooks.extend(
+            conftest.generate_tests.get(None) for _, conftest in self._conftests if conftest
+        )
         if any(hook is not None and (name in hook.names or hook.any_name) for hook in hooks):
             return f"a `pytest_generate_tests` hook may parametrize `{name}`"
         return None
@@ -814,7 +824,9 @@ def _missing_imports(
             if any(b.type_checking_only for b in same) and not module.postponed:
                 return (), f"`{name}` is imported only when `TYPE_CHECKING`"
             missing.extend(
-                n for n in fixture_type.imports if n.binds == name and n not in {b.need for b in same}
+                n
+                for n in fixture_type.imports
+                if n.binds == name and n not in {b.need for b in same}
             )
         elif plain and need.name is None and not need.asname:
             # `import a.b` next to the file's `import a`: both bind `a`, to the same package.

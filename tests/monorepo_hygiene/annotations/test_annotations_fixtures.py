@@ -359,7 +359,11 @@ def test_a_name_the_test_module_imports_may_be_a_fixture_of_unknown_type() -> No
 
 
 def test_an_unparsable_conftest_blocks_fixes_below_it() -> None:
-    tree = {"conftest.py": CONFTEST, "a/conftest.py": "def (:\n", "a/test_it.py": "def test_it(amount) -> None:\n    pass\n"}
+    tree = {
+        "conftest.py": CONFTEST,
+        "a/conftest.py": "def (:\n",
+        "a/test_it.py": "def test_it(amount) -> None:\n    pass\n",
+    }
     assert report(tree, "a/test_it.py") == [
         "a/test_it.py:1:13: HA103 Missing type annotation for fixture `amount` in function "
         "`test_it` (no fix: `a/conftest.py` can't be read)"
@@ -470,8 +474,7 @@ def test_noqa_and_select() -> None:
     assert report(tree, "test_other.py", both) == [
         "test_other.py:1:13: HA103 Missing type annotation for fixture `amount` in function "
         "`test_it` [*]",
-        "test_other.py:1:21: HA102 Missing type annotation for parameter `x` in function "
-        "`test_it`",
+        "test_other.py:1:21: HA102 Missing type annotation for parameter `x` in function `test_it`",
     ]
     assert report(tree, "test_other.py", AnnotationOptions()) == []
 

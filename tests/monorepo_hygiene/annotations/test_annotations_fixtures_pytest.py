@@ -54,7 +54,7 @@ TYPES = (
 SHARED_TYPES = {"alpha": 3, "beta": 6}
 KINDS = ("return", "string", "iterator", "generator", "untyped")
 
-PLUGIN = '''
+PLUGIN = """
 import os
 import typing
 
@@ -93,7 +93,7 @@ def pytest_pyfunc_call(pyfuncitem):
 def pytest_fixture_setup(fixturedef, request):
     _check(fixturedef.func, {name: request.getfixturevalue(name) for name in fixturedef.argnames})
     yield
-'''
+"""
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,9 @@ def _fixture_source(spec: FixtureSpec) -> Tuple[str, Set[str]]:
     return source, needed
 
 
-def _file_source(fixtures: Tuple[FixtureSpec, ...], tests: Tuple[CaseSpec, ...], postponed: bool) -> str:
+def _file_source(
+    fixtures: Tuple[FixtureSpec, ...], tests: Tuple[CaseSpec, ...], postponed: bool
+) -> str:
     imports = {"import pytest"}
     parts = []
     for spec in fixtures:
