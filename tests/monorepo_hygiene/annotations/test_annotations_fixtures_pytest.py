@@ -67,6 +67,11 @@ def _isinstance(value, annotation):
         return any(_isinstance(value, argument) for argument in typing.get_args(annotation))
     if annotation is type(None):
         return value is None
+    if annotation is typing.Any:
+        return True
+    if getattr(annotation, "_is_protocol", False):
+        # Structural: only a `@runtime_checkable` protocol supports isinstance().
+        return not getattr(annotation, "_is_runtime_protocol", False) or isinstance(value, annotation)
     return isinstance(value, origin or annotation)
 
 
@@ -91,8 +96,10 @@ def pytest_pyfunc_call(pyfuncitem):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_fixture_setup(fixturedef, request):
-    _check(fixturedef.func, {name: request.getfixturevalue(name) for name in fixturedef.argnames})
     yield
+    # Once the fixture is set up, its arguments' values are cached: asking for them again
+    # sets nothing up (before, it would disturb pytest's own bookkeeping).
+    _check(fixturedef.func, {name: request.getfixturevalue(name) for name in fixturedef.argnames})
 """
 
 
