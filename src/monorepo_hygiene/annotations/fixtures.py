@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import builtins
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
@@ -170,6 +171,7 @@ class FixtureModule:
         self.path = path
         self.directory = posixpath.dirname(path)
         self._text = text
+        self._lines: Optional[List[str]] = None
         self.postponed = any(
             isinstance(node, ast.ImportFrom)
             and node.module == "__future__"
@@ -250,8 +252,14 @@ class FixtureModule:
     def source_of(self, node: ast.expr) -> str:
         """The expression as written when that is one clean line, else as `ast` renders it
         (a multi-line one, one with comments, one parsed out of a string annotation)."""
-        segment = ast.get_source_segment(self._text, node) if self._text is not None else None
-        if segment is None or "\n" in segment or "\r" in segment or "#" in segment:
+        if self._text is None or node.lineno != node.end_lineno or node.end_col_offset is None:
+            return ast.unparse(node)
+        if self._lines is None:  # Not `ast.get_source_segment`: it splits the file each time.
+            self._lines = _LINE_BREAK.split(self._text)
+        line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
+        # `ast` columns count UTF-8 bytes.
+        segment = line.encode()[node.col_offset : node.end_col_offset].decode(errors="replace")
+        if "#" in segment:
             return ast.unparse(node)
         try:
             same = ast.dump(ast.parse(segment, mode="eval").body) == ast.dump(node)
@@ -260,6 +268,7 @@ class FixtureModule:
         return segment if same else ast.unparse(node)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # Python's line breaks; str.splitlines() has more.
 _TRY_STAR: Tuple[type, ...] = (ast.TryStar,) if hasattr(ast, "TryStar") else ()
 
 
@@ -585,6 +594,8 @@ class FixtureScope:
     ) -> None:
         self._module = module
         self._conftests = conftests
+        # By (module, definitions list): read once per file, however many parameters name it.
+        self._definitions: Dict[Tuple[int, int], Resolution] = {}
 
     def parameters(self) -> List[FixtureParameter]:
         module = self._module
@@ -664,6 +675,14 @@ class FixtureScope:
         return resolution
 
     def _read_definitions(
+        self, level_module: FixtureModule, definitions: List[_FixtureDef]
+    ) -> Resolution:
+        key = (id(level_module), id(definitions))
+        if key not in self._definitions:
+            self._definitions[key] = self._read_uncached(level_module, definitions)
+        return self._definitions[key]
+
+    def _read_uncached(
         self, level_module: FixtureModule, definitions: List[_FixtureDef]
     ) -> Resolution:
         reader = _TypeReader(level_module, self._module)
