@@ -190,7 +190,7 @@ MISSING_FIXTURE_ANNOTATION_DOC = RuleDoc(
       pytest's built-ins get their public types: `tmp_path: Path`,
       `monkeypatch: pytest.MonkeyPatch`, `capsys: pytest.CaptureFixture[str]`,
       `request: pytest.FixtureRequest`, `caplog: pytest.LogCaptureFixture`, ... (`tmpdir` has
-      none: reported, not fixed).
+      none: reported, not fixed); `tmp_path: pathlib.Path` where `Path` means something else.
     - The imports are the ones the fixture's module uses for those names, written the same way
       (`from sqlalchemy.orm import Session`), merged into the file's imports; a relative one
       only when the test is in the fixture module's own directory. Run with the import-style

@@ -77,6 +77,9 @@ class FixtureType:
     local_names: FrozenSet[str] = frozenset()
     # Written as a string: it can't be evaluated where the fixture module never evaluated it.
     quoted: bool = False
+    # The same type spelled otherwise, for a file where this spelling's names mean something
+    # else (`pathlib.Path` where `Path` is `anyio.Path`).
+    fallback: Optional[FixtureType] = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,11 @@ class Resolution:
 _PYTEST = ImportNeed("pytest", None, None)
 _CALLABLE = ImportNeed("typing", "Callable", None)
 _BUILTIN_FIXTURES: Dict[str, Optional[FixtureType]] = {
-    "tmp_path": FixtureType("Path", (ImportNeed("pathlib", "Path", None),)),
+    "tmp_path": FixtureType(
+        "Path",
+        (ImportNeed("pathlib", "Path", None),),
+        fallback=FixtureType("pathlib.Path", (ImportNeed("pathlib", None, None),)),
+    ),
     "tmp_path_factory": FixtureType("pytest.TempPathFactory", (_PYTEST,)),
     "tmpdir_factory": FixtureType("pytest.TempdirFactory", (_PYTEST,)),
     "tmpdir": None,  # A `py.path.local`: no public pytest type.
@@ -792,6 +799,9 @@ def plan_fixture_annotations(
             continue
         owner = owners.get(parameter.line)
         missing, conflict = _missing_imports(module, owner, parameter.line, fixture_type)
+        if conflict and fixture_type.fallback is not None:
+            fixture_type = fixture_type.fallback
+            missing, conflict = _missing_imports(module, owner, parameter.line, fixture_type)
         if conflict:
             planned[key] = FixtureAnnotation(None, reason=conflict)
             continue

@@ -487,3 +487,11 @@ def test_only_test_modules_and_conftests_are_checked() -> None:
     }
     assert report(tree, "helpers.py") == []
     assert report(tree, "test_it.py") == []
+
+
+def test_tmp_path_is_spelled_pathlib_path_where_path_means_something_else() -> None:
+    tree = {"test_it.py": "from anyio import Path\n\ndef test_it(tmp_path) -> None:\n    pass\n"}
+    assert fixed(tree, "test_it.py") == (
+        "from anyio import Path\nimport pathlib\n\n"
+        "def test_it(tmp_path: pathlib.Path) -> None:\n    pass\n"
+    )
