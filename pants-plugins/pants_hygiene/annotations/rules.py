@@ -12,7 +12,7 @@ from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import PartitionerType
 from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
 from pants.engine.addresses import Addresses
-from pants.engine.fs import EMPTY_DIGEST, Digest, DigestSubset, MergeDigests, PathGlobs
+from pants.engine.fs import Digest, DigestSubset, MergeDigests, PathGlobs
 from pants.engine.internals.graph import Owners, OwnersRequest
 from pants.engine.rules import Get, MultiGet, collect_rules, rule
 from pants.engine.target import Targets
@@ -46,24 +46,32 @@ class AnnotationsFixRequest(FixTargetsRequest):
 
 
 @dataclass(frozen=True)
-class _ConftestsRequest:
+class _CheckerInputRequest:
     files: Tuple[str, ...]
+    digest: Digest  # The batch's files.
 
 
 @dataclass(frozen=True)
-class _Conftests:
-    """The conftest.py files above a batch's files that a target owns, as pytest under Pants
-    sees them (`infer_python_conftest_dependencies`), the batch's own files left out."""
+class _CheckerInput:
+    """The batch's files and, when HA103 is selected, the conftest.py files above them that a
+    target owns, as pytest under Pants sees them (`infer_python_conftest_dependencies`)."""
 
     digest: Digest
 
 
 @rule(desc="Find the conftest.py files tests see", level=LogLevel.DEBUG)
-async def conftests_seen(request: _ConftestsRequest) -> _Conftests:
+async def checker_input(
+    request: _CheckerInputRequest, subsystem: AnnotationsSubsystem
+) -> _CheckerInput:
+    if not subsystem.checks_fixtures:
+        return _CheckerInput(request.digest)
+    # The batch's own conftests are left out: they are in its digest, maybe already fixed.
     ancestors = await Get(
         AncestorFiles, AncestorFilesRequest(input_files=request.files, requested=("conftest.py",))
     )
     candidates = ancestors.snapshot.files
+    if not candidates:
+        return _CheckerInput(request.digest)
     owners = await MultiGet(
         Get(Owners, OwnersRequest((path,), GlobMatchErrorBehavior.ignore)) for path in candidates
     )
@@ -73,21 +81,8 @@ async def conftests_seen(request: _ConftestsRequest) -> _Conftests:
         for path, targets in zip(candidates, owner_targets)
         if any(target.has_field(PythonSourceField) for target in targets)
     ]
-    if len(seen) == len(candidates):
-        return _Conftests(ancestors.snapshot.digest)
-    return _Conftests(await Get(Digest, DigestSubset(ancestors.snapshot.digest, PathGlobs(seen))))
-
-
-async def _checker_input(
-    subsystem: AnnotationsSubsystem, files: Tuple[str, ...], digest: Digest
-) -> Digest:
-    """The batch's files, and the conftests they see when HA103 needs them."""
-    if not subsystem.checks_fixtures:
-        return digest
-    conftests = await Get(_Conftests, _ConftestsRequest(files))
-    if conftests.digest == EMPTY_DIGEST:
-        return digest
-    return await Get(Digest, MergeDigests([digest, conftests.digest]))
+    conftests = await Get(Digest, DigestSubset(ancestors.snapshot.digest, PathGlobs(seen)))
+    return _CheckerInput(await Get(Digest, MergeDigests([request.digest, conftests])))
 
 
 @rule(desc="Check return annotations", level=LogLevel.DEBUG)
@@ -99,13 +94,14 @@ async def annotations_findings(
         SourceFiles, SourceFilesRequest(field_set.source for field_set in request.elements)
     )
     files = sources.snapshot.files
+    checked = await Get(_CheckerInput, _CheckerInputRequest(files, sources.snapshot.digest))
     result = await Get(
         HygieneCheckResult,
         HygieneCheckRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
             files=files,
-            input_digest=await _checker_input(subsystem, files, sources.snapshot.digest),
+            input_digest=checked.digest,
             description=f"Check return annotations in {pluralize(len(sources.files), 'file')}",
         ),
     )
@@ -123,15 +119,16 @@ async def annotations_lint(request: AnnotationsLintRequest.Batch) -> LintResult:
 async def annotations_fix(
     request: AnnotationsFixRequest.Batch, subsystem: AnnotationsSubsystem
 ) -> FixResult:
+    checked = await Get(
+        _CheckerInput, _CheckerInputRequest(request.snapshot.files, request.snapshot.digest)
+    )
     result = await Get(
         HygieneCheckResult,
         HygieneCheckRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
             files=request.snapshot.files,
-            input_digest=await _checker_input(
-                subsystem, request.snapshot.files, request.snapshot.digest
-            ),
+            input_digest=checked.digest,
             description=f"Add `-> None` in {pluralize(len(request.snapshot.files), 'file')}",
             fix=True,
         ),
