@@ -4,8 +4,12 @@ the fixture's own return annotation. Trees of files in memory, checked and fixed
 
 from __future__ import annotations
 
+import difflib
 import textwrap
 from typing import Callable, Dict, List
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from monorepo_hygiene.annotations import AnnotationOptions, check_files, fix_files
 
@@ -495,3 +499,41 @@ def test_tmp_path_is_spelled_pathlib_path_where_path_means_something_else() -> N
         "from anyio import Path\nimport pathlib\n\n"
         "def test_it(tmp_path: pathlib.Path) -> None:\n    pass\n"
     )
+
+
+_NOISE = st.binary(max_size=6).map(lambda raw: raw.replace(b"\n", b"").replace(b"\r", b""))
+_FRAGMENTS = st.one_of(
+    st.just(b"def test_one(amount, tmp_path):\n    print(amount)\n"),
+    st.just(b"async def test_two(\n    amounts,  # why\n    capsys,\n) -> None:\n    pass\n"),
+    st.just(b"class TestThree:\n    def test_it(self, request, amount):\n        pass\n"),
+    st.just(b"@pytest.fixture\ndef local(amount):\n    return amount\n"),
+    st.just(b'"""Doc."""\n'),
+    st.just(b"import pytest\n"),
+    st.just(b"from __future__ import annotations\n"),
+    _NOISE.map(lambda raw: b"# " + raw + b"\n"),
+    _NOISE.map(lambda raw: b"s = '" + raw.replace(b"'", b"").replace(b"\\", b"") + b"'\n"),
+    st.just(b"\x0cz = 2\n"),
+    st.just(b"w = 3\x00\n"),
+)
+
+
+@st.composite
+def hostile_tests(draw: st.DrawFn) -> bytes:
+    body = b"".join(draw(st.lists(_FRAGMENTS, min_size=1, max_size=8)))
+    ending = draw(st.sampled_from([b"\n", b"\r\n", b"\r"]))
+    bom = draw(st.sampled_from([b"", b"\xef\xbb\xbf"]))
+    return bom + body.replace(b"\n", ending)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(content=hostile_tests())
+def test_hostile_test_files_are_fixed_only_by_insertions_that_compile(content: bytes) -> None:
+    files = {"tests/conftest.py": _encode({"c": CONFTEST})["c"], "tests/test_it.py": content}
+    written: Dict[str, bytes] = {}
+    result = fix_files(["tests/test_it.py"], _reader(files), written.__setitem__, HA103)
+    assert not [f for f in result.errors if "internal error" in f.message], result.errors
+    if written:
+        fixed = written["tests/test_it.py"]
+        compile(fixed, "test_it.py", "exec", dont_inherit=True)
+        operations = difflib.SequenceMatcher(None, content, fixed, autojunk=False).get_opcodes()
+        assert {operation[0] for operation in operations} <= {"equal", "insert"}
