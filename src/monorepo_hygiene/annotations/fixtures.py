@@ -60,12 +60,6 @@ class ImportNeed:
             return self.asname
         return self.name if self.name is not None else self.module.partition(".")[0]
 
-    def statement(self) -> str:
-        alias = f" as {self.asname}" if self.asname else ""
-        if self.name is None:
-            return f"import {self.module}{alias}"
-        return f"from {'.' * self.level}{self.module} import {self.name}{alias}"
-
 
 @dataclass(frozen=True)
 class FixtureType:
@@ -122,7 +116,6 @@ _BUILTIN_FIXTURES: Dict[str, Optional[FixtureType]] = {
     "record_testsuite_property": FixtureType("Callable[[str, object], None]", (_CALLABLE,)),
     "record_xml_attribute": FixtureType("Callable[[str, object], None]", (_CALLABLE,)),
 }
-BUILTIN_FIXTURE_NAMES: FrozenSet[str] = frozenset(_BUILTIN_FIXTURES)
 
 
 def is_test_module(path: str) -> bool:
@@ -582,10 +575,8 @@ def _needs_postponing(expression: ast.expr) -> bool:
 class FixtureParameter:
     """A parameter of a test or fixture that names a fixture."""
 
-    function: str
     name: str
     line: int  # Of the function's `def`: with the name, it identifies the parameter.
-    col: int
     resolution: Resolution
 
 
@@ -623,11 +614,7 @@ class FixtureScope:
             for argument in _requested_arguments(node, owner is not None):
                 resolution = self._resolve(argument, owner, node, fixture_name)
                 if resolution is not None:
-                    found.append(
-                        FixtureParameter(
-                            node.name, argument, node.lineno, node.col_offset + 1, resolution
-                        )
-                    )
+                    found.append(FixtureParameter(argument, node.lineno, resolution))
         return found
 
     def _resolve(
