@@ -20,7 +20,7 @@ from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules import config_files, source_files, stripped_source_files
 from pants.core.util_rules.partitions import Partitions
 from pants.engine.rules import QueryRule
-from pants.engine.target import Targets
+from pants.engine.target import Target, Targets
 from pants.testutil.python_rule_runner import PythonRuleRunner
 from pants.testutil.rule_runner import RuleRunner
 
@@ -30,7 +30,9 @@ T = TypeVar("T")
 
 
 def python_lint_rule_runner(
-    backend_rules: Iterable, request_type: Type[LintTargetsRequest]
+    backend_rules: Iterable,
+    request_type: Type[LintTargetsRequest],
+    extra_target_types: Iterable[Type[Target]] = (),
 ) -> PythonRuleRunner:
     """A RuleRunner with a Python file backend, `lint` and `fix`, over Python source targets."""
     return PythonRuleRunner(
@@ -48,7 +50,7 @@ def python_lint_rule_runner(
             QueryRule(LintResult, [request_type.Batch]),
             QueryRule(Targets, [RawSpecs]),
         ],
-        target_types=[PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget],
+        target_types=[PythonSourcesGeneratorTarget, PythonTestsGeneratorTarget, *extra_target_types],
     )
 
 

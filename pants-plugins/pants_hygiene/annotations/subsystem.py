@@ -49,8 +49,10 @@ class AnnotationsSubsystem(Subsystem):
         default=["HA101"],
         help=softwrap(
             """
-            The codes to report: `HA101` (missing return annotation) and `HA102` (missing
-            parameter annotation, `self`/`cls` exempt; off by default).
+            The codes to report: `HA101` (missing return annotation), `HA102` (missing
+            parameter annotation, `self`/`cls` exempt; off by default) and `HA103` (missing
+            annotation on a test's or fixture's parameter naming a fixture, fixed from the
+            fixture's return type; off by default).
             """
         ),
     )
@@ -73,6 +75,11 @@ class AnnotationsSubsystem(Subsystem):
             raise InvalidOptionValue(
                 self.options_scope, "select", problem, one_of(sorted(RULE_CODES))
             )
+
+    @property
+    def checks_fixtures(self) -> bool:
+        """HA103 reads the conftest.py files above each file."""
+        return any(code.strip().upper() == "HA103" for code in self.select)
 
     def checker_args(self) -> tuple[str, ...]:
         return (

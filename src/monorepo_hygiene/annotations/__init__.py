@@ -1,8 +1,10 @@
 """Return (and parameter) annotations on every function, with a safe `-> None` fix.
 
 HA101 missing return annotation (on by default), HA102 missing parameter annotation (off by
-default), HA100 a file that can't be checked. See `docs.RULE_DOCS`; the Pants adapter runs
-`python -m monorepo_hygiene.annotations` (see `__main__`). `fix.fix_source` is not imported
+default), HA103 missing annotation on a test's or fixture's parameter naming a fixture (off by
+default, fixed from the fixture's type), HA100 a file that can't be checked. See
+`docs.RULE_DOCS`; the Pants adapter runs `python -m monorepo_hygiene.annotations` (see
+`__main__`). `fix.fix_source` is not imported
 here: it needs libcst, which checking alone should not load.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 from .batch import BatchResult, check_files, fix_files
 from .check import (
     CANNOT_CHECK_FILE,
+    MISSING_FIXTURE_ANNOTATION,
     MISSING_PARAMETER_ANNOTATION,
     MISSING_RETURN_ANNOTATION,
     RULE_CODES,
@@ -21,6 +24,7 @@ from .docs import RULE_DOCS
 
 __all__ = [
     "CANNOT_CHECK_FILE",
+    "MISSING_FIXTURE_ANNOTATION",
     "MISSING_PARAMETER_ANNOTATION",
     "MISSING_RETURN_ANNOTATION",
     "RULE_CODES",

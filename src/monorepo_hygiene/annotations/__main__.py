@@ -1,7 +1,8 @@
-"""`python -m monorepo_hygiene.annotations [--fix] [--select HA101,HA102]
+"""`python -m monorepo_hygiene.annotations [--fix] [--select HA101,HA102,HA103]
 [--allow-init-without-return] FILE...`
 
-Paths are relative to the working directory. Prints one JSON object to stdout:
+Paths are relative to the working directory; with HA103, each file sees the `conftest.py` files
+of its directory and those above it, up to the working directory. Prints one JSON object to stdout:
 `{"findings": [Finding.to_json(), ...], "fixed": [path, ...]}` (with `--fix`, the findings that
 remain after fixing). Exits 0 whatever was found: the caller decides what fails; 2 on bad usage.
 """
@@ -43,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Report functions without return (and parameter) annotations.",
     )
     parser.add_argument(
-        "--fix", action="store_true", help="add `-> None` where provably right, in place"
+        "--fix",
+        action="store_true",
+        help="add `-> None` and fixture types where provably right, in place",
     )
     parser.add_argument(
         "--select",

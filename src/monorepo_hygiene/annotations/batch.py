@@ -4,25 +4,35 @@ the others; it becomes an HA100 finding carrying the place of the problem.
 A fix is written only when the fixed file still compiles (`source.check_fix`); a fix that
 can't be checked or written leaves its file unchanged, is reported, and the file's findings are
 those of its unchanged content.
+
+For HA103, each file sees the `conftest.py` of its directory and of every directory above it,
+up to the working directory (the build root in Pants, whose sandbox holds exactly the conftests
+Pants knows of): read through the same `read`, once per batch. A conftest that can't be read or
+parsed may define any fixture, so below it HA103 reports without fixing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, List, Optional, Tuple
+import ast
+import posixpath
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..findings import Finding, Severity
-from ..source import SourceError, check_fix, split_lone_cr_ending
+from ..source import SourceError, check_fix, decode_source, parse_module, split_lone_cr_ending
 from .check import (
     CANNOT_CHECK_FILE,
     DEFAULT_OPTIONS,
+    MISSING_FIXTURE_ANNOTATION,
     AnnotationOptions,
+    Conftests,
     check_source,
 )
+from .fixtures import CONFTEST, FixtureModule, conftest_directories
 
 ReadFile = Callable[[str], bytes]
 WriteFile = Callable[[str, bytes], None]
-FixSource = Callable[[str, bytes, AnnotationOptions], Optional[bytes]]
+FixSource = Callable[[str, bytes, AnnotationOptions, Conftests], Optional[bytes]]
 
 
 @dataclass(frozen=True)
@@ -61,17 +71,19 @@ def _run(
     findings: List[Finding] = []
     errors: List[Finding] = []
     fixed: List[str] = []
+    conftests = _ConftestReader(read)
     for path in paths:
         try:
             content = read(path)
+            seen = conftests.chain(path) if MISSING_FIXTURE_ANNOTATION in options.select else ()
             if fixer is not None:
-                written, not_fixed = _fix_file(path, content, options, *fixer)
+                written, not_fixed = _fix_file(path, content, options, seen, *fixer)
                 if written is not None:
                     fixed.append(path)
                     content = written
                 if not_fixed is not None:
                     errors.append(not_fixed)
-            findings.extend(check_source(path, content, options))
+            findings.extend(check_source(path, content, options, seen))
         except SourceError as e:
             errors.append(_cannot_check(path, e.line, e.col, e.reason))
         except OSError as e:
@@ -83,8 +95,50 @@ def _run(
     return BatchResult(tuple(sorted(findings)), tuple(errors), tuple(fixed))
 
 
+class _ConftestReader:
+    """The conftest.py files above each file, each read and parsed once."""
+
+    def __init__(self, read: ReadFile) -> None:
+        self._read = read
+        # By directory: absent (no entry in a chain), unreadable (None) or its fixtures.
+        self._modules: Dict[str, Tuple[bool, Optional[FixtureModule]]] = {}
+
+    def chain(self, path: str) -> Conftests:
+        chain = []
+        for directory in conftest_directories(path):
+            present, module = self._load(directory)
+            if present:
+                chain.append((posixpath.join(directory, CONFTEST), module))
+        return tuple(chain)
+
+    def _load(self, directory: str) -> Tuple[bool, Optional[FixtureModule]]:
+        if directory not in self._modules:
+            self._modules[directory] = self._parse(posixpath.join(directory, CONFTEST))
+        return self._modules[directory]
+
+    def _parse(self, path: str) -> Tuple[bool, Optional[FixtureModule]]:
+        try:
+            content = self._read(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return False, None
+        except OSError:
+            return True, None
+        try:
+            parsed = parse_module(path, content)
+            if not isinstance(parsed, ast.Module):
+                return True, None
+            return True, FixtureModule(path, parsed, decode_source(path, content))
+        except SourceError:
+            return True, None
+
+
 def _fix_file(
-    path: str, content: bytes, options: AnnotationOptions, fix_source: FixSource, write: WriteFile
+    path: str,
+    content: bytes,
+    options: AnnotationOptions,
+    conftests: Conftests,
+    fix_source: FixSource,
+    write: WriteFile,
 ) -> Tuple[Optional[bytes], Optional[Finding]]:
     """Fix and write one file: the content written (None if none), and why the file was left
     unchanged (None if it was fixed or needed no fix). Raises SourceError for a file that
@@ -92,7 +146,7 @@ def _fix_file(
     """
     body, ending = split_lone_cr_ending(content)
     try:
-        fixed_body = fix_source(path, body, options)
+        fixed_body = fix_source(path, body, options, conftests)
     except SourceError:
         raise
     except Exception as e:  # libcst failing on a file CPython reads: no fix, still checked.

@@ -1,5 +1,5 @@
 """The rule: every function has a return annotation (HA101) and, optionally, annotated
-parameters (HA102).
+parameters (HA102) and annotated fixture parameters in tests (HA103, see `fixtures`).
 
 Detection uses the stdlib `ast` of the running interpreter (about the cost of `ast.parse`);
 libcst reads only files whose syntax that `ast` doesn't know (see `source.parse_module`).
@@ -7,21 +7,30 @@ libcst reads only files whose syntax that `ast` doesn't know (see `source.parse_
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from ..findings import Finding
 from ..noqa import is_suppressed
 from ..source import NewerSyntax, decode_source, parse_module
 from .ast_functions import ast_functions
+from .fixtures import FixtureAnnotation, FixtureModule, plan_fixture_annotations
 from .functions import FunctionView, ModuleView, Parameter, SourceLines
 from .provable import NoneReturnJudge
 
 MISSING_RETURN_ANNOTATION = "HA101"
 MISSING_PARAMETER_ANNOTATION = "HA102"
+MISSING_FIXTURE_ANNOTATION = "HA103"
 CANNOT_CHECK_FILE = "HA100"
-RULE_CODES: FrozenSet[str] = frozenset({MISSING_RETURN_ANNOTATION, MISSING_PARAMETER_ANNOTATION})
+RULE_CODES: FrozenSet[str] = frozenset(
+    {MISSING_RETURN_ANNOTATION, MISSING_PARAMETER_ANNOTATION, MISSING_FIXTURE_ANNOTATION}
+)
+# The conftest.py files a file sees, nearest first: (path, its fixtures or None if unreadable).
+Conftests = Sequence[Tuple[str, Optional[FixtureModule]]]
+# HA103's plan for a file, by (line of the `def`, parameter name).
+FixturePlan = Dict[Tuple[int, str], FixtureAnnotation]
 
 # A cheap look at the raw bytes spares files without any noqa comment the line-by-line search.
 _NOQA_HINT = re.compile(rb"noqa", re.IGNORECASE)
@@ -46,14 +55,33 @@ DEFAULT_OPTIONS = AnnotationOptions()
 
 
 def check_source(
-    path: str, content: bytes, options: AnnotationOptions = DEFAULT_OPTIONS
+    path: str,
+    content: bytes,
+    options: AnnotationOptions = DEFAULT_OPTIONS,
+    conftests: Conftests = (),
 ) -> Tuple[Finding, ...]:
-    """The file's findings, sorted. Raises SourceError for undecodable or unparseable files."""
+    """The file's findings, sorted. Raises SourceError for undecodable or unparseable files.
+
+    `conftests` are those the file sees (HA103); see `fixture_plan`.
+    """
     parsed = parse_module(path, content)
     if isinstance(parsed, NewerSyntax):
         return check_source_with_libcst(path, content, options)
     lines = SourceLines(lambda: decode_source(path, content))
-    return _findings(path, content, ast_functions(parsed, lines), lines, options)
+    plan = fixture_plan(path, parsed, lines, conftests) if _checks_fixtures(options) else {}
+    return _findings(path, content, ast_functions(parsed, lines), lines, options, plan)
+
+
+def fixture_plan(
+    path: str, parsed: ast.Module, lines: SourceLines, conftests: Conftests
+) -> FixturePlan:
+    """HA103's findings-to-be and fixes for a parsed file (empty unless it is a test module or
+    a conftest.py)."""
+    return plan_fixture_annotations(FixtureModule(path, parsed, lines.text()), conftests)
+
+
+def _checks_fixtures(options: AnnotationOptions) -> bool:
+    return MISSING_FIXTURE_ANNOTATION in options.select
 
 
 def check_source_with_libcst(
@@ -70,7 +98,8 @@ def check_source_with_libcst(
     text = decode_source(path, content)
     lines = SourceLines(lambda: text)
     module = cst_functions(parse_cst(path, text), lines)
-    return _findings(path, content, module, lines, options)
+    # HA103 reads fixtures with `ast` only: a file the running `ast` can't parse isn't checked.
+    return _findings(path, content, module, lines, options, {})
 
 
 def none_return_reasons(path: str, content: bytes) -> Dict[Tuple[int, int], Optional[str]]:
@@ -98,12 +127,13 @@ def _findings(
     module: ModuleView,
     lines: SourceLines,
     options: AnnotationOptions,
+    plan: FixturePlan,
 ) -> Tuple[Finding, ...]:
     may_have_noqa = _NOQA_HINT.search(content) is not None
     findings: List[Finding] = []
     judge = NoneReturnJudge(module)
     for function in module.functions:
-        function_findings = list(_function_findings(path, function, judge, options))
+        function_findings = list(_function_findings(path, function, judge, options, plan))
         if function_findings and may_have_noqa:
             first, last = function.signature_lines()
             signature = [lines[line] for line in range(first, last + 1)]
@@ -117,7 +147,11 @@ def _findings(
 
 
 def _function_findings(
-    path: str, function: FunctionView, judge: NoneReturnJudge, options: AnnotationOptions
+    path: str,
+    function: FunctionView,
+    judge: NoneReturnJudge,
+    options: AnnotationOptions,
+    plan: FixturePlan,
 ) -> Iterator[Finding]:
     if MISSING_RETURN_ANNOTATION in options.select and _needs_return_annotation(function, options):
         yield Finding(
@@ -128,17 +162,31 @@ def _function_findings(
             f"Missing return annotation for function `{function.name}`",
             fixable=not path.endswith(".pyi") and judge.reason(function) is None,
         )
-    if MISSING_PARAMETER_ANNOTATION in options.select:
-        for parameter in _checked_parameters(function):
-            if not parameter.annotated:
-                yield Finding(
-                    path,
-                    parameter.line,
-                    parameter.col,
-                    MISSING_PARAMETER_ANNOTATION,
-                    f"Missing type annotation for parameter `{parameter.name}` "
-                    f"in function `{function.name}`",
-                )
+    for parameter in _checked_parameters(function):
+        if parameter.annotated:
+            continue
+        fixture = plan.get((function.line, parameter.name))
+        if fixture is not None:
+            # More precise than HA102, which it replaces for this parameter.
+            yield Finding(
+                path,
+                parameter.line,
+                parameter.col,
+                MISSING_FIXTURE_ANNOTATION,
+                f"Missing type annotation for fixture `{parameter.name}` "
+                f"in function `{function.name}`"
+                + (f" (no fix: {fixture.reason})" if fixture.reason else ""),
+                fixable=fixture.text is not None,
+            )
+        elif MISSING_PARAMETER_ANNOTATION in options.select:
+            yield Finding(
+                path,
+                parameter.line,
+                parameter.col,
+                MISSING_PARAMETER_ANNOTATION,
+                f"Missing type annotation for parameter `{parameter.name}` "
+                f"in function `{function.name}`",
+            )
 
 
 def _needs_return_annotation(function: FunctionView, options: AnnotationOptions) -> bool:

@@ -7,6 +7,7 @@ from typing import Tuple
 from ..rule_docs import RuleDoc
 from .check import (
     CANNOT_CHECK_FILE,
+    MISSING_FIXTURE_ANNOTATION,
     MISSING_PARAMETER_ANNOTATION,
     MISSING_RETURN_ANNOTATION,
 )
@@ -124,7 +125,96 @@ MISSING_PARAMETER_ANNOTATION_DOC = RuleDoc(
     """,
     options=(_SELECT_OPTION, _SKIP_OPTION),
     fix_safety="""
-    No fix: the right type can't be derived from the code.
+    No fix: the right type can't be derived from the code. (For the parameters of tests and
+    fixtures that name fixtures, HA103 derives it from the fixture.)
+    """,
+)
+
+MISSING_FIXTURE_ANNOTATION_DOC = RuleDoc(
+    code=MISSING_FIXTURE_ANNOTATION,
+    name="missing-fixture-annotation",
+    what_it_does="""
+    Checks that every parameter of a test function, and of a pytest fixture, that names a
+    fixture has a type annotation. Off by default. With HA102 also selected, such a parameter
+    gets HA103 only.
+
+    Tests are pytest's defaults: functions named `test*` at module level and methods named
+    `test*` of `Test*` classes, in files named `test_*.py` or `*_test.py`. Fixtures are
+    functions decorated `@pytest.fixture` (or `@fixture`, `@pytest_asyncio.fixture`), under the
+    name given by `name=` if any, in those files and in `conftest.py` files (elsewhere nobody
+    knows which tests will request them).
+
+    A parameter names a fixture the way pytest resolves it, nearest first: a fixture of the
+    test's class, of its module, of the `conftest.py` in its directory and in every directory
+    above it up to the root of the tree (in Pants, the build root; only conftests that a target
+    owns, as pytest under Pants sees them), then pytest's built-ins (`tmp_path`,
+    `monkeypatch`, `capsys`, `caplog`, `request`, ...). A fixture requesting its own name gets
+    the definition further out. Parameters pytest doesn't fill with fixtures are not reported:
+    those with a default, `self`/`cls`, those a `mock.patch` decorator fills, and the argument
+    names of a `@pytest.mark.parametrize` on the test, its class or the module's `pytestmark`
+    (unless `indirect`). `@pytest.mark.usefixtures` names no parameter: nothing to annotate.
+    """
+    + _NOQA_NOTE.format(code=MISSING_FIXTURE_ANNOTATION)
+    + """
+    ruff's ANN001 reports the same parameters among all others, with no fix.
+    """,
+    why_is_this_bad="""
+    A test body works with its fixtures; unannotated, they are `Any` and the body isn't
+    type-checked against what the fixtures provide.
+    """,
+    example="""
+    # conftest.py
+    @pytest.fixture
+    def db() -> Iterator[Session]:
+        ...
+
+    # test_orders.py
+    def test_order(db, tmp_path) -> None:
+        ...
+    """,
+    use_instead="""
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session
+
+    def test_order(db: Session, tmp_path: Path) -> None:
+        ...
+    """,
+    options=(_SELECT_OPTION, _SKIP_OPTION),
+    fix_safety="""
+    The fix writes the type the fixture provides, taken from the fixture's own return
+    annotation, and adds the imports it needs; never a guess:
+    - `-> T` gives `T`; a generator fixture's `Iterator[T]`, `Iterable[T]`,
+      `Generator[T, ...]`, `AsyncIterator[T]`, `AsyncGenerator[T, ...]` (from `typing` or
+      `collections.abc`) gives `T`; a string annotation is read as the expression it holds.
+      pytest's built-ins get their public types: `tmp_path: Path`,
+      `monkeypatch: pytest.MonkeyPatch`, `capsys: pytest.CaptureFixture[str]`,
+      `request: pytest.FixtureRequest`, `caplog: pytest.LogCaptureFixture`, ... (`tmpdir` has
+      none: reported, not fixed); `tmp_path: pathlib.Path` where `Path` means something else.
+    - The imports are the ones the fixture's module uses for those names, written the same way
+      (`from sqlalchemy.orm import Session`), merged into the file's imports; a relative one
+      only when the test is in the fixture module's own directory. Run with the import-style
+      rule in the same `pants fix` to get them in its style.
+    - Postponed annotations: when the fixture's module has `from __future__ import
+      annotations` and the test file doesn't, an annotation that needs newer Python at runtime
+      (`X | None`, `list[int]`) is written as a string.
+    Reported without a fix (the message says why): a fixture without return annotation;
+    several definitions at the nearest level of different types; a name the fixture's module
+    imports only under `TYPE_CHECKING` (importing it at runtime could fail or cycle), defines
+    itself in a `conftest.py` (pytest's conftests are not meant to be imported), or binds more
+    than once; a name the test file binds to something else, or two fixtures needing the same
+    name from different places; a name the test module binds other than as a fixture (it may
+    import a fixture of unknown type); a `conftest.py` on the way that can't be parsed; a
+    parameter a `pytest_generate_tests` hook in scope may parametrize; a fixture's parameter
+    that a test of its module parametrizes, or that a class of its module overrides with
+    another type.
+    Out of sight: pytest resolves a conftest fixture's own parameters from the requesting
+    test, so an override of that name further down (a fixture or a direct parametrization)
+    with another type hands it another value; the fix uses the type its own directory sees.
+    Files of syntax newer than the checker's interpreter are not checked for HA103. The fix is
+    tested against pytest itself: on generated test trees, every annotated argument of every
+    test and fixture holds an instance of its annotation at run time, and mypy reports no new
+    error.
     """,
 )
 
@@ -155,5 +245,6 @@ CANNOT_CHECK_FILE_DOC = RuleDoc(
 RULE_DOCS: Tuple[RuleDoc, ...] = (
     MISSING_RETURN_ANNOTATION_DOC,
     MISSING_PARAMETER_ANNOTATION_DOC,
+    MISSING_FIXTURE_ANNOTATION_DOC,
     CANNOT_CHECK_FILE_DOC,
 )

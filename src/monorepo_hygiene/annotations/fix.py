@@ -1,50 +1,120 @@
-"""The safe fix for HA101: add `-> None` where it is provably right, and nowhere else.
+"""The safe fixes: `-> None` where it is provably right (HA101), and a fixture parameter's
+annotation taken from its fixture (HA103), with the imports it needs; nowhere else.
 
-Which functions qualify is decided by the check (`provable.NoneReturnJudge`, via the finding's
-`fixable` flag), so `pants lint` and `pants fix` never disagree; libcst only performs the edit,
-keeping formatting and comments. Findings silenced by `# noqa` or not selected are not fixed.
+Which functions and parameters qualify is decided by the check (`provable.NoneReturnJudge` and
+`fixtures.plan_fixture_annotations`, via the finding's `fixable` flag), so `pants lint` and
+`pants fix` never disagree; libcst only performs the edit, keeping formatting and comments.
+Findings silenced by `# noqa` or not selected are not fixed.
 """
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional
+import ast
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .check import DEFAULT_OPTIONS, AnnotationOptions, check_source
+from ..source import decode_source, parse_module
+from .check import (
+    DEFAULT_OPTIONS,
+    MISSING_FIXTURE_ANNOTATION,
+    MISSING_RETURN_ANNOTATION,
+    AnnotationOptions,
+    Conftests,
+    check_source,
+    fixture_plan,
+)
 from .cst_functions import parse_cst
+from .fixtures import ImportNeed
+from .functions import SourceLines
 
 
 def fix_source(
-    path: str, content: bytes, options: AnnotationOptions = DEFAULT_OPTIONS
+    path: str,
+    content: bytes,
+    options: AnnotationOptions = DEFAULT_OPTIONS,
+    conftests: Conftests = (),
 ) -> Optional[bytes]:
     """The fixed file, in its own encoding; None when nothing changed. Raises SourceError."""
+    fixable = [f for f in check_source(path, content, options, conftests) if f.fixable]
     # A `def` always starts its line, so the line alone names the function.
-    def_lines = frozenset(
-        finding.line for finding in check_source(path, content, options) if finding.fixable
-    )
-    if not def_lines:
+    def_lines = frozenset(f.line for f in fixable if f.code == MISSING_RETURN_ANNOTATION)
+    parameters = frozenset((f.line, f.col) for f in fixable if f.code == MISSING_FIXTURE_ANNOTATION)
+    if not def_lines and not parameters:
         return None
     module = parse_cst(path, content)
     if module.bytes != content:
         # libcst can't reproduce a few files byte for byte (a form feed before a statement, a
         # lone \r ending the file): an edit would change more than the annotation.
         return None
-    fixed = MetadataWrapper(module, unsafe_skip_copy=True).visit(_AddNoneReturn(def_lines)).bytes
+    annotations: Dict[Tuple[int, str], str] = {}
+    imports: Dict[Tuple[int, str], Tuple[ImportNeed, ...]] = {}
+    if parameters:
+        parsed = parse_module(path, content)
+        assert isinstance(parsed, ast.Module), "HA103 fixes only come from files `ast` parses"
+        lines = SourceLines(lambda: decode_source(path, content))
+        for key, planned in fixture_plan(path, parsed, lines, conftests).items():
+            if planned.text is not None:
+                annotations[key] = planned.text
+                imports[key] = planned.imports
+    transformer = _Annotate(def_lines, parameters, annotations)
+    fixed_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+    needed = sorted({need for key in transformer.annotated for need in imports[key]})
+    if needed:
+        fixed_module = _add_imports(fixed_module, needed)
+    fixed = fixed_module.bytes
     return fixed if fixed != content else None
 
 
-class _AddNoneReturn(cst.CSTTransformer):
+def _add_imports(module: cst.Module, needs: List[ImportNeed]) -> cst.Module:
+    context = CodemodContext()
+    for need in needs:
+        if need.name is None:
+            AddImportsVisitor.add_needed_import(context, need.module, asname=need.asname)
+        else:
+            AddImportsVisitor.add_needed_import(
+                context, need.module, need.name, need.asname, need.level
+            )
+    return AddImportsVisitor(context).transform_module(module)
+
+
+class _Annotate(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, def_lines: FrozenSet[int]) -> None:
+    def __init__(
+        self,
+        def_lines: FrozenSet[int],
+        parameters: FrozenSet[Tuple[int, int]],
+        annotations: Dict[Tuple[int, str], str],
+    ) -> None:
         super().__init__()
-        self._def_lines = def_lines  # The line of each `def`/`async` to annotate.
+        self._def_lines = def_lines  # The line of each `def`/`async` to annotate `-> None`.
+        self._parameters = parameters  # (line, 1-based column) of each parameter to annotate.
+        self._annotations = annotations  # Their annotations, by (line of `def`, name).
+        self._functions: List[int] = []  # The line of each enclosing `def`, innermost last.
+        self.annotated: Set[Tuple[int, str]] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(self.get_metadata(PositionProvider, node).start.line)
+
+    def leave_Param(self, original_node: cst.Param, updated_node: cst.Param) -> cst.Param:
+        if not self._functions:  # A lambda's, outside any function.
+            return updated_node
+        start = self.get_metadata(PositionProvider, original_node.name).start
+        key = (self._functions[-1], original_node.name.value)
+        text = self._annotations.get(key)
+        if (start.line, start.column + 1) not in self._parameters or text is None:
+            return updated_node
+        self.annotated.add(key)
+        return updated_node.with_changes(annotation=cst.Annotation(cst.parse_expression(text)))
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
-        if self.get_metadata(PositionProvider, original_node).start.line not in self._def_lines:
+        line = self._functions.pop()
+        if line not in self._def_lines:
             return updated_node
         return updated_node.with_changes(returns=cst.Annotation(cst.Name("None")))

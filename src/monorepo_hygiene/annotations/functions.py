@@ -9,12 +9,12 @@ construction; a test checks that on code both parsers can read.
 from __future__ import annotations
 
 import abc
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, FrozenSet, List, Optional, Tuple
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+from ..source import LINE_BREAK_RE
+
 METHOD_DECORATORS: FrozenSet[str] = frozenset({"staticmethod", "classmethod"})
 
 
@@ -27,6 +27,7 @@ class SourceLines:
 
     def __init__(self, load_text: Callable[[], str]) -> None:
         self._load_text = load_text
+        self._text: Optional[str] = None
         self._lines: Optional[List[str]] = None
 
     def __getitem__(self, line: int) -> str:
@@ -36,11 +37,16 @@ class SourceLines:
     def __len__(self) -> int:
         return len(self._split())
 
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._load_text()
+        return self._text
+
     def _split(self) -> List[str]:
         # Not str.splitlines(): it also breaks on \f, \v, \x1c.. and \u2028, which Python's
         # tokenizer does not, and line numbers would drift from the parsers'.
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self._load_text())
+            self._lines = LINE_BREAK_RE.split(self.text())
         return self._lines
 
 

@@ -21,7 +21,7 @@ from libcst.metadata import MetadataWrapper
 from mypy import api as mypy_api
 
 from monorepo_hygiene.annotations.check import check_source
-from monorepo_hygiene.annotations.fix import _AddNoneReturn, fix_source
+from monorepo_hygiene.annotations.fix import _Annotate, fix_source
 from tests.monorepo_hygiene.annotations.annotations_fixtures import modules
 
 # (file, line, error code, message): lines don't move, `-> None` is inserted within one.
@@ -207,7 +207,7 @@ def annotate_every_finding(root: Path, files: List[str]) -> None:
     for name in files:
         content = (root / name).read_bytes()
         lines = frozenset(finding.line for finding in check_source(name, content))
-        module = MetadataWrapper(cst.parse_module(content)).visit(_AddNoneReturn(lines))
+        module = MetadataWrapper(cst.parse_module(content)).visit(_Annotate(lines, frozenset(), {}))
         (root / name).write_text(module.code)
 
 

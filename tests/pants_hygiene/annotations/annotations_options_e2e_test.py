@@ -17,7 +17,7 @@ def test_an_unknown_code_is_an_option_error_not_a_checker_crash(tmp_path: Path) 
     assert lint.exit_code == 1
     assert (
         "InvalidOptionValue: Invalid `[hygiene-annotations].select`: unknown code(s) `HA999`; "
-        "expected one of `HA101`, `HA102`."
+        "expected one of `HA101`, `HA102`, `HA103`."
     ) in lint.stderr
     assert "Traceback" not in lint.stderr
     assert "crashed" not in lint.stderr

@@ -21,7 +21,7 @@ def test_an_unknown_code_names_the_option_and_the_valid_codes() -> None:
         read_options("--hygiene-annotations-select=['HA101', 'HA999']")
     assert (
         "Invalid `[hygiene-annotations].select`: unknown code(s) `HA999`; "
-        "expected one of `HA101`, `HA102`."
+        "expected one of `HA101`, `HA102`, `HA103`."
     ) in str(error.value)
 
 

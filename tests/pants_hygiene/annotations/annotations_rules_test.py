@@ -4,6 +4,7 @@ from textwrap import dedent
 from typing import Tuple
 
 import pytest
+from pants.backend.python.target_types import PythonTestUtilsGeneratorTarget
 from pants.testutil.python_rule_runner import PythonRuleRunner
 
 from pants_hygiene.annotations import register
@@ -40,7 +41,9 @@ SOURCE = dedent(
 
 @pytest.fixture
 def rule_runner() -> PythonRuleRunner:
-    return python_lint_rule_runner(register.rules(), AnnotationsLintRequest)
+    return python_lint_rule_runner(
+        register.rules(), AnnotationsLintRequest, [PythonTestUtilsGeneratorTarget]
+    )
 
 
 def lint(rule_runner: PythonRuleRunner, *args: str) -> Tuple[int, str]:
@@ -113,3 +116,61 @@ def test_a_syntax_error_is_reported_and_the_rest_of_the_batch_checked(
     assert "src/app/bad.py:1:7: HA100 Cannot check file: syntax error" in stdout
     assert "src/app/good.py:1:1: HA101 Missing return annotation for function `g`" in stdout
     assert "src/app/new_syntax.py:1:1: HA101 Missing return annotation for function `h`" in stdout
+
+
+FIXTURE_CHAIN = {
+    "tests/BUILD": "python_test_utils(name='utils')",
+    "tests/conftest.py": dedent(
+        """\
+        from decimal import Decimal
+
+        import pytest
+
+
+        @pytest.fixture
+        def amount() -> Decimal:
+            return Decimal(1)
+        """
+    ),
+    "tests/unit/BUILD": "python_tests()",
+    # No target owns it, so pytest under Pants never loads it: the checker must not see it.
+    "tests/unit/conftest.py": "import pytest\n\n@pytest.fixture\ndef amount() -> str:\n    return ''\n",
+    "tests/unit/test_amount.py": "def test_amount(amount, tmp_path) -> None:\n    assert amount\n",
+}
+SELECT_HA103 = "--hygiene-annotations-select=['HA101','HA103']"
+
+
+def test_a_test_sees_the_fixtures_of_the_owned_conftests_above_it(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    rule_runner.write_files(FIXTURE_CHAIN)
+    # Only the test's target is linted: the conftest reaches the checker as context.
+    assert run_lint(rule_runner, AnnotationsLintRequest, ["tests/unit"], SELECT_HA103) == (
+        1,
+        dedent(
+            """\
+            tests/unit/test_amount.py:1:17: HA103 Missing type annotation for fixture `amount` in function `test_amount` [*]
+            tests/unit/test_amount.py:1:25: HA103 Missing type annotation for fixture `tmp_path` in function `test_amount` [*]
+            Found 2 findings (2 fixable with `pants fix`, marked [*]).
+            """
+        ),
+    )
+    # Off by default.
+    assert run_lint(rule_runner, AnnotationsLintRequest, ["tests/unit"]) == (0, "")
+
+
+def test_fix_annotates_fixture_parameters_from_the_conftest_chain(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    rule_runner.write_files(FIXTURE_CHAIN)
+    assert run_fix(rule_runner, "hygiene-annotations", SELECT_HA103, "tests/unit::") == 0
+    assert rule_runner.read_file("tests/unit/test_amount.py") == dedent(
+        """\
+        from decimal import Decimal
+        from pathlib import Path
+
+        def test_amount(amount: Decimal, tmp_path: Path) -> None:
+            assert amount
+        """
+    )
+    assert run_lint(rule_runner, AnnotationsLintRequest, ["tests"], SELECT_HA103) == (0, "")
