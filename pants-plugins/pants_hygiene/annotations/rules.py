@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Tuple
 
 from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
-from pants.core.util_rules.partitions import PartitionerType
-from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
+from pants.core.util_rules.partitions import Partitions, PartitionerType
+from pants.engine.fs import EMPTY_DIGEST, Digest, PathGlobs
 from pants.engine.rules import Get, collect_rules, rule
 from pants.engine.unions import UnionRule
 from pants.util.logging import LogLevel
@@ -20,41 +20,68 @@ from ..util.reports import (
     HygieneLintResult,
     HygieneLintResultRequest,
 )
-from ..util.tool import HygieneCheckRequest, HygieneCheckResult
+from ..util.tool import HygieneCheckRequest, HygieneCheckResult, HygieneFixRequest
 from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
 
 class AnnotationsLintRequest(LintTargetsRequest):
     field_set_type = AnnotationsFieldSet
     tool_subsystem = AnnotationsSubsystem
-    partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
+    partitioner_type = PartitionerType.CUSTOM
 
 
 class AnnotationsFixRequest(FixTargetsRequest):
     field_set_type = AnnotationsFieldSet
     tool_subsystem = AnnotationsSubsystem
-    partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
+    partitioner_type = PartitionerType.CUSTOM
+
+
+def _partition(
+    field_sets: Tuple[AnnotationsFieldSet, ...], subsystem: AnnotationsSubsystem
+) -> Partitions[str, Any]:
+    """One partition of file paths, for the linter and the fixer alike: `pants lint` then cuts
+    both into the same batches, so the fixer's check of a batch is the linter's process."""
+    if subsystem.skip:
+        return Partitions()
+    return Partitions.single_partition(sorted(fs.source.file_path for fs in field_sets))
+
+
+@rule
+async def partition_annotations_lint(
+    request: AnnotationsLintRequest.PartitionRequest[AnnotationsFieldSet],
+    subsystem: AnnotationsSubsystem,
+) -> Partitions[str, Any]:
+    return _partition(request.field_sets, subsystem)
+
+
+@rule
+async def partition_annotations_fix(
+    request: AnnotationsFixRequest.PartitionRequest[AnnotationsFieldSet],
+    subsystem: AnnotationsSubsystem,
+) -> Partitions[str, Any]:
+    return _partition(request.field_sets, subsystem)
+
+
+def _check_description(files: Tuple[str, ...]) -> str:
+    return f"Check return annotations in {pluralize(len(files), 'file')}"
 
 
 @rule(desc="Check return annotations", level=LogLevel.DEBUG)
 async def annotations_findings(
-    request: AnnotationsLintRequest.Batch[AnnotationsFieldSet, Any],
+    request: AnnotationsLintRequest.Batch[str, Any],
     subsystem: AnnotationsSubsystem,
 ) -> HygieneLintFindings:
-    sources = await Get(
-        SourceFiles, SourceFilesRequest(field_set.source for field_set in request.elements)
-    )
     result = await Get(
         HygieneCheckResult,
         HygieneCheckRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
-            files=sources.snapshot.files,
-            input_digest=sources.snapshot.digest,
-            description=f"Check return annotations in {pluralize(len(sources.files), 'file')}",
+            files=tuple(sorted(request.elements)),
+            input_digest=await Get(Digest, PathGlobs(request.elements)),
+            description=_check_description(request.elements),
         ),
     )
-    return HygieneLintFindings(request, tuple(result.findings), sources.snapshot.files, RULE_DOCS)
+    return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
 
 
 @rule
@@ -70,13 +97,13 @@ async def annotations_fix(
 ) -> FixResult:
     result = await Get(
         HygieneCheckResult,
-        HygieneCheckRequest(
+        HygieneFixRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
-            files=request.snapshot.files,
-            input_digest=request.snapshot.digest,
-            description=f"Add `-> None` in {pluralize(len(request.snapshot.files), 'file')}",
-            fix=True,
+            snapshot=request.snapshot,
+            extra_input=EMPTY_DIGEST,
+            check_description=_check_description(request.files),
+            fix_description=f"Add `-> None` in {pluralize(len(request.files), 'file')}",
         ),
     )
     return fix_result(request, result)

@@ -39,7 +39,7 @@ from ..util.reports import (
     HygieneLintResult,
     HygieneLintResultRequest,
 )
-from ..util.tool import HygieneCheckRequest, HygieneCheckResult
+from ..util.tool import HygieneCheckRequest, HygieneCheckResult, HygieneFixRequest
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
 logger = logging.getLogger(__name__)
@@ -186,6 +186,10 @@ async def partition_imports_fix(
     return await Get(Partitions, _ImportFactsRequest(request.field_sets))
 
 
+def _check_description(files: Tuple[str, ...]) -> str:
+    return f"Check import style in {pluralize(len(files), 'file')}"
+
+
 @rule(desc="Check import style", level=LogLevel.DEBUG)
 async def imports_findings(
     request: ImportsLintRequest.Batch[str, ImportFactsMetadata],
@@ -199,9 +203,9 @@ async def imports_findings(
         HygieneCheckRequest(
             checker="imports",
             argv=(f"--facts={FACTS_PATH}",),
-            files=request.elements,
+            files=tuple(sorted(request.elements)),
             input_digest=await Get(Digest, MergeDigests([sources, facts])),
-            description=f"Check import style in {pluralize(len(request.elements), 'file')}",
+            description=_check_description(request.elements),
         ),
     )
     return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
@@ -220,13 +224,13 @@ async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
     facts = await Get(Digest, CreateDigest([metadata.facts_file(request.files)]))
     result = await Get(
         HygieneCheckResult,
-        HygieneCheckRequest(
+        HygieneFixRequest(
             checker="imports",
             argv=(f"--facts={FACTS_PATH}",),
-            files=request.files,
-            input_digest=await Get(Digest, MergeDigests([request.snapshot.digest, facts])),
-            description=f"Fix import style in {pluralize(len(request.files), 'file')}",
-            fix=True,
+            snapshot=request.snapshot,
+            extra_input=facts,
+            check_description=_check_description(request.files),
+            fix_description=f"Fix import style in {pluralize(len(request.files), 'file')}",
         ),
     )
     # `pants fix` shows only which files changed: a fix that couldn't be made must be said.

@@ -269,6 +269,7 @@ def test_findings_and_fixes_do_not_depend_on_the_batch(
     assert sorted(_finding_texts(batched)) == sorted(_finding_texts(whole))
     assert len(_finding_texts(whole)) == 2
 
+    # The fixer rewrites the files with a fixable finding and gives the others back unchanged.
     assert fix(rule_runner, f"--batch-size={batch_size}") == 0
     assert (
         rule_runner.read_file("src/shop/models/user.py") == "import os\nfrom ..util import slug\n"
