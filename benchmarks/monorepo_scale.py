@@ -172,7 +172,9 @@ def _build_repo(root: Path, wheels: Dict[str, Path]) -> Tuple[E2ERepo, int]:
         files[f"{directory}/conftest.py"] = TESTS_CONFTEST.format(name=name)
         files[f"{directory}/test_init.py"] = TESTS_MODULE.format(name=name)
         if index >= UNOWNED_TEST_DIRS:
-            files[f"{directory}/BUILD"] = "python_tests()\n\npython_test_utils()\n"
+            files[f"{directory}/BUILD"] = (
+                'python_tests()\n\npython_test_utils(name="test_utils")\n'
+            )
     files["tests/components/__init__.py"] = ""
     files["tests/components/BUILD"] = "python_test_utils()\n"
     # Superset's history, as a service with its own alembic.ini and migrations package.
@@ -251,8 +253,12 @@ def _pants(repo: E2ERepo, *args: str, ok: Tuple[int, ...] = (0, 1)) -> Tuple[flo
     started = time.perf_counter()
     run = repo.pants(*args)
     seconds = time.perf_counter() - started
-    if run.exit_code not in ok:
+    # Exit code 1 is also what a crash of Pants itself (e.g. pantsd not starting) gives.
+    if run.exit_code not in ok or any(
+        sign in run.stderr for sign in ("Traceback (most recent call last)", "Exception encountered")
+    ):
         raise SystemExit(f"`./pants {' '.join(args)}` failed ({run.exit_code}):\n{run.stderr}")
+    print(f"    {seconds:6.1f} s  ./pants {' '.join(args)}", flush=True)
     return seconds, run.stdout + run.stderr
 
 
