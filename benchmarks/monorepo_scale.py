@@ -50,12 +50,19 @@ BACKENDS = (
 )
 SUITE = ("hygiene-imports", "hygiene-annotations", "hygiene-build-files")
 RUFF = ("ruff",)
-EXTRA_TOML = """
+POLICIES = {
+    "src/": "subtree",
+    # Each component is a package subtree of its own, with its own BUILD file.
+    "src/homeassistant/components/": "subtree",
+    "services/": "subtree",
+    "tests/": "per-directory",
+}
+EXTRA_TOML = f"""
 [lint]
 batch_size = 1024
 
 [hygiene-build-files]
-policies = { "src/" = "subtree", "src/homeassistant/components/" = "subtree", "services/" = "subtree", "tests/" = "per-directory" }
+policies = {{ {", ".join(f'"{prefix}" = "{policy}"' for prefix, policy in POLICIES.items())} }}
 """
 RUFF_TOML = """\
 # The same rules as the suite's: return annotations, and no relative imports from parents.
@@ -254,9 +261,8 @@ def _pants(repo: E2ERepo, *args: str, ok: Tuple[int, ...] = (0, 1)) -> Tuple[flo
     run = repo.pants(*args)
     seconds = time.perf_counter() - started
     # Exit code 1 is also what a crash of Pants itself (e.g. pantsd not starting) gives.
-    if run.exit_code not in ok or any(
-        sign in run.stderr for sign in ("Traceback (most recent call last)", "Exception encountered")
-    ):
+    crashed = ("Traceback (most recent call last)", "Exception encountered")
+    if run.exit_code not in ok or any(sign in run.stderr for sign in crashed):
         raise SystemExit(f"`./pants {' '.join(args)}` failed ({run.exit_code}):\n{run.stderr}")
     print(f"    {seconds:6.1f} s  ./pants {' '.join(args)}", flush=True)
     return seconds, run.stdout + run.stderr
