@@ -29,6 +29,7 @@ from pants.backend.python.util_rules.pex import (
     VenvPex,
     VenvPexProcess,
 )
+from pants.backend.python.util_rules.pex_cli import PexCli
 from pants.base.exceptions import EngineError
 from pants.engine.fs import (
     EMPTY_SNAPSHOT,
@@ -69,10 +70,13 @@ class HygieneTool(PythonToolRequirementsBase):
         default=None,
         help=softwrap(
             """
-            The CPython version to run the checkers on, as `major.minor` (e.g. `3.12`); it must
+            The CPython version to run the checkers on, as `major.minor` (e.g. `3.11`); it must
             be one that `interpreter_constraints` allow. By default the checkers run on the
-            newest allowed version found on the machine: its `ast` reads the newest syntax, so
-            the slower libcst parser is only used to write fixes.
+            newest allowed version found on the machine that `[pex-cli].version` can run on
+            (3.11 with Pants 2.17's Pex 2.1.137; 3.12 needs Pex 2.1.139, 3.13 Pex 2.5.0): its
+            `ast` reads the newest syntax, so the slower libcst parser is only used to write
+            fixes. Pin one when the default can't build the PEX, e.g. with a `[python].pip_version`
+            too old for the newest interpreter.
             """
         ),
         advanced=True,
@@ -107,9 +111,14 @@ class CheckerInterpreter:
     constraints: InterpreterConstraints
 
 
+# The first Pex release that runs on each CPython newer than 3.11 (Pex's release notes): an older
+# Pex fails on it even to find it (Pants 2.17.1 ships Pex 2.1.137, so its newest is 3.11).
+_PEX_FOR_CPYTHON = {"3.12": (2, 1, 139), "3.13": (2, 5, 0)}
+
+
 @rule(desc="Choose the hygiene checkers' interpreter", level=LogLevel.DEBUG)
 async def choose_checker_interpreter(
-    tool: HygieneTool, python_setup: PythonSetup
+    tool: HygieneTool, python_setup: PythonSetup, pex_cli: PexCli
 ) -> CheckerInterpreter:
     allowed = tool.interpreter_constraints
     versions = allowed.partition_into_major_minor_versions(
@@ -125,7 +134,7 @@ async def choose_checker_interpreter(
             )
         return CheckerInterpreter(_only_version(tool.interpreter_version))
     # Pex would pick the oldest allowed interpreter; ask for each version, newest first.
-    for version in sorted(versions, key=_version_key, reverse=True):
+    for version in runnable_versions(versions, pex_cli.version):
         candidate = _only_version(version)
         try:
             await Get(PythonExecutable, InterpreterConstraints, candidate)
@@ -134,6 +143,18 @@ async def choose_checker_interpreter(
         return CheckerInterpreter(candidate)
     # None found: Pants' own interpreter search reports that, with its search path.
     return CheckerInterpreter(allowed)
+
+
+def runnable_versions(versions: Iterable[str], pex_version: str) -> Tuple[str, ...]:
+    """The `major.minor` versions that Pex `pex_version` (`v2.1.137`) runs on, newest first."""
+    pex_key = _version_key(pex_version.lstrip("v"))
+    return tuple(
+        sorted(
+            (version for version in versions if pex_key >= _PEX_FOR_CPYTHON.get(version, ())),
+            key=_version_key,
+            reverse=True,
+        )
+    )
 
 
 def _only_version(version: str) -> InterpreterConstraints:
