@@ -25,6 +25,7 @@ def rule_runner() -> PythonRuleRunner:
             *pex.rules(),
             QueryRule(CheckerInterpreter, []),
             QueryRule(HygieneToolPex, []),
+            QueryRule(Process, [VenvPexProcess]),
             QueryRule(ProcessResult, [Process]),
         ],
     )
