@@ -1,8 +1,9 @@
 """The safe fix for HA101: add `-> None` where it is provably right, and nowhere else.
 
 Which functions qualify is decided by the check (`provable.NoneReturnJudge`, via the finding's
-`fixable` flag), so `pants lint` and `pants fix` never disagree; libcst only performs the edit,
-keeping formatting and comments. Findings silenced by `# noqa` or not selected are not fixed.
+`fixable` flag), so `pants lint` and `pants fix` never disagree. The edit is made on the text
+(`text_fix`) when that is shown right, else by libcst; both keep formatting and comments.
+Findings silenced by `# noqa` or not selected are not fixed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .check import DEFAULT_OPTIONS, AnnotationOptions, check_source
 from .cst_functions import parse_cst
+from .text_fix import add_none_returns
 
 
 def fix_source(
@@ -26,6 +28,9 @@ def fix_source(
     )
     if not def_lines:
         return None
+    fixed_text = add_none_returns(content, def_lines)
+    if fixed_text is not None:
+        return fixed_text
     module = parse_cst(path, content)
     if module.bytes != content:
         # libcst can't reproduce a few files byte for byte (a form feed before a statement, a
