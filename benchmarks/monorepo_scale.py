@@ -25,6 +25,7 @@ Wall times are noisy on a shared machine; the ratios, measured minutes apart, ar
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -203,7 +204,7 @@ def _build_repo(
         if index >= UNOWNED_TEST_DIRS:
             files[f"{directory}/BUILD"] = 'python_tests()\n\npython_test_utils(name="test_utils")\n'
     files["tests/components/__init__.py"] = ""
-    files["tests/components/BUILD"] = "python_test_utils()\n"
+    files["tests/components/BUILD"] = "python_sources()\n"
     # Superset's history, as a service with its own alembic.ini and migrations package.
     with zipfile.ZipFile(wheels["superset"]) as archive:
         for member in archive.namelist():
@@ -307,7 +308,9 @@ def _pants(repo: E2ERepo, *args: str, ok: Tuple[int, ...] = (0, 1)) -> Tuple[flo
     crashed = ("Traceback (most recent call last)", "Exception encountered")
     if run.exit_code not in ok or any(sign in run.stderr for sign in crashed):
         raise SystemExit(f"`./pants {' '.join(args)}` failed ({run.exit_code}):\n{run.stderr}")
-    print(f"    {seconds:6.1f} s  ./pants {' '.join(args)}", flush=True)
+    # The machine's load as the run ends: on a shared machine, read the times with it.
+    load = os.getloadavg()[0]
+    print(f"    {seconds:6.1f} s  (load {load:4.1f})  ./pants {' '.join(args)}", flush=True)
     return seconds, run.stdout + run.stderr
 
 
@@ -374,7 +377,7 @@ def _benchmark(root: Path, wheels: Dict[str, Path], label: str, max_files: Optio
         _Row(
             "`check-alembic ::` (fresh process)",
             suite=alembic_seconds,
-            note=_last_line(alembic_out),
+            note=_summary_line(alembic_out),
         )
     )
     print(f"  check-alembic: {alembic_seconds:.1f} s", flush=True)
@@ -425,9 +428,9 @@ def _per_code(findings: FrozenSet[str]) -> str:
     return f"{len(findings)}: {listed}"
 
 
-def _last_line(output: str) -> str:
-    lines = [line for line in output.strip().splitlines() if line.strip()]
-    return lines[-1][:100] if lines else ""
+def _summary_line(output: str) -> str:
+    """check-alembic's summary of the history (Pants' own warnings may follow it)."""
+    return next((line for line in reversed(output.splitlines()) if " revisions, " in line), "")
 
 
 def _print_report(
