@@ -9,10 +9,9 @@ from pants.backend.python.util_rules.ancestor_files import AncestorFilesRequest
 from pants.base.glob_match_error_behavior import GlobMatchErrorBehavior
 from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
-from pants.core.util_rules.partitions import PartitionerType
-from pants.core.util_rules.source_files import SourceFilesRequest
+from pants.core.util_rules.partitions import PartitionerType, Partitions
 from pants.engine.addresses import Addresses
-from pants.engine.fs import Digest, DigestSubset, MergeDigests, PathGlobs
+from pants.engine.fs import EMPTY_DIGEST, Digest, DigestSubset, MergeDigests, PathGlobs
 from pants.engine.internals.graph import OwnersRequest
 from pants.engine.rules import collect_rules, rule
 from pants.engine.unions import UnionRule
@@ -24,11 +23,11 @@ from monorepo_hygiene.annotations import RULE_DOCS
 from ..util.compat import (
     call_rule,
     concurrently,
-    determine_source_files,
     digest_subset_to_digest,
     find_ancestor_files,
     find_owners,
     merge_digests,
+    path_globs_to_digest,
     resolve_targets,
 )
 from ..util.lint import fix_result
@@ -39,49 +38,81 @@ from ..util.reports import (
     batch_findings,
     render_lint_findings,
 )
-from ..util.tool import HygieneCheckRequest, request_hygiene_check
+from ..util.tool import (
+    HygieneCheckRequest,
+    HygieneFixRequest,
+    request_hygiene_check,
+    request_hygiene_fix,
+)
 from .subsystem import AnnotationsFieldSet, AnnotationsSubsystem
 
 
 class AnnotationsLintRequest(LintTargetsRequest):
     field_set_type = AnnotationsFieldSet
     tool_subsystem = AnnotationsSubsystem
-    partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
+    partitioner_type = PartitionerType.CUSTOM
 
 
 class AnnotationsFixRequest(FixTargetsRequest):
     field_set_type = AnnotationsFieldSet
     tool_subsystem = AnnotationsSubsystem
-    partitioner_type = PartitionerType.DEFAULT_SINGLE_PARTITION
+    partitioner_type = PartitionerType.CUSTOM
+
+
+def _partition(
+    field_sets: Tuple[AnnotationsFieldSet, ...], subsystem: AnnotationsSubsystem
+) -> Partitions[str, Any]:
+    """One partition of file paths, for the linter and the fixer alike: `pants lint` then cuts
+    both into the same batches, so the fixer's check of a batch is the linter's process."""
+    if subsystem.skip:
+        return Partitions()
+    return Partitions.single_partition(sorted(fs.source.file_path for fs in field_sets))
+
+
+@rule
+async def partition_annotations_lint(
+    request: AnnotationsLintRequest.PartitionRequest[AnnotationsFieldSet],
+    subsystem: AnnotationsSubsystem,
+) -> Partitions[str, Any]:
+    return _partition(request.field_sets, subsystem)
+
+
+@rule
+async def partition_annotations_fix(
+    request: AnnotationsFixRequest.PartitionRequest[AnnotationsFieldSet],
+    subsystem: AnnotationsSubsystem,
+) -> Partitions[str, Any]:
+    return _partition(request.field_sets, subsystem)
+
+
+def _check_description(files: Tuple[str, ...]) -> str:
+    return f"Check return annotations in {pluralize(len(files), 'file')}"
 
 
 @dataclass(frozen=True)
-class _CheckerInputRequest:
-    files: Tuple[str, ...]
-    digest: Digest  # The batch's files.
+class _ConftestsRequest:
+    files: Tuple[str, ...]  # The batch's files.
 
 
 @dataclass(frozen=True)
-class _CheckerInput:
-    """The batch's files and, when HA103 is selected, the conftest.py files above them that a
-    target owns, as pytest under Pants sees them (`infer_python_conftest_dependencies`)."""
+class _Conftests:
+    """When HA103 is selected, the conftest.py files above a batch's files that a target owns,
+    as pytest under Pants sees them (`infer_python_conftest_dependencies`)."""
 
     digest: Digest
 
 
 @rule(desc="Find the conftest.py files tests see", level=LogLevel.DEBUG)
-async def checker_input(
-    request: _CheckerInputRequest, subsystem: AnnotationsSubsystem
-) -> _CheckerInput:
+async def conftests_seen(request: _ConftestsRequest, subsystem: AnnotationsSubsystem) -> _Conftests:
     if not subsystem.checks_fixtures:
-        return _CheckerInput(request.digest)
+        return _Conftests(EMPTY_DIGEST)
     # The batch's own conftests are left out: they are in its digest, maybe already fixed.
     ancestors = await find_ancestor_files(
         AncestorFilesRequest(input_files=request.files, requested=("conftest.py",))
     )
     candidates = ancestors.snapshot.files
     if not candidates:
-        return _CheckerInput(request.digest)
+        return _Conftests(EMPTY_DIGEST)
     owners = await concurrently(
         find_owners(OwnersRequest((path,), GlobMatchErrorBehavior.ignore)) for path in candidates
     )
@@ -91,36 +122,35 @@ async def checker_input(
         for path, targets in zip(candidates, owner_targets)
         if any(target.has_field(PythonSourceField) for target in targets)
     ]
-    conftests = await digest_subset_to_digest(
-        DigestSubset(ancestors.snapshot.digest, PathGlobs(seen))
+    return _Conftests(
+        await digest_subset_to_digest(DigestSubset(ancestors.snapshot.digest, PathGlobs(seen)))
     )
-    return _CheckerInput(await merge_digests(MergeDigests([request.digest, conftests])))
 
 
-# What the linter and the fixer await for a batch's checker input.
-_checker_input = call_rule(checker_input)
+# What the linter and the fixer await for the conftests of a batch.
+_conftests_seen = call_rule(conftests_seen)
 
 
 @rule(desc="Check return annotations", level=LogLevel.DEBUG)
 async def annotations_findings(
-    request: AnnotationsLintRequest.Batch[AnnotationsFieldSet, Any],
+    request: AnnotationsLintRequest.Batch[str, Any],
     subsystem: AnnotationsSubsystem,
 ) -> HygieneLintFindings:
-    sources = await determine_source_files(
-        SourceFilesRequest(field_set.source for field_set in request.elements)
+    sources, conftests = await concurrently(
+        path_globs_to_digest(PathGlobs(request.elements)),
+        _conftests_seen(_ConftestsRequest(request.elements)),
     )
-    files = sources.snapshot.files
-    checked = await _checker_input(_CheckerInputRequest(files, sources.snapshot.digest))
     result = await request_hygiene_check(
         HygieneCheckRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
-            files=files,
-            input_digest=checked.digest,
-            description=f"Check return annotations in {pluralize(len(sources.files), 'file')}",
+            files=tuple(sorted(request.elements)),
+            # The fixer's check of the batch (`HygieneFixRequest`) is this very process.
+            input_digest=await merge_digests(MergeDigests([sources, conftests.digest])),
+            description=_check_description(request.elements),
         ),
     )
-    return HygieneLintFindings(request, tuple(result.findings), sources.snapshot.files, RULE_DOCS)
+    return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
 
 
 @rule
@@ -134,17 +164,15 @@ async def annotations_lint(request: AnnotationsLintRequest.Batch) -> LintResult:
 async def annotations_fix(
     request: AnnotationsFixRequest.Batch, subsystem: AnnotationsSubsystem
 ) -> FixResult:
-    checked = await _checker_input(
-        _CheckerInputRequest(request.snapshot.files, request.snapshot.digest)
-    )
-    result = await request_hygiene_check(
-        HygieneCheckRequest(
+    conftests = await _conftests_seen(_ConftestsRequest(request.files))
+    result = await request_hygiene_fix(
+        HygieneFixRequest(
             checker="annotations",
             argv=subsystem.checker_args(),
-            files=request.snapshot.files,
-            input_digest=checked.digest,
-            description=f"Add `-> None` in {pluralize(len(request.snapshot.files), 'file')}",
-            fix=True,
+            snapshot=request.snapshot,
+            extra_input=conftests.digest,
+            check_description=_check_description(request.files),
+            fix_description=f"Add `-> None` in {pluralize(len(request.files), 'file')}",
         ),
     )
     return fix_result(request, result)

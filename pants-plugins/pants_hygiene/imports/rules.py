@@ -48,7 +48,12 @@ from ..util.reports import (
     batch_findings,
     render_lint_findings,
 )
-from ..util.tool import HygieneCheckRequest, request_hygiene_check
+from ..util.tool import (
+    HygieneCheckRequest,
+    HygieneFixRequest,
+    request_hygiene_check,
+    request_hygiene_fix,
+)
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
 logger = logging.getLogger(__name__)
@@ -198,6 +203,10 @@ async def partition_imports_fix(
     return await _import_facts(_ImportFactsRequest(request.field_sets))
 
 
+def _check_description(files: Tuple[str, ...]) -> str:
+    return f"Check import style in {pluralize(len(files), 'file')}"
+
+
 @rule(desc="Check import style", level=LogLevel.DEBUG)
 async def imports_findings(
     request: ImportsLintRequest.Batch[str, ImportFactsMetadata],
@@ -210,9 +219,9 @@ async def imports_findings(
         HygieneCheckRequest(
             checker="imports",
             argv=(f"--facts={FACTS_PATH}",),
-            files=request.elements,
+            files=tuple(sorted(request.elements)),
             input_digest=await merge_digests(MergeDigests([sources, facts])),
-            description=f"Check import style in {pluralize(len(request.elements), 'file')}",
+            description=_check_description(request.elements),
         ),
     )
     return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
@@ -229,14 +238,14 @@ async def imports_lint(request: ImportsLintRequest.Batch) -> LintResult:
 async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
     metadata: ImportFactsMetadata = request.partition_metadata
     facts = await create_digest(CreateDigest([metadata.facts_file(request.files)]))
-    result = await request_hygiene_check(
-        HygieneCheckRequest(
+    result = await request_hygiene_fix(
+        HygieneFixRequest(
             checker="imports",
             argv=(f"--facts={FACTS_PATH}",),
-            files=request.files,
-            input_digest=await merge_digests(MergeDigests([request.snapshot.digest, facts])),
-            description=f"Fix import style in {pluralize(len(request.files), 'file')}",
-            fix=True,
+            snapshot=request.snapshot,
+            extra_input=facts,
+            check_description=_check_description(request.files),
+            fix_description=f"Fix import style in {pluralize(len(request.files), 'file')}",
         ),
     )
     # `pants fix` shows only which files changed: a fix that couldn't be made must be said.

@@ -3,7 +3,8 @@ annotation taken from its fixture (HA103), with the imports it needs; nowhere el
 
 Which functions and parameters qualify is decided by the check (`provable.NoneReturnJudge` and
 `fixtures.plan_fixture_annotations`, via the finding's `fixable` flag), so `pants lint` and
-`pants fix` never disagree; libcst only performs the edit, keeping formatting and comments.
+`pants fix` never disagree. A file that only needs `-> None` is edited as text (`text_fix`) when
+that is shown right, else by libcst; both keep formatting and comments.
 Findings silenced by `# noqa` or not selected are not fixed.
 """
 
@@ -30,6 +31,7 @@ from .check import (
 from .cst_functions import parse_cst
 from .fixtures import ImportNeed
 from .functions import SourceLines
+from .text_fix import add_none_returns
 
 
 def fix_source(
@@ -45,6 +47,10 @@ def fix_source(
     parameters = frozenset((f.line, f.col) for f in fixable if f.code == MISSING_FIXTURE_ANNOTATION)
     if not def_lines and not parameters:
         return None
+    if not parameters:
+        fixed_text = add_none_returns(content, def_lines)
+        if fixed_text is not None:
+            return fixed_text
     module = parse_cst(path, content)
     if module.bytes != content:
         # libcst can't reproduce a few files byte for byte (a form feed before a statement, a

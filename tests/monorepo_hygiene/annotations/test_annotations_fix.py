@@ -1064,12 +1064,16 @@ def test_init_allowed_without_return_is_not_fixed() -> None:
     )
 
 
-def test_file_libcst_cannot_reproduce_is_not_fixed() -> None:
-    # libcst drops (and, in a class body, misreads) a form feed before `def`. The check, which
-    # never runs libcst on such a file, still calls the finding fixable: a known gap.
+def test_file_libcst_cannot_reproduce_is_fixed_on_the_text_unless_it_has_a_cookie() -> None:
+    # libcst drops (and, in a class body, misreads) a form feed before `def`; the text edit
+    # (`text_fix`) doesn't need libcst. A file with a coding cookie is left to libcst, which
+    # leaves it unchanged; the check, which never runs libcst, still calls the finding fixable:
+    # a known gap.
     before = b"class A:\n    x = 1\n    \x0cdef f(self):\n        print(1)\n"
-    assert fix_source("m.py", before) is None
-    assert [finding.code for finding in check_source("m.py", before)] == ["HA101"]
+    assert fix_source("m.py", before) == before.replace(b"(self):", b"(self) -> None:")
+    latin = b"# -*- coding: latin-1 -*-\n" + before
+    assert fix_source("m.py", latin) is None
+    assert [finding.code for finding in check_source("m.py", latin)] == ["HA101"]
 
 
 def test_annotated_function_is_not_touched() -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from textwrap import dedent
-from typing import Tuple
+from typing import List, Optional, Tuple
 
 import pytest
 from pants.backend.python.target_types import PythonTestUtilsGeneratorTarget
@@ -46,12 +46,14 @@ def rule_runner() -> PythonRuleRunner:
     )
 
 
-def lint(rule_runner: PythonRuleRunner, *args: str) -> Tuple[int, str]:
-    return run_lint(rule_runner, AnnotationsLintRequest, ["src/app"], *args)
+def lint(
+    rule_runner: PythonRuleRunner, *args: str, batch_size: Optional[int] = None
+) -> Tuple[int, str]:
+    return run_lint(rule_runner, AnnotationsLintRequest, ["src/app"], *args, batch_size=batch_size)
 
 
-def fix(rule_runner: PythonRuleRunner) -> int:
-    return run_fix(rule_runner, "hygiene-annotations", "src/app::")
+def fix(rule_runner: PythonRuleRunner, *args: str) -> int:
+    return run_fix(rule_runner, "hygiene-annotations", *args, "src/app::")
 
 
 def test_lint_reports_every_unannotated_function_with_path_line_and_code(
@@ -174,3 +176,30 @@ def test_fix_annotates_fixture_parameters_from_the_conftest_chain(
         """
     )
     assert run_lint(rule_runner, AnnotationsLintRequest, ["tests"], SELECT_HA103) == (0, "")
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_findings_and_fixes_do_not_depend_on_the_batch(
+    rule_runner: PythonRuleRunner, batch_size: int
+) -> None:
+    files = {
+        "src/app/BUILD": "python_sources()",
+        "src/app/mod.py": SOURCE,
+        "src/app/annotated.py": "def f() -> int:\n    return 1\n",
+        "src/app/other.py": "def g():\n    print(1)\n",
+    }
+    rule_runner.write_files(files)
+    _, whole = lint(rule_runner)
+    _, batched = lint(rule_runner, batch_size=batch_size)
+    assert sorted(_finding_lines(batched)) == sorted(_finding_lines(whole))
+    assert len(_finding_lines(whole)) == 5
+
+    # Only the files with a fixable finding change; the others come back byte for byte.
+    assert fix(rule_runner, f"--batch-size={batch_size}") == 0
+    assert rule_runner.read_file("src/app/other.py") == "def g() -> None:\n    print(1)\n"
+    assert rule_runner.read_file("src/app/annotated.py") == files["src/app/annotated.py"]
+    assert "def log(message) -> None:" in rule_runner.read_file("src/app/mod.py")
+
+
+def _finding_lines(stdout: str) -> List[str]:
+    return [line for line in stdout.splitlines() if ": HA" in line]

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+from pants.backend.python.util_rules import pex
+from pants.backend.python.util_rules.interpreter_constraints import InterpreterConstraints
+from pants.backend.python.util_rules.pex import VenvPexProcess
+from pants.engine.internals.scheduler import ExecutionError
+from pants.engine.process import Process, ProcessResult
+from pants.engine.rules import QueryRule
+from pants.testutil.python_rule_runner import PythonRuleRunner
+
+from pants_hygiene.util import tool
+from pants_hygiene.util.tool import CheckerInterpreter, HygieneToolPex, runnable_versions
+from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
+
+# Every CPython this repo's machines have (pyenv), as this repo's pants.toml lists them.
+UNIVERSE = "--python-interpreter-versions-universe=['3.9', '3.10', '3.11', '3.12', '3.13']"
+
+
+@pytest.fixture
+def rule_runner() -> PythonRuleRunner:
+    return PythonRuleRunner(
+        rules=[
+            *tool.rules(),
+            *pex.rules(),
+            QueryRule(CheckerInterpreter, []),
+            QueryRule(HygieneToolPex, []),
+            QueryRule(Process, [VenvPexProcess]),
+            QueryRule(ProcessResult, [Process]),
+        ],
+    )
+
+
+def set_options(rule_runner: PythonRuleRunner, *args: str) -> None:
+    rule_runner.set_options(
+        [*rule_runner_args(), UNIVERSE, *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT)
+    )
+
+
+def checker_interpreter(rule_runner: PythonRuleRunner, *args: str) -> InterpreterConstraints:
+    set_options(rule_runner, *args)
+    return rule_runner.request(CheckerInterpreter, []).constraints
+
+
+def checker_python_version(rule_runner: PythonRuleRunner, *args: str) -> str:
+    """The `major.minor` of the interpreter the checkers' PEX really runs on."""
+    set_options(rule_runner, *args)
+    tool_pex = rule_runner.request(HygieneToolPex, [])
+    process = rule_runner.request(
+        Process,
+        [
+            VenvPexProcess(
+                tool_pex.pex,
+                argv=("-c", "import sys; print('%d.%d' % sys.version_info[:2])"),
+                # The venv's `pex` script runs its interpreter instead of the checkers' main.
+                extra_env={"PEX_INTERPRETER": "1"},
+                description="Print the checkers' Python version",
+            )
+        ],
+    )
+    return rule_runner.request(ProcessResult, [process]).stdout.decode().strip()
+
+
+def test_the_checkers_run_on_the_newest_interpreter_pex_can_use(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    # The machine has 3.9 to 3.13; Pex alone would pick 3.9, and Pants 2.17.1's Pex 2.1.137
+    # cannot run on 3.12 or 3.13 (it fails to import its vendored attrs there).
+    assert checker_interpreter(rule_runner) == InterpreterConstraints(["CPython==3.11.*"])
+    assert checker_python_version(rule_runner) == "3.11"
+
+
+def test_the_newest_within_the_tools_constraints(rule_runner: PythonRuleRunner) -> None:
+    assert checker_interpreter(
+        rule_runner, "--hygiene-tool-interpreter-constraints=['CPython>=3.9,<3.11']"
+    ) == InterpreterConstraints(["CPython==3.10.*"])
+
+
+def test_a_pinned_version_wins_and_must_be_allowed(rule_runner: PythonRuleRunner) -> None:
+    assert checker_python_version(rule_runner, "--hygiene-tool-interpreter-version=3.9") == "3.9"
+    with pytest.raises(ExecutionError) as error:
+        checker_interpreter(rule_runner, "--hygiene-tool-interpreter-version=3.8")
+    assert "`[hygiene-tool].interpreter_version` is `3.8`" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "pex_version, newest",
+    [("v2.1.137", "3.11"), ("v2.1.139", "3.12"), ("v2.4.1", "3.12"), ("v2.5.0", "3.13")],
+)
+def test_versions_newer_than_the_pex_can_run_are_not_tried(pex_version: str, newest: str) -> None:
+    versions = ("3.9", "3.10", "3.11", "3.12", "3.13")
+    assert runnable_versions(versions, pex_version)[0] == newest
