@@ -207,10 +207,9 @@ MISSING_FIXTURE_ANNOTATION_DOC = RuleDoc(
     import a fixture of unknown type); a `conftest.py` on the way that can't be parsed; a
     parameter a `pytest_generate_tests` hook in scope may parametrize; a fixture's parameter
     that a test of its module parametrizes, or that a class of its module overrides with
-    another type.
-    Out of sight: pytest resolves a conftest fixture's own parameters from the requesting
-    test, so an override of that name further down (a fixture or a direct parametrization)
-    with another type hands it another value; the fix uses the type its own directory sees.
+    another type; any parameter of a fixture defined in a `conftest.py`: pytest resolves it
+    from each requesting test, so an override of that name further down (a fixture or a
+    direct parametrization, out of the file's sight) may hand it another type.
     Files of syntax newer than the checker's interpreter are not checked for HA103. The fix is
     tested against pytest itself: on generated test trees, every annotated argument of every
     test and fixture holds an instance of its annotation at run time, and mypy reports no new

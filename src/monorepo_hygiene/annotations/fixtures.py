@@ -656,6 +656,13 @@ class FixtureScope:
             resolution = Resolution(builtin, reason)
         if blocked:
             return Resolution(None, blocked)
+        if fixture_name is not None and posixpath.basename(module.path) == CONFTEST:
+            # pytest resolves this fixture's own arguments from each requesting test, and a
+            # conftest or module further down (out of this file's sight) may override `name`
+            # with another type: any annotation here could be a guess.
+            return Resolution(
+                None, f"a conftest or test module below may override `{name}` with another type"
+            )
         if fixture_name is not None and owner is None and resolution.fixture_type is not None:
             # A class of the module overriding the name hands its own value to this fixture
             # when one of the class's tests requests it.

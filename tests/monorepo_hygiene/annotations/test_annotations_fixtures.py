@@ -143,6 +143,29 @@ def test_the_nearest_definition_wins_and_a_fixture_may_request_the_one_it_overri
     )
 
 
+def test_a_conftest_fixture_s_own_parameters_are_reported_without_fix() -> None:
+    # tests/unit/conftest.py may override `amount` with a `str`, and pytest then hands that to
+    # `total` for the tests under tests/unit: no annotation written here could be right for all.
+    tree = {
+        "tests/conftest.py": CONFTEST,
+        "tests/api/conftest.py": """
+            import pytest
+
+            @pytest.fixture
+            def total(amount, tmp_path) -> int:
+                return int(amount)
+            """,
+    }
+    found = [line.split(": ", 1)[1] for line in report(tree, "tests/api/conftest.py")]
+    assert found == [
+        f"HA103 Missing type annotation for fixture `{name}` in function `total` (no fix: a "
+        f"conftest or test module below may override `{name}` with another type)"
+        for name in ("amount", "tmp_path")
+    ]
+    unchanged = textwrap.dedent(tree["tests/api/conftest.py"]).lstrip("\n")
+    assert fixed(tree, "tests/api/conftest.py") == unchanged
+
+
 def test_generator_fixtures_give_what_they_yield() -> None:
     tree = {
         "conftest.py": """
