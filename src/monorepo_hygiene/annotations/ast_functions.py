@@ -78,7 +78,7 @@ class _AstModule(ModuleView):
                         name=statement.name,
                         module_level=module_level,
                         bases=tuple(
-                            _dotted(base) if not isinstance(base, ast.Starred) else None
+                            dotted_name(base) if not isinstance(base, ast.Starred) else None
                             for base in statement.bases
                         ),
                         other_bindings=_class_body_bindings(statement),
@@ -167,13 +167,13 @@ class _AstFunction(FunctionView):
         self.has_return_annotation = node.returns is not None
 
     def decorator_names(self) -> Tuple[Optional[str], ...]:
-        return tuple(map(_dotted, self._node.decorator_list))
+        return tuple(map(dotted_name, self._node.decorator_list))
 
     def return_annotation_name(self) -> Optional[str]:
         returns = self._node.returns
         if isinstance(returns, ast.Constant):
             return "None" if returns.value is None else _text(returns.value)
-        return _dotted(returns) if returns is not None else None
+        return dotted_name(returns) if returns is not None else None
 
     def parameters(self) -> Tuple[Parameter, ...]:
         arguments = self._node.args
@@ -230,12 +230,12 @@ class _AstFunction(FunctionView):
         )
 
 
-def _dotted(expression: Optional[ast.expr]) -> Optional[str]:
+def dotted_name(expression: Optional[ast.expr]) -> Optional[str]:
     """`a.b.c` for a name or a chain of attributes on one; None for any other expression."""
     if isinstance(expression, ast.Name):
         return expression.id
     if isinstance(expression, ast.Attribute):
-        value = _dotted(expression.value)
+        value = dotted_name(expression.value)
         return f"{value}.{expression.attr}" if value else None
     return None
 
@@ -271,7 +271,7 @@ def _statement_flow(statement: ast.stmt) -> Flow:
     if simple is not None:
         return simple
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
-        call = _dotted(statement.value.func)
+        call = dotted_name(statement.value.func)
         return Flow("call", call=call) if call else OTHER_FLOW
     if isinstance(statement, ast.Assert):
         test = statement.test

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from ..source import LINE_BREAK_RE
+from .ast_functions import dotted_name
 
 _FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -305,7 +306,7 @@ def _assigned_names(statement: ast.stmt) -> Iterator[str]:
 
 
 def _is_type_checking(test: ast.expr) -> bool:
-    return _dotted(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+    return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
 
 
 def _import_need(
@@ -318,21 +319,12 @@ def _import_need(
     return ImportNeed(statement.module or "", alias.name, alias.asname, statement.level)
 
 
-def _dotted(expression: Optional[ast.expr]) -> Optional[str]:
-    if isinstance(expression, ast.Name):
-        return expression.id
-    if isinstance(expression, ast.Attribute):
-        value = _dotted(expression.value)
-        return f"{value}.{expression.attr}" if value else None
-    return None
-
-
 def _fixture_name(node: _FunctionNode) -> Optional[str]:
     """The fixture's name if `node` is a fixture (`@pytest.fixture`, `@pytest.fixture(...)`,
     `name=` honoured); None if it isn't one or its `name=` can't be read."""
     for decorator in node.decorator_list:
         call = decorator if isinstance(decorator, ast.Call) else None
-        if _dotted(call.func if call else decorator) not in _FIXTURE_DECORATORS:
+        if dotted_name(call.func if call else decorator) not in _FIXTURE_DECORATORS:
             continue
         for keyword in call.keywords if call else ():
             if keyword.arg == "name":
@@ -359,7 +351,7 @@ def _literal_names(expression: ast.expr) -> Optional[List[str]]:
 
 def _read_parametrize(decorator: ast.expr, into: _Parametrized) -> None:
     """Record the direct (not `indirect`) argument names of a `@pytest.mark.parametrize`."""
-    if not isinstance(decorator, ast.Call) or _dotted(decorator.func) not in _PARAMETRIZE:
+    if not isinstance(decorator, ast.Call) or dotted_name(decorator.func) not in _PARAMETRIZE:
         return
     argnames = decorator.args[0] if decorator.args else None
     for keyword in decorator.keywords:
@@ -448,7 +440,7 @@ class _TypeReader:
     def _yielded(self, expression: ast.expr) -> Optional[ast.expr]:
         if not isinstance(expression, ast.Subscript):
             return None
-        head = _dotted(expression.value)
+        head = dotted_name(expression.value)
         if head is None:
             return None
         root, _, rest = head.rpartition(".")
@@ -553,7 +545,9 @@ def _collect_names(expression: ast.expr, into: Set[str]) -> bool:
             if parsed is None:
                 return False
             pending.append(parsed)
-        elif isinstance(node, ast.Subscript) and (_dotted(node.value) or "").endswith("Literal"):
+        elif isinstance(node, ast.Subscript) and (dotted_name(node.value) or "").endswith(
+            "Literal"
+        ):
             pending.append(node.value)
         else:
             pending.extend(ast.iter_child_nodes(node))
@@ -566,7 +560,7 @@ def _needs_postponing(expression: ast.expr) -> bool:
     for node in ast.walk(expression):
         if isinstance(node, ast.BinOp):
             return True
-        if isinstance(node, ast.Subscript) and _dotted(node.value) in _PEP585_BUILTINS:
+        if isinstance(node, ast.Subscript) and dotted_name(node.value) in _PEP585_BUILTINS:
             return True
     return False
 
@@ -738,7 +732,7 @@ def _requested_arguments(node: _FunctionNode, is_method: bool) -> List[str]:
     positional = [*arguments.posonlyargs, *arguments.args]
     defaults = len(arguments.defaults)
     names = [argument.arg for argument in positional[: len(positional) - defaults]]
-    is_static = any(_dotted(decorator) == "staticmethod" for decorator in node.decorator_list)
+    is_static = any(dotted_name(decorator) == "staticmethod" for decorator in node.decorator_list)
     if is_method and not is_static and names:
         names = names[1:]
     names = names[sum(map(_injects_mock, node.decorator_list)) :]
@@ -755,7 +749,7 @@ def _injects_mock(decorator: ast.expr) -> bool:
     as a positional argument, which pytest leaves out of the fixtures it looks up."""
     if not isinstance(decorator, ast.Call):
         return False
-    before_new = _MOCK_PATCHES.get(_dotted(decorator.func) or "")
+    before_new = _MOCK_PATCHES.get(dotted_name(decorator.func) or "")
     if before_new is None:
         return False
     return len(decorator.args) <= before_new and all(
