@@ -63,7 +63,7 @@ def test_imports_never_check_or_fix_what_cpython_rejects(content: bytes) -> None
 def test_an_annotation_fix_that_would_not_compile_is_not_written(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def breaking_fix(path: str, content: bytes, options: Any) -> Optional[bytes]:
+    def breaking_fix(path: str, content: bytes, options: Any, conftests: Any) -> Optional[bytes]:
         return content + b"return 1\n"
 
     monkeypatch.setattr(fix, "fix_source", breaking_fix)
