@@ -4,8 +4,8 @@ from typing import Iterable
 
 from ..util import baseline_goal, tool
 from . import rules as annotations_rules
-from . import skip_field
+from . import fields
 
 
 def rules() -> Iterable:
-    return [*annotations_rules.rules(), *skip_field.rules(), *tool.rules(), *baseline_goal.rules()]
+    return [*annotations_rules.rules(), *fields.rules(), *tool.rules(), *baseline_goal.rules()]

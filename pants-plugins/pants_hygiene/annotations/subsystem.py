@@ -13,7 +13,7 @@ from monorepo_hygiene.annotations import RULE_CODES, RULE_DOCS
 from monorepo_hygiene.rule_docs import render_rule_docs
 
 from ..util.options import InvalidOptionValue, one_of
-from .skip_field import SkipReturnAnnotationsField
+from .fields import SkipReturnAnnotationsField
 
 
 @dataclass(frozen=True)

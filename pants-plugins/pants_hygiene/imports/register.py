@@ -4,8 +4,8 @@ from typing import Iterable
 
 from ..util import baseline_goal, tool
 from . import rules as imports_rules
-from . import skip_field
+from . import fields
 
 
 def rules() -> Iterable:
-    return [*imports_rules.rules(), *skip_field.rules(), *tool.rules(), *baseline_goal.rules()]
+    return [*imports_rules.rules(), *fields.rules(), *tool.rules(), *baseline_goal.rules()]

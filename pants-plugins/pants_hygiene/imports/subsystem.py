@@ -17,7 +17,7 @@ from monorepo_hygiene.imports import RULE_DOCS
 from monorepo_hygiene.imports.facts import ABSOLUTE, RELATIVE_WITHIN_BUILD
 from monorepo_hygiene.rule_docs import render_rule_docs
 
-from .skip_field import ImportPolicyField, SkipImportStyleField
+from .fields import ImportPolicyField, SkipImportStyleField
 
 
 @dataclass(frozen=True)

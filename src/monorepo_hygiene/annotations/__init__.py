@@ -3,8 +3,8 @@
 HA101 missing return annotation (on by default), HA102 missing parameter annotation (off by
 default), HA103 missing annotation on a test's or fixture's parameter naming a fixture (off by
 default, fixed from the fixture's type), HA100 a file that can't be checked. See
-`docs.RULE_DOCS`; the Pants adapter runs `python -m monorepo_hygiene.annotations` (see
-`__main__`). `fix.fix_source` is not imported
+`codes.RULE_DOCS`; the Pants adapter runs `python -m monorepo_hygiene.annotations` (see
+`cli`). `fix.fix_source` is not imported
 here: it needs libcst, which checking alone should not load.
 """
 
@@ -20,7 +20,7 @@ from .check import (
     AnnotationOptions,
     check_source,
 )
-from .docs import RULE_DOCS
+from .codes import RULE_DOCS
 
 __all__ = [
     "CANNOT_CHECK_FILE",

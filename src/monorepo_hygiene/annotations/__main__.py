@@ -1,80 +1,9 @@
-"""`python -m monorepo_hygiene.annotations [--fix] [--select HA101,HA102,HA103]
-[--allow-init-without-return] FILE...`
-
-Paths are relative to the working directory; with HA103, each file sees the `conftest.py` files
-of its directory and those above it, up to the working directory. Prints one JSON object to stdout:
-`{"findings": [Finding.to_json(), ...], "fixed": [path, ...]}` (with `--fix`, the findings that
-remain after fixing). Exits 0 whatever was found: the caller decides what fails; 2 on bad usage.
-"""
+"""Command line of the annotation rule: see `monorepo_hygiene.annotations.cli`."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-from pathlib import Path
-from typing import FrozenSet, Optional, Sequence
 
-from ..source import write_atomically
-from .batch import check_files, fix_files
-from .check import DEFAULT_OPTIONS, RULE_CODES, AnnotationOptions
+from .cli import main
 
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = _parser().parse_args(argv)
-    options = AnnotationOptions(
-        select=args.select, allow_init_without_return=args.allow_init_without_return
-    )
-    if args.fix:
-        result = fix_files(args.files, _read, write_atomically, options)
-    else:
-        result = check_files(args.files, _read, options)
-    findings = sorted(result.findings + result.errors)
-    json.dump(
-        {"findings": [finding.to_json() for finding in findings], "fixed": list(result.fixed)},
-        sys.stdout,
-    )
-    sys.stdout.write("\n")
-    return 0
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m monorepo_hygiene.annotations",
-        description="Report functions without return (and parameter) annotations.",
-    )
-    parser.add_argument(
-        "--fix",
-        action="store_true",
-        help="add `-> None` and fixture types where provably right, in place",
-    )
-    parser.add_argument(
-        "--select",
-        type=_codes,
-        default=DEFAULT_OPTIONS.select,
-        help=f"comma-separated codes to report, from {','.join(sorted(RULE_CODES))} "
-        f"(default: {','.join(sorted(DEFAULT_OPTIONS.select))})",
-    )
-    parser.add_argument(
-        "--allow-init-without-return",
-        action="store_true",
-        help="let `__init__` omit `-> None` when it has an annotated parameter (mypy's rule)",
-    )
-    parser.add_argument("files", nargs="*", metavar="FILE")
-    return parser
-
-
-def _codes(text: str) -> FrozenSet[str]:
-    codes = frozenset(code.strip().upper() for code in text.split(",") if code.strip())
-    unknown = sorted(codes - RULE_CODES)
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown code(s): {', '.join(unknown)}")
-    return codes
-
-
-def _read(path: str) -> bytes:
-    return Path(path).read_bytes()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+sys.exit(main())

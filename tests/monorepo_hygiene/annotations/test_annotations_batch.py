@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Tuple
 import pytest
 
 from monorepo_hygiene.annotations import RULE_DOCS, AnnotationOptions, check_files, fix_files
-from monorepo_hygiene.annotations.__main__ import main
+from monorepo_hygiene.annotations.cli import main
 from monorepo_hygiene.findings import Finding
 from tests.monorepo_hygiene.python_subprocess import subprocess_env
 
@@ -171,7 +171,7 @@ def test_cli_runs_as_module(tmp_path: Path) -> None:
 def test_checking_does_not_load_libcst() -> None:
     # libcst costs ~150 ms to import: plain `lint` batches must not pay it.
     code = (
-        "import sys; from monorepo_hygiene.annotations.__main__ import main; "
+        "import sys; from monorepo_hygiene.annotations.cli import main; "
         "main(['a.py']); assert 'libcst' not in sys.modules"
     )
     subprocess.run(
