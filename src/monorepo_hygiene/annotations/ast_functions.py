@@ -12,6 +12,7 @@ import collections
 import itertools
 from typing import FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
+from ..ast_blocks import COMPOUND_TYPES, MATCH_TYPES, TRY_TYPES, inner_blocks
 from .functions import (
     OTHER_FLOW,
     BodyFacts,
@@ -28,26 +29,6 @@ from .functions import (
 
 _FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-# Statement fields that hold nested statement blocks. Handlers (try) and cases (match) hold
-# blocks one level down. TryStar and Match exist only on newer interpreters.
-_BLOCK_FIELDS = {
-    ast.If: ("body", "orelse"),
-    ast.For: ("body", "orelse"),
-    ast.AsyncFor: ("body", "orelse"),
-    ast.While: ("body", "orelse"),
-    ast.With: ("body",),
-    ast.AsyncWith: ("body",),
-    ast.Try: ("body", "orelse", "finalbody"),
-}
-_TRY_TYPES: Tuple[type, ...] = (ast.Try,)
-_MATCH_TYPES: Tuple[type, ...] = ()
-if hasattr(ast, "TryStar"):
-    _BLOCK_FIELDS[ast.TryStar] = ("body", "orelse", "finalbody")
-    _TRY_TYPES += (ast.TryStar,)
-if hasattr(ast, "Match"):
-    _BLOCK_FIELDS[ast.Match] = ()
-    _MATCH_TYPES += (ast.Match,)
 
 
 def ast_functions(module: ast.Module, lines: SourceLines) -> ModuleView:
@@ -85,9 +66,9 @@ class _AstModule(ModuleView):
                     )
                     self.classes.append(cls)
                     pending.append((statement.body, next(scopes), cls, False))
-                elif type(statement) in _BLOCK_FIELDS:
+                elif type(statement) in COMPOUND_TYPES:
                     pending.extend(
-                        (block, scope, owner, module_level) for block in _blocks(statement)
+                        (block, scope, owner, module_level) for block in inner_blocks(statement)
                     )
 
     def name_bindings(self) -> NameBindings:
@@ -138,13 +119,6 @@ def _class_body_bindings(node: ast.ClassDef) -> FrozenSet[str]:
         names.update(_bound_names(child))
         pending.extend(ast.iter_child_nodes(child))
     return frozenset(names)
-
-
-def _blocks(statement: ast.stmt) -> Iterator[Sequence[ast.stmt]]:
-    for field in _BLOCK_FIELDS[type(statement)]:
-        yield getattr(statement, field)
-    for clause in getattr(statement, "handlers", None) or getattr(statement, "cases", ()):
-        yield clause.body
 
 
 class _AstFunction(FunctionView):
@@ -290,11 +264,11 @@ def _statement_flow(statement: ast.stmt) -> Flow:
         return Flow("loop", (_flow(statement.body), _flow(statement.orelse)), infinite=infinite)
     if isinstance(statement, (ast.With, ast.AsyncWith)):
         return Flow("with", (_flow(statement.body),))
-    if isinstance(statement, _TRY_TYPES):
+    if isinstance(statement, TRY_TYPES):
         blocks = (statement.body, statement.orelse, statement.finalbody)
         handlers = (handler.body for handler in statement.handlers)
         return Flow("try", tuple(map(_flow, (*blocks, *handlers))))
-    if isinstance(statement, _MATCH_TYPES):
+    if isinstance(statement, MATCH_TYPES):
         return Flow("match", tuple(_flow(case.body) for case in statement.cases))
     return OTHER_FLOW
 
@@ -306,8 +280,8 @@ def _returns_value(body: Sequence[ast.stmt]) -> bool:
         for statement in pending.pop():
             if isinstance(statement, ast.Return) and not _is_none(statement.value):
                 return True
-            elif type(statement) in _BLOCK_FIELDS:
-                pending.extend(_blocks(statement))
+            elif type(statement) in COMPOUND_TYPES:
+                pending.extend(inner_blocks(statement))
     return False
 
 

@@ -18,6 +18,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
+from ..ast_blocks import TRY_TYPES, inner_blocks
 from ..source import LINE_BREAK_RE
 from .ast_functions import dotted_name
 
@@ -212,7 +213,7 @@ class FixtureModule:
                 guarded = type_checking or _is_type_checking(statement.test)
                 self._read_body(statement.body, owner, guarded)
                 self._read_body(statement.orelse, owner, type_checking)
-            elif isinstance(statement, (ast.Try, *_TRY_STAR)):
+            elif isinstance(statement, TRY_TYPES):
                 for block in (statement.body, statement.orelse, statement.finalbody):
                     self._read_body(block, owner, type_checking)
                 for handler in statement.handlers:
@@ -230,7 +231,7 @@ class FixtureModule:
                     for mark in value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]:
                         if mark is not None:
                             _read_parametrize(mark, marks)
-                for block in _nested_blocks(statement):
+                for block in inner_blocks(statement):
                     self._read_body(block, owner, type_checking)
 
     def _bind(self, owner: Optional[str], name: str, binding: _Binding) -> None:
@@ -268,17 +269,6 @@ class FixtureModule:
         except SyntaxError:
             same = False
         return segment if same else ast.unparse(node)
-
-
-_TRY_STAR: Tuple[type, ...] = (ast.TryStar,) if hasattr(ast, "TryStar") else ()
-
-
-def _nested_blocks(statement: ast.stmt) -> Iterator[Sequence[ast.stmt]]:
-    if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
-        yield statement.body
-        yield statement.orelse
-    elif isinstance(statement, (ast.With, ast.AsyncWith)):
-        yield statement.body
 
 
 def _assigned_names(statement: ast.stmt) -> Iterator[str]:

@@ -1,23 +1,26 @@
 """The BUILD-file-aware import style rule: relative imports within a BUILD file's subtree,
 absolute imports across subtrees, for third-party packages and for the standard library.
 
-The build tool supplies who owns what (`ImportFacts`); this package parses, judges and fixes.
-Codes and their documentation: `RULE_DOCS`. Command line: `monorepo_hygiene.imports.cli`.
+The build tool supplies who owns what (`ImportFacts`); this package parses, judges (`check`),
+fixes (`fix`, libcst loaded only when a file has a fixable finding) and runs batches (`batch`).
+Codes and their documentation: `codes.RULE_DOCS`. Command line: `cli`.
 """
 
 from __future__ import annotations
 
+from .batch import BatchResult, check_files
+from .check import check_source
 from .codes import RULE_DOCS
-from .engine import CheckResult, check_files, check_source, fix_source
 from .errors import FactsError, ImportRuleError
 from .facts import ABSOLUTE, RELATIVE_WITHIN_BUILD, FileFacts, ImportFacts
+from .fix import fix_source
 from .owners import ModuleOwners
 
 __all__ = [
     "ABSOLUTE",
     "RELATIVE_WITHIN_BUILD",
     "RULE_DOCS",
-    "CheckResult",
+    "BatchResult",
     "FactsError",
     "FileFacts",
     "ImportFacts",

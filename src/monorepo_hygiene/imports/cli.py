@@ -19,7 +19,8 @@ from typing import Dict, List, Optional, Sequence
 
 from ..findings import Finding
 from ..source import write_atomically
-from .engine import cannot_check, cannot_fix, check_files
+from .batch import check_files
+from .check import cannot_check, cannot_fix
 from .facts import FactsError, ImportFacts
 
 

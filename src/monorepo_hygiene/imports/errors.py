@@ -7,6 +7,8 @@ and left alone; the other errors are bugs of the rule, which the batch checker t
 
 from __future__ import annotations
 
+from ..errors import FileError
+
 
 class ImportRuleError(Exception):
     """Base of every error the import rule raises."""
@@ -31,13 +33,11 @@ class StatementMismatch(ImportRuleError):
         super().__init__(f"Import statement #{ordinal}: expected {expected!r}, found {found!r}")
 
 
-class FixError(ImportRuleError):
-    """A fix produced a file that doesn't parse; the file is left unchanged."""
+class FixError(ImportRuleError, FileError):
+    """A fix produced a file that can't be checked again; the file is left unchanged."""
 
     def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"Fixing `{path}` would break it: {reason}")
+        super().__init__(path, None, f"fixing it would break it: {reason}")
 
 
 class UnfixableFile(ImportRuleError):

@@ -39,6 +39,11 @@ class ModuleOwners:
         subtree_owners.pop("__future__", None)  # A compiler directive, never first-party.
         self._owners = subtree_owners
 
+    @classmethod
+    def of(cls, module_owners: Union[ModuleOwners, Mapping[str, str]]) -> ModuleOwners:
+        """The index itself, or one built from a plain mapping of module names to owners."""
+        return module_owners if isinstance(module_owners, ModuleOwners) else cls(module_owners)
+
     def __contains__(self, module: str) -> bool:
         """Whether `module` is a first-party module or (namespace) package."""
         return module in self._owners

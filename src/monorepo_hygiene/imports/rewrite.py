@@ -1,4 +1,4 @@
-"""libcst side of the import rule: rewriting judged statements, and reading newer syntax.
+"""libcst side of the import fix: rewriting judged statements.
 
 Rewrites change only the `from` part of a statement (dots and module name), with
 `with_changes`, so the imported names, their comments, parentheses and the statement's
@@ -10,17 +10,11 @@ from __future__ import annotations
 from typing import List, Mapping, Optional, Sequence, Union
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node_or_raise
-from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .check import Rewrite
+from .cst_statements import statement_shape
 from .errors import StatementMismatch, UnfixableFile
-from .statements import (
-    ImportedNames,
-    ImportStatement,
-    StatementShape,
-    source_lines,
-)
-from .verdicts import Rewrite
+from .statements import ImportStatement
 
 
 def apply_rewrites(
@@ -46,32 +40,6 @@ def apply_rewrites(
     if rewriter.visited != len(statements):
         raise StatementMismatch(rewriter.visited, statements[rewriter.visited].shape, None)
     return new_content
-
-
-def statements_from_cst(text: str) -> List[ImportStatement]:
-    """Every import statement, as `statements_from_ast` finds them, for code `ast` can't parse."""
-    collector = _ImportCollector(source_lines(text))
-    MetadataWrapper(cst.parse_module(text)).visit(collector)
-    return collector.statements
-
-
-def _shape(node: Union[cst.Import, cst.ImportFrom]) -> StatementShape:
-    """What `ImportStatement.shape` says for the statement this node is."""
-    if isinstance(node, cst.Import):
-        return False, 0, "", _names(node.names)
-    module = "" if node.module is None else get_full_name_for_node_or_raise(node.module)
-    names = None if isinstance(node.names, cst.ImportStar) else _names(node.names)
-    return True, len(node.relative), module, names
-
-
-def _names(aliases: Sequence[cst.ImportAlias]) -> ImportedNames:
-    return tuple(
-        (
-            get_full_name_for_node_or_raise(alias.name),
-            None if alias.asname is None else get_full_name_for_node_or_raise(alias.asname.name),
-        )
-        for alias in aliases
-    )
 
 
 class _ImportRewriter(cst.CSTTransformer):
@@ -115,7 +83,7 @@ class _ImportRewriter(cst.CSTTransformer):
         ordinal = self.visited
         self.visited += 1
         expected = self._statements[ordinal].shape if ordinal < len(self._statements) else None
-        found = _shape(node)
+        found = statement_shape(node)
         if found != expected:
             raise StatementMismatch(ordinal, expected, found)
         return self._rewrites.get(ordinal)
@@ -150,30 +118,3 @@ def _dotted_name(name: str) -> Optional[Union[cst.Name, cst.Attribute]]:
     for part in rest:
         node = cst.Attribute(value=node, attr=cst.Name(part))
     return node
-
-
-class _ImportCollector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, lines: List[str]) -> None:
-        super().__init__()
-        self._lines = lines
-        self.statements: List[ImportStatement] = []
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        self._add(node)
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        self._add(node)
-        return False
-
-    def _add(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
-        is_from, level, module, names = _shape(node)
-        position = self.get_metadata(PositionProvider, node)
-        line = position.start.line
-        # libcst counts characters, `ast` (and so ImportStatement) UTF-8 bytes.
-        col = len(self._lines[line - 1][: position.start.column].encode("utf-8"))
-        self.statements.append(
-            ImportStatement(is_from, level, module, names, line, col, position.end.line)
-        )

@@ -11,7 +11,7 @@ from typing import Any, Dict, List
 import pytest
 
 from monorepo_hygiene.findings import Finding
-from monorepo_hygiene.imports import FileFacts, ImportFacts, check_files, engine
+from monorepo_hygiene.imports import FileFacts, ImportFacts, check, check_files
 from tests.monorepo_hygiene.python_subprocess import subprocess_env
 
 FACTS = ImportFacts(
@@ -55,14 +55,14 @@ def test_fix_mode_returns_new_contents_and_the_findings_left() -> None:
 
 
 def test_an_internal_error_costs_only_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_judge = engine.judge
+    real_judge = check.judge
 
     def judge_failing_in_b(statement: Any, context: Any, owners: Any) -> Any:
         if context.package_parts == ("shop",) and statement.level:
             raise KeyError("boom")
         return real_judge(statement, context, owners)
 
-    monkeypatch.setattr(engine, "judge", judge_failing_in_b)
+    monkeypatch.setattr(check, "judge", judge_failing_in_b)
     result = check_files(
         {path: CONTENTS[path] for path in ("src/shop/a.py", "src/shop/b.py")}, FACTS
     )

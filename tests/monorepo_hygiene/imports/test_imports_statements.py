@@ -9,8 +9,9 @@ from typing import List
 
 import pytest
 
-from monorepo_hygiene.imports.rewrite import statements_from_cst
-from monorepo_hygiene.imports.statements import ImportStatement, statements_from_ast
+from monorepo_hygiene.imports.cst_statements import statements_from_cst
+from monorepo_hygiene.imports.ast_statements import statements_from_ast
+from monorepo_hygiene.imports.statements import ImportStatement
 
 _EVERY_BLOCK = """\
 import a.b as c, d

@@ -1,19 +1,38 @@
-"""The rule itself: given one import statement and who owns what, is it in the wanted form?
+"""The rule: given one import statement and who owns what, is it in the wanted form? And a
+file's findings, fixable (`[*]`) exactly when the fix can be made.
 
-Pure functions over dotted names. Every fix is computed here as a target form (`Rewrite`), and
-the wanted form of a module is decided by one function (`_relative_form_if_wanted`) whichever
-form the statement is in now, which is what makes fixing twice a no-op.
+Detection parses with the stdlib `ast` and walks statement blocks only, so checking a file costs
+little more than parsing it; libcst is loaded and run only for files with a fixable finding (the
+rewrite is tried, so that `[*]` tells the truth), or whose syntax is newer than the running
+interpreter.
+
+Judging is pure functions over dotted names. Every fix is computed here as a target form
+(`Rewrite`), and the wanted form of a module is decided by one function
+(`_relative_form_if_wanted`) whichever form the statement is in now, which is what makes fixing
+twice a no-op.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List, NamedTuple, Optional, Tuple
+from dataclasses import dataclass, replace
+from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple, Union
 
+from ..findings import Finding, Severity
+from ..noqa import is_suppressed
+from ..source import (
+    NewerSyntax,
+    SourceError,
+    check_fix,
+    decode_source,
+    parse_module,
+    split_lone_cr_ending,
+)
 from . import codes
+from .ast_statements import statements_from_ast
+from .errors import UnfixableFile
 from .facts import RELATIVE_WITHIN_BUILD, FileFacts
 from .owners import ModuleOwners, Owner
-from .statements import ImportedNames, ImportStatement
+from .statements import ImportedNames, ImportStatement, source_lines
 
 # A referenced first-party module and its owner, or a name nobody owns and None.
 _Reference = Tuple[str, Optional[Owner]]
@@ -260,3 +279,115 @@ def _same_build_message(module: str, context: FileContext) -> str:
 
 def _build_file(owner: str) -> str:
     return f"{owner}/BUILD" if owner else "BUILD"
+
+
+def check_source(
+    path: str,
+    content: bytes,
+    facts: FileFacts,
+    module_owners: Union[ModuleOwners, Mapping[str, str]],
+) -> Tuple[Finding, ...]:
+    """The import findings of one file, fixable (`[*]`) when `fix_source` fixes them; a file
+    that can't be read gets one `HI100`, one libcst can't rewrite an `HI105`.
+
+    Pass `ImportFacts.owners` as `module_owners` when checking many files: a plain mapping is
+    indexed anew on every call.
+    """
+    owners = ModuleOwners.of(module_owners)
+    return try_fix(path, content, FileContext.of(facts), owners)[1].findings
+
+
+@dataclass(frozen=True)
+class Analysis:
+    findings: Tuple[Finding, ...]
+    statements: List[ImportStatement]
+    # Fixes of unsuppressed findings, by position in `statements`.
+    rewrites: Dict[int, Rewrite]
+
+
+def analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwners) -> Analysis:
+    """The findings of one file as judged, before any rewrite is tried."""
+    try:
+        parsed = parse_module(path, content)
+    except SourceError as e:
+        return Analysis((cannot_check(path, e.line, e.col, e.reason),), [], {})
+    if isinstance(parsed, NewerSyntax):
+        from .cst_statements import statements_from_cst  # libcst: only if needed.
+
+        statements = statements_from_cst(parsed.text)
+    else:
+        statements = statements_from_ast(parsed)
+    judged = []
+    for ordinal, statement in enumerate(statements):
+        verdict = judge(statement, context, owners)
+        if verdict is not None:
+            judged.append((ordinal, statement, verdict))
+    if not judged:
+        return Analysis((), statements, {})
+    # Decoding again is cheaper than keeping every file's text for the rare file with findings.
+    lines = source_lines(
+        parsed.text if isinstance(parsed, NewerSyntax) else decode_source(path, content),
+        max(statement.end_line for _, statement, _ in judged),
+    )
+    findings: List[Finding] = []
+    rewrites: Dict[int, Rewrite] = {}
+    for ordinal, statement, verdict in judged:
+        if is_suppressed(verdict.code, lines[statement.line - 1 : statement.end_line]):
+            continue
+        first_line = lines[statement.line - 1]
+        col = len(first_line.encode("utf-8")[: statement.col].decode("utf-8")) + 1
+        findings.append(
+            Finding(
+                path,
+                statement.line,
+                col,
+                verdict.code,
+                verdict.message,
+                fixable=verdict.rewrite is not None,
+            )
+        )
+        if verdict.rewrite is not None:
+            rewrites[ordinal] = verdict.rewrite
+    return Analysis(tuple(findings), statements, rewrites)
+
+
+def try_fix(
+    path: str, content: bytes, context: FileContext, owners: ModuleOwners
+) -> Tuple[Optional[bytes], Analysis]:
+    """The fixed content (None if unchanged), and the analysis of the content as given, where a
+    file that can't be rewritten has no fixable finding, and an `HI105`."""
+    analysis = analyse(path, content, context, owners)
+    if not analysis.rewrites:
+        return None, analysis
+    from .rewrite import apply_rewrites  # libcst: only if needed.
+
+    try:
+        body, ending = split_lone_cr_ending(content)
+        new_content = apply_rewrites(body, analysis.statements, analysis.rewrites) + ending
+        check_fix(path, content, new_content)
+    except SourceError as e:
+        return None, _unfixable(path, analysis, e.line, e.col, e.reason)
+    except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
+        # libcst fails to decode bytes CPython lets pass (in comments).
+        reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
+        return None, _unfixable(path, analysis, 1, 1, reason)
+    return new_content, analysis
+
+
+def _unfixable(path: str, analysis: Analysis, line: int, col: int, reason: str) -> Analysis:
+    """A file left unchanged: its findings stay, as errors without `[*]`, beside an `HI105`."""
+    kept = tuple(replace(finding, fixable=False) for finding in analysis.findings)
+    return Analysis(
+        tuple(sorted((*kept, cannot_fix(path, line, col, reason)))), analysis.statements, {}
+    )
+
+
+def cannot_check(path: str, line: int, col: int, reason: str) -> Finding:
+    """The `HI100` finding of a file that can't be checked."""
+    return Finding(path, line, col, codes.CANNOT_CHECK, f"Cannot check file: {reason}")
+
+
+def cannot_fix(path: str, line: int, col: int, reason: str) -> Finding:
+    """The `HI105` warning of a file left unchanged: its findings are still there, as errors."""
+    message = f"Cannot fix file: {reason}"
+    return Finding(path, line, col, codes.CANNOT_FIX, message, Severity.WARNING)
