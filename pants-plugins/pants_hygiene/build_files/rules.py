@@ -32,13 +32,13 @@ from monorepo_hygiene.build_files import (
     BuildFileEdit,
     GlobFacts,
     RepoFacts,
+    SubjectFinding,
     TargetFacts,
-    check_build_files,
+    check_build_file_subjects,
     plan_build_files,
 )
 from monorepo_hygiene.build_files.layout import render_dir
 from monorepo_hygiene.build_files.style import target_line
-from monorepo_hygiene.findings import Finding
 from monorepo_hygiene.source import is_empty_python_source
 
 from ..util.compat import (
@@ -73,7 +73,7 @@ class BuildFilesFixRequest(FixFilesRequest):
 
 @dataclass(frozen=True)
 class _BuildFileFindings:
-    findings: Tuple[Finding, ...]
+    findings: Tuple[SubjectFinding, ...]
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,17 @@ class _LintScope:
     def description(self) -> None:
         return None
 
-    def reporting_file(self, finding: Finding) -> Optional[str]:
-        """The one file whose batch reports `finding`: the first in-scope file it covers."""
-        return min((path for path in self.files if _covered_by(finding.path, path)), default=None)
+    def reporting_file(self, found: SubjectFinding) -> Optional[str]:
+        """The one file whose batch reports a finding: the first in-scope file it is about, or
+        the file it points at (a BUILD file, when only that changed)."""
+        return min(
+            (
+                path
+                for path in self.files
+                if path == found.finding.path or _covered_by(found.subject, path)
+            ),
+            default=None,
+        )
 
 
 def _is_relevant(path: str, build_patterns: Tuple[str, ...]) -> bool:
@@ -193,7 +201,7 @@ async def check_repo_build_files(
     repo: RepoFacts, subsystem: BuildFilesSubsystem, pants_build_options: PantsBuildFileOptions
 ) -> _BuildFileFindings:
     options = subsystem.build_file_options(pants_build_options.patterns[0])
-    return _BuildFileFindings(check_build_files(repo, options))
+    return _BuildFileFindings(check_build_file_subjects(repo, options))
 
 
 @rule(desc="Plan missing BUILD files", level=LogLevel.DEBUG)
@@ -204,14 +212,14 @@ async def plan_repo_build_files(
     return _BuildFilePlan(plan_build_files(repo, options))
 
 
-def _covered_by(finding_path: str, path: str) -> bool:
+def _covered_by(subject: str, path: str) -> bool:
     """Whether a file in the specs is what a finding is about: the file itself, or for a
-    directory finding (`render_dir`'s spelling, `./` for the repo root) any file under it."""
-    if finding_path == render_dir(""):
+    directory (`render_dir`'s spelling, `./` for the repo root) any file under it."""
+    if subject == render_dir(""):
         return True
-    if finding_path.endswith("/"):
-        return path.startswith(finding_path)
-    return path == finding_path
+    if subject.endswith("/"):
+        return path.startswith(subject)
+    return path == subject
 
 
 @rule
@@ -241,9 +249,9 @@ async def build_files_findings(
     found = await _repo_findings()
     in_batch = set(request.elements)
     findings = tuple(
-        finding
-        for finding in found.findings
-        if request.partition_metadata.reporting_file(finding) in in_batch
+        subject_finding.finding
+        for subject_finding in found.findings
+        if request.partition_metadata.reporting_file(subject_finding) in in_batch
     )
     return HygieneLintFindings(request, tuple(findings), request.elements, RULE_DOCS)
 

@@ -156,8 +156,9 @@ def sarif_file(
 
 @rule
 async def finding_keys_of(request: HygieneLintFindings) -> FindingKeys:
-    # Only the files that have findings are read (in Pants' process, from the workspace).
-    paths = sorted({finding.path for finding in request.findings if not finding.path.endswith("/")})
+    # Only the files that have findings are read (in Pants' process, from the workspace); a
+    # BUILD file yet to be created has no text.
+    paths = sorted({finding.path for finding in request.findings})
     contents = await path_globs_to_digest_contents(PathGlobs(paths))
     sources = {file.path: file.content.decode("utf-8", "replace") for file in contents}
     return FindingKeys(tuple(finding_keys(request.findings, sources)))

@@ -8,7 +8,7 @@ BUILD style. See layout.py for how package roots are found under the `subtree` p
 
 from __future__ import annotations
 
-from .check import check_build_files
+from .check import SubjectFinding, check_build_file_subjects, check_build_files
 from .codes import RULE_DOCS
 from .facts import GlobFacts, RepoFacts, TargetFacts
 from .options import (
@@ -29,6 +29,7 @@ __all__ = [
     "IGNORE",
     "PER_DIRECTORY",
     "RULE_DOCS",
+    "SubjectFinding",
     "SUBTREE",
     "BuildFileEdit",
     "BuildFileOptions",
@@ -37,6 +38,7 @@ __all__ = [
     "PolicyRule",
     "RepoFacts",
     "TargetFacts",
+    "check_build_file_subjects",
     "check_build_files",
     "detect_build_style",
     "plan_build_files",

@@ -1,13 +1,15 @@
 """The missing-BUILD-file lint: Python files Pants would not see, and BUILD files that mislead it.
 
 Findings are marked fixable when `plan_build_files` makes them go away, which is how the lint
-and the fix stay in agreement.
+and the fix stay in agreement. Every finding points at a file an editor can open or create: a
+directory's findings (HB101, HB104) at the BUILD file to edit or create, line 1.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Dict, Iterator, List, Sequence, Set, Tuple
 
 from ..findings import Finding, Severity
@@ -20,9 +22,25 @@ from .style import detect_build_style
 _NAMES_SHOWN = 3
 
 
+@dataclass(frozen=True, order=True)
+class SubjectFinding:
+    finding: Finding
+    # What the finding is about, which decides the files whose lint reports it: a file, or a
+    # directory in `render_dir`'s spelling (`src/billing/`, `./` for the root) for every file
+    # under it.
+    subject: str
+
+
 def check_build_files(
     repo: RepoFacts, options: BuildFileOptions = DEFAULT_OPTIONS
 ) -> Tuple[Finding, ...]:
+    return tuple(found.finding for found in check_build_file_subjects(repo, options))
+
+
+def check_build_file_subjects(
+    repo: RepoFacts, options: BuildFileOptions = DEFAULT_OPTIONS
+) -> Tuple[SubjectFinding, ...]:
+    """The findings, sorted, each with what it is about."""
     layout = Layout(repo, options)
     planned = plan_targets(layout, detect_build_style(repo.build_file_contents))
     fixed = {path for target in planned for path in target.owned_files}
@@ -30,16 +48,16 @@ def check_build_files(
         sorted(
             [
                 *_unowned_files(layout, fixed),
-                *_wrong_kind_owners(layout),
+                *(SubjectFinding(f, f.path) for f in _wrong_kind_owners(layout)),
                 *_missing_build_files(layout),
-                *_nested_build_files(layout),
-                *_stale_build_files(layout),
+                *(SubjectFinding(f, f.path) for f in _nested_build_files(layout)),
+                *(SubjectFinding(f, f.path) for f in _stale_build_files(layout)),
             ]
         )
     )
 
 
-def _unowned_files(layout: Layout, fixed: Set[str]) -> Iterator[Finding]:
+def _unowned_files(layout: Layout, fixed: Set[str]) -> Iterator[SubjectFinding]:
     """HB101, one finding per directory."""
     by_dir: Dict[str, List[str]] = defaultdict(list)
     for path in layout.unowned_files():
@@ -53,24 +71,26 @@ def _unowned_files(layout: Layout, fixed: Set[str]) -> Iterator[Finding]:
             advice = f"add {them} to the `sources` of a target in `{layout.build_file_for(home)}`"
         else:
             advice = f"create `{layout.build_file_for(home)}`"
-        yield Finding(
-            render_dir(directory),
+        finding = Finding(
+            layout.build_file_for(home),
             1,
             1,
             "HB101",
-            f"{_describe_unowned(layout, paths)}; {advice}",
+            f"{_describe_unowned(layout, directory, paths)}; {advice}",
             fixable=all(path in fixed for path in paths),
         )
+        yield SubjectFinding(finding, render_dir(directory))
 
 
-def _describe_unowned(layout: Layout, paths: Sequence[str]) -> str:
+def _describe_unowned(layout: Layout, directory: str, paths: Sequence[str]) -> str:
     names = ", ".join(f"`{posixpath.basename(path)}`" for path in paths[:_NAMES_SHOWN])
     if len(paths) > _NAMES_SHOWN:
         names += f" and {len(paths) - _NAMES_SHOWN} more"
+    where = f"`{render_dir(directory)}`"
     if len(paths) == 1:
-        text = f"1 Python file ({names}) is owned by no Python target"
+        text = f"1 Python file in {where} ({names}) is owned by no Python target"
     else:
-        text = f"{len(paths)} Python files ({names}) are owned by no Python target"
+        text = f"{len(paths)} Python files in {where} ({names}) are owned by no Python target"
     others = {path: [t.alias for t in layout.owners.get(path, [])] for path in paths}
     only_others = [path for path in paths if others[path]]
     if only_others:
@@ -102,7 +122,7 @@ def _wrong_kind_owners(layout: Layout) -> Iterator[Finding]:
             yield Finding(path, 1, 1, code, message.format(_describe_targets(wrong)))
 
 
-def _missing_build_files(layout: Layout) -> Iterator[Finding]:
+def _missing_build_files(layout: Layout) -> Iterator[SubjectFinding]:
     """HB104: a per-directory directory whose Python files are all owned from elsewhere.
 
     A directory with unowned files gets HB101 instead, whose advice already covers the BUILD file.
@@ -118,15 +138,17 @@ def _missing_build_files(layout: Layout) -> Iterator[Finding]:
         if not all(owners):
             continue
         owner_build_files = sorted({t.build_file for targets in owners for t in targets})
-        yield Finding(
-            render_dir(directory),
+        build_file = layout.build_file_for(directory)
+        finding = Finding(
+            build_file,
             1,
             1,
             "HB104",
-            "directory has Python files but no BUILD file (policy `per-directory`); they are "
-            f"owned from {_join_backticked(owner_build_files)}: move their targets into "
-            f"`{layout.build_file_for(directory)}`",
+            f"`{render_dir(directory)}` has Python files but no BUILD file (policy "
+            f"`per-directory`); they are owned from {_join_backticked(owner_build_files)}: "
+            f"move their targets into `{build_file}`",
         )
+        yield SubjectFinding(finding, render_dir(directory))
 
 
 def _nested_build_files(layout: Layout) -> Iterator[Finding]:

@@ -113,7 +113,7 @@ class BaselineOutcome:
 
 def finding_keys(findings: Sequence[Finding], sources: Mapping[str, str]) -> List[BaselineKey]:
     """Each finding's key; `sources` maps the findings' file paths to their text (a path without
-    text, such as a directory, keys by an empty statement)."""
+    text, such as a BUILD file yet to be created, keys by an empty statement)."""
     statements: Dict[str, "_Statements"] = {}
     last_lines: Dict[str, int] = {}
     for finding in findings:

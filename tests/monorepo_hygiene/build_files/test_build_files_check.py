@@ -47,8 +47,8 @@ def _codes(findings: Sequence[str]) -> List[Tuple[str, str]]:
 def test_hb101_aggregates_a_per_directory_directory() -> None:
     findings = _check(["tests/pkg/test_a.py", "tests/pkg/test_b.py", "tests/pkg/helpers.py"])
     assert findings == [
-        "tests/pkg/:1:1: HB101 3 Python files (`helpers.py`, `test_a.py`, `test_b.py`) are "
-        "owned by no Python target; create `tests/pkg/BUILD` [*]"
+        "tests/pkg/BUILD:1:1: HB101 3 Python files in `tests/pkg/` (`helpers.py`, `test_a.py`, "
+        "`test_b.py`) are owned by no Python target; create `tests/pkg/BUILD` [*]"
     ]
 
 
@@ -67,8 +67,8 @@ def test_hb101_under_subtree_points_at_the_package_root_build_file() -> None:
     )
     # Not fixable: the files belong in the existing `python_sources`, which the fix won't edit.
     assert findings == [
-        "src/pkg/new/:1:1: HB101 3 Python files (`a.py`, `b.py`, `c.py`) are owned by no "
-        "Python target; add them to the `sources` of a target in `src/pkg/BUILD`"
+        "src/pkg/BUILD:1:1: HB101 3 Python files in `src/pkg/new/` (`a.py`, `b.py`, `c.py`) are "
+        "owned by no Python target; add them to the `sources` of a target in `src/pkg/BUILD`"
     ]
 
 
@@ -82,8 +82,9 @@ def test_hb101_counts_files_owned_only_by_files_targets_and_says_so() -> None:
         {"tests/BUILD": "files(name='data', sources=['**/*'])\n"},
     )
     assert findings == [
-        "tests/pkg/:1:1: HB101 3 Python files (`test_a.py`, `test_b.py`, `test_c.py`) are owned "
-        "by no Python target, 2 of them only by `files`; create `tests/pkg/BUILD` [*]"
+        "tests/pkg/BUILD:1:1: HB101 3 Python files in `tests/pkg/` (`test_a.py`, `test_b.py`, "
+        "`test_c.py`) are owned by no Python target, 2 of them only by `files`; create "
+        "`tests/pkg/BUILD` [*]"
     ]
 
 
@@ -92,23 +93,23 @@ def test_hb101_lists_at_most_three_names_and_uses_the_singular() -> None:
     assert "(`m0.py`, `m1.py`, `m2.py` and 2 more) are owned" in many[0]
     one = _check(["tools/only.py"])
     assert one == [
-        "tools/:1:1: HB101 1 Python file (`only.py`) is owned by no Python target; "
-        "create `tools/BUILD` [*]"
+        "tools/BUILD:1:1: HB101 1 Python file in `tools/` (`only.py`) is owned by no Python "
+        "target; create `tools/BUILD` [*]"
     ]
 
 
 def test_hb101_ignores_empty_init_files_unless_told_not_to() -> None:
     files = ["tests/pkg/__init__.py"]
     assert _check(files, empty_files=files) == []
-    assert _codes(_check(files)) == [("tests/pkg/", "HB101")]
+    assert _codes(_check(files)) == [("tests/pkg/BUILD", "HB101")]
     strict = BuildFileOptions(ignore_empty_init=False)
-    assert _codes(_check(files, empty_files=files, options=strict)) == [("tests/pkg/", "HB101")]
+    assert _codes(_check(files, empty_files=files, options=strict)) == [("tests/pkg/BUILD", "HB101")]
 
 
 def test_hb101_counts_user_listed_aliases_as_python_owners() -> None:
     macro = TargetFacts("tools:lib", "my_python_library", "tools/BUILD", ("tools/a.py",))
     contents = {"tools/BUILD": "my_python_library(name='lib')\n"}
-    assert _codes(_check(["tools/a.py"], [macro], contents)) == [("tools/", "HB101")]
+    assert _codes(_check(["tools/a.py"], [macro], contents)) == [("tools/BUILD", "HB101")]
     options = BuildFileOptions(
         python_target_aliases=(*BuildFileOptions().python_target_aliases, "my_python_library")
     )
@@ -182,9 +183,9 @@ def test_hb104_per_directory_directory_owned_from_its_parent() -> None:
     )
     findings = _check(["tests/pkg/sub/test_b.py"], [parent])
     assert findings == [
-        "tests/pkg/sub/:1:1: HB104 directory has Python files but no BUILD file (policy "
-        "`per-directory`); they are owned from `tests/pkg/BUILD`: move their targets into "
-        "`tests/pkg/sub/BUILD`"
+        "tests/pkg/sub/BUILD:1:1: HB104 `tests/pkg/sub/` has Python files but no BUILD file "
+        "(policy `per-directory`); they are owned from `tests/pkg/BUILD`: move their targets "
+        "into `tests/pkg/sub/BUILD`"
     ]
 
 
@@ -224,7 +225,7 @@ def test_hb105_nested_build_file_inside_a_package() -> None:
 
 def test_hb105_not_for_data_only_build_files_nor_sibling_packages() -> None:
     files, targets = _nested_package("resources")
-    assert _codes(_check(files, targets)) == [("src/pkg/sub/", "HB101")]
+    assert _codes(_check(files, targets)) == [("src/pkg/BUILD", "HB101")]
     siblings = [
         TargetFacts("src/ns/a:a", "python_sources", "src/ns/a/BUILD", ("src/ns/a/__init__.py",)),
         TargetFacts("src/ns/b:b", "python_sources", "src/ns/b/BUILD", ("src/ns/b/__init__.py",)),
@@ -281,17 +282,17 @@ def test_hb107_unmatched_written_glob() -> None:
 def test_ignore_policy_silences_a_prefix() -> None:
     options = BuildFileOptions(policies=(PolicyRule("scripts/", "ignore"),))
     assert _check(["scripts/run.py"], options=options) == []
-    assert _codes(_check(["scripts/run.py"])) == [("scripts/", "HB101")]
+    assert _codes(_check(["scripts/run.py"])) == [("scripts/BUILD", "HB101")]
 
 
 def test_subtree_configured_for_another_prefix() -> None:
     options = BuildFileOptions(policies=(PolicyRule("libs", "subtree"),))
     findings = _check(["libs/core/__init__.py", "libs/core/a/b.py"], options=options)
     assert findings == [
-        "libs/core/:1:1: HB101 1 Python file (`__init__.py`) is owned by no Python target; "
-        "create `libs/core/BUILD` [*]",
-        "libs/core/a/:1:1: HB101 1 Python file (`b.py`) is owned by no Python target; "
-        "create `libs/core/BUILD` [*]",
+        "libs/core/BUILD:1:1: HB101 1 Python file in `libs/core/` (`__init__.py`) is owned by "
+        "no Python target; create `libs/core/BUILD` [*]",
+        "libs/core/BUILD:1:1: HB101 1 Python file in `libs/core/a/` (`b.py`) is owned by no "
+        "Python target; create `libs/core/BUILD` [*]",
     ]
 
 

@@ -24,6 +24,7 @@ from monorepo_hygiene.build_files import (
     GlobFacts,
     RepoFacts,
     TargetFacts,
+    check_build_file_subjects,
     check_build_files,
     plan_build_files,
     simulate_plan,
@@ -370,10 +371,10 @@ def test_applying_the_plan_fixes_exactly_the_fixable_findings(
     files, build_texts = repo
     options = BuildFileOptions()
     before = _pants_facts(files, build_texts)
-    findings_before = check_build_files(before)
+    findings_before = check_build_file_subjects(before)
     edits = plan_build_files(before)
     after = _pants_facts(files, _apply(build_texts, edits))
-    findings_after = check_build_files(after)
+    findings_after = check_build_file_subjects(after)
 
     # The core's own simulation agrees with the stand-in for Pants on who owns what.
     simulated = simulate_plan(before)
@@ -382,11 +383,12 @@ def test_applying_the_plan_fixes_exactly_the_fixable_findings(
     )
     # Fixable HB101 findings go away, the others stay, and no new finding appears (except that a
     # stale BUILD file given a target reports its unmatched globs instead, HB107 for HB106).
-    still_there = {(f.code, f.path) for f in findings_after}
-    for finding in findings_before:
-        if finding.code == "HB101":
-            assert ((finding.code, finding.path) in still_there) != finding.fixable
-    allowed = {(f.code, f.path) for f in findings_before}
+    # A directory's findings share its BUILD file's path: tell them apart by what they're about.
+    still_there = {(f.finding.code, f.subject) for f in findings_after}
+    for found in findings_before:
+        if found.finding.code == "HB101":
+            assert ((found.finding.code, found.subject) in still_there) != found.finding.fixable
+    allowed = {(f.finding.code, f.subject) for f in findings_before}
     allowed |= {("HB107", path) for code, path in allowed if code == "HB106"}
     assert still_there <= allowed
     # Files that had owners keep exactly those; newly owned files get one Python owner each.

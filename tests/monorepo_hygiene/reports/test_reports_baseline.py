@@ -57,10 +57,13 @@ def test_a_key_is_the_normalised_statement_around_the_line() -> None:
 def test_paths_without_text_and_broken_files_still_key() -> None:
     broken = "def f(:\n    x = (\n"
     keys = finding_keys(
-        [Finding("src/app/", 1, 1, "HB101", "m"), Finding("b.py", 2, 1, "HA101", "m")],
+        [Finding("src/app/BUILD", 1, 1, "HB101", "m"), Finding("b.py", 2, 1, "HA101", "m")],
         {"b.py": broken},
     )
-    assert keys == [BaselineKey("src/app/", "HB101", ""), BaselineKey("b.py", "HA101", "x = (")]
+    assert keys == [
+        BaselineKey("src/app/BUILD", "HB101", ""),
+        BaselineKey("b.py", "HA101", "x = ("),
+    ]
 
 
 lines_to_insert = st.lists(

@@ -39,10 +39,13 @@ def test_changed_since_reports_a_new_package_and_fix_makes_every_file_owned(
     changed = repo.pants("--changed-since=main", "lint")
     assert changed.exit_code == 1
     assert (
-        "src/billing/:1:1: HB101 1 Python file (`invoices.py`) is owned by no "
-        "Python target; create `src/billing/BUILD` [*]"
+        "src/billing/BUILD:1:1: HB101 1 Python file in `src/billing/` (`invoices.py`) is owned "
+        "by no Python target; create `src/billing/BUILD` [*]"
     ) in changed.stderr
-    assert "tests/billing/:1:1: HB101 1 Python file (`test_invoices.py`)" in changed.stderr
+    assert (
+        "tests/billing/BUILD:1:1: HB101 1 Python file in `tests/billing/` (`test_invoices.py`)"
+        in changed.stderr
+    )
     assert "src/shop" not in changed.stderr
 
     fixed = repo.pants("fix", "::")

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import re
 from textwrap import dedent
-from typing import Dict, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import pytest
 from pants.backend.python import target_types_rules
@@ -59,17 +60,34 @@ def rule_runner() -> RuleRunner:
     return runner
 
 
-def lint(rule_runner: RuleRunner) -> Tuple[int, str]:
-    """`pants lint ::`: every file of the repo goes to the partitioner."""
-    files = rule_runner.request(Paths, [PathGlobs(["**"])]).files
-    partitions = rule_runner.request(Partitions, [BuildFilesLintRequest.PartitionRequest(files)])
+def lint(
+    rule_runner: RuleRunner,
+    files: Optional[Sequence[str]] = None,
+    batch_size: Optional[int] = None,
+) -> Tuple[int, str]:
+    """`pants lint ::` (or of just `files`, as `--changed-since` hands them over), each
+    partition split into batches of `batch_size` files as `[lint].batch_size` does."""
+    if files is None:
+        files = rule_runner.request(Paths, [PathGlobs(["**"])]).files
+    partitions = rule_runner.request(
+        Partitions, [BuildFilesLintRequest.PartitionRequest(tuple(files))]
+    )
     results = [
         rule_runner.request(
-            LintResult, [BuildFilesLintRequest.Batch("", partition.elements, partition.metadata)]
+            LintResult, [BuildFilesLintRequest.Batch("", batch, partition.metadata)]
         )
         for partition in partitions
+        for size in [batch_size or len(partition.elements)]
+        for batch in (
+            partition.elements[start : start + size]
+            for start in range(0, len(partition.elements), size)
+        )
     ]
     return max((r.exit_code for r in results), default=0), "".join(r.stdout for r in results)
+
+
+def findings_of(stdout: str) -> List[str]:
+    return sorted(line for line in stdout.splitlines() if ": HB" in line)
 
 
 def tailor_proposed_files(rule_runner: RuleRunner) -> Set[str]:
@@ -85,12 +103,22 @@ def tailor_proposed_files(rule_runner: RuleRunner) -> Set[str]:
 
 
 def assert_superset_of_tailor(rule_runner: RuleRunner, stdout: str) -> None:
-    reported = [line.split(":", 1)[0] for line in stdout.splitlines() if ": HB" in line]
+    # A file's finding points at it; a directory's (HB101, HB104) at its BUILD file, and names
+    # the directory in its message.
+    reported = [
+        directory.group(1) if directory else line.split(":", 1)[0]
+        for line in stdout.splitlines()
+        if ": HB" in line
+        for directory in [_DIRECTORY_IN_MESSAGE.search(line)]
+    ]
     for path in tailor_proposed_files(rule_runner):
         assert any(
             path == finding or (finding.endswith("/") and path.startswith(finding))
             for finding in reported
         ), f"tailor proposes a target for {path}, which the lint doesn't report"
+
+
+_DIRECTORY_IN_MESSAGE = re.compile(r": HB10[14] (?:\d+ Python files? in )?`([^`]*/)`")
 
 
 REPO: Dict[str, str] = {
@@ -123,9 +151,9 @@ def test_new_package_without_build_file_and_the_fix(rule_runner: RuleRunner) -> 
     assert exit_code == 1
     assert stdout == dedent(
         """\
-        src/billing/:1:1: HB101 1 Python file (`invoices.py`) is owned by no Python target; create `src/billing/BUILD` [*]
-        src/billing/pdf/:1:1: HB101 1 Python file (`render.py`) is owned by no Python target; create `src/billing/BUILD` [*]
-        tests/billing/:1:1: HB101 2 Python files (`conftest.py`, `test_invoices.py`) are owned by no Python target; create `tests/billing/BUILD` [*]
+        src/billing/BUILD:1:1: HB101 1 Python file in `src/billing/` (`invoices.py`) is owned by no Python target; create `src/billing/BUILD` [*]
+        src/billing/BUILD:1:1: HB101 1 Python file in `src/billing/pdf/` (`render.py`) is owned by no Python target; create `src/billing/BUILD` [*]
+        tests/billing/BUILD:1:1: HB101 2 Python files in `tests/billing/` (`conftest.py`, `test_invoices.py`) are owned by no Python target; create `tests/billing/BUILD` [*]
         Found 3 findings (3 fixable with `pants fix`, marked [*]).
         """
     )
@@ -140,6 +168,34 @@ def test_new_package_without_build_file_and_the_fix(rule_runner: RuleRunner) -> 
     assert tailor_proposed_files(rule_runner) == set()
 
 
+def test_a_directory_s_finding_is_reported_once_and_where_its_build_file_is_linted(
+    rule_runner: RuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            **REPO,
+            "src/billing/invoices.py": "",
+            "src/billing/pdf/render.py": "",
+            "scripts/BUILD": 'files(sources=["*"])\n',
+            "scripts/deploy.py": "",
+        }
+    )
+    whole = findings_of(lint(rule_runner)[1])
+    assert [line.split(" ", 1)[0] for line in whole] == [
+        "scripts/BUILD:1:1:",
+        "src/billing/BUILD:1:1:",
+        "src/billing/BUILD:1:1:",
+    ]
+    # However Pants splits the partition into batches, each finding is reported exactly once.
+    for batch_size in (1, 2, 3):
+        assert findings_of(lint(rule_runner, batch_size=batch_size)[1]) == whole
+    scripts_finding = [line for line in whole if line.startswith("scripts/")]
+    # `--changed-since` handing over the BUILD file alone, or a file the finding is about.
+    assert findings_of(lint(rule_runner, ["scripts/BUILD"])[1]) == scripts_finding
+    assert findings_of(lint(rule_runner, ["scripts/deploy.py"])[1]) == scripts_finding
+    assert lint(rule_runner, ["src/shop/models.py"]) == (0, "")
+
+
 def test_files_owned_only_by_a_files_target_count_as_unowned(rule_runner: RuleRunner) -> None:
     rule_runner.write_files(
         {**REPO, "scripts/BUILD": 'files(sources=["*"])\n', "scripts/deploy.py": ""}
@@ -147,8 +203,9 @@ def test_files_owned_only_by_a_files_target_count_as_unowned(rule_runner: RuleRu
     exit_code, stdout = lint(rule_runner)
     assert exit_code == 1
     assert stdout.startswith(
-        "scripts/:1:1: HB101 1 Python file (`deploy.py`) is owned by no Python target, "
-        "only by `files`; add it to the `sources` of a target in `scripts/BUILD` [*]"
+        "scripts/BUILD:1:1: HB101 1 Python file in `scripts/` (`deploy.py`) is owned by no "
+        "Python target, only by `files`; add it to the `sources` of a target in `scripts/BUILD` "
+        "[*]"
     )
     # tailor counts `files` ownership as ownership: this is a case it misses.
     assert tailor_proposed_files(rule_runner) == set()
@@ -182,7 +239,9 @@ def test_per_directory_policy_wants_a_build_file_in_each_test_directory(
     )
     exit_code, stdout = lint(rule_runner)
     assert exit_code == 1
-    assert stdout.startswith("tests/shop/api/:1:1: HB104 directory has Python files but no BUILD")
+    assert stdout.startswith(
+        "tests/shop/api/BUILD:1:1: HB104 `tests/shop/api/` has Python files but no BUILD file"
+    )
 
 
 def test_nested_stale_and_unmatched(rule_runner: RuleRunner) -> None:
@@ -224,7 +283,7 @@ def test_python_files_at_the_repo_root_are_reported_and_fixed(rule_runner: RuleR
         1,
         dedent(
             """\
-            ./:1:1: HB101 2 Python files (`setup.py`, `tasks.py`) are owned by no Python target; create `BUILD` [*]
+            BUILD:1:1: HB101 2 Python files in `./` (`setup.py`, `tasks.py`) are owned by no Python target; create `BUILD` [*]
             Found 1 finding (1 fixable with `pants fix`, marked [*]).
             """
         ),
