@@ -1,17 +1,41 @@
-"""Writing several files as one change: all of them or none, never half a file, with diffs.
+"""Writing files atomically: never half a file, whatever fails or crashes.
 
-`source.write_atomically` replaces one file the fixers rewrite (and refuses a read-only one, as an
-in-place edit would); this replaces a set of files together, verifies the result and puts every
-file back on any failure (read-only ones included, as a rebase of tracked files must).
+`write_atomically` replaces one file a fixer rewrites (and refuses a read-only one, as an in-place
+edit would); `replace_files_atomically` replaces a set of files as one change, verifies the result
+and puts every file back on any failure (read-only ones included, as a rebase of tracked files
+must). Both stage the new content next to its target and move it over with `os.replace`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
 import os
 import shutil
+import stat
 import uuid
 from typing import Callable, Dict, List, Mapping, Optional, Sequence
+
+
+def write_atomically(path: str, content: bytes) -> None:
+    """Replace a file's content in one step, keeping its mode: a reader (or a crash) sees the
+    old file or the new one, never half of one. Raises OSError, without touching the file.
+
+    A rename ignores the file's own permissions, so a file that isn't writable is refused
+    explicitly, as an in-place write would be.
+    """
+    target = os.path.realpath(path)  # Through a symlink: replace its target, not the link.
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)", path)
+    temporary = _stage(target, content, new=False)
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
 
 
 def replace_files_atomically(
@@ -47,7 +71,8 @@ def replace_files_atomically(
 
 def _stage(target: str, content: bytes, new: bool) -> str:
     """Write `content` next to `target`, under a hidden name no loader picks up (alembic reads
-    only `*.py`); returns that path."""
+    only `*.py`), synced to disk so that the rename never publishes a file whose bytes a crash
+    lost; returns that path."""
     directory, name = os.path.split(target)
     temporary = os.path.join(directory, f".{name}.{uuid.uuid4().hex[:8]}.hygiene.tmp")
     # Created like any new file (0o666 less the umask); a rewrite then takes the old file's mode.
@@ -55,6 +80,8 @@ def _stage(target: str, content: bytes, new: bool) -> str:
     try:
         with os.fdopen(descriptor, "wb") as f:
             f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
         if not new:
             shutil.copymode(target, temporary)
     except BaseException:

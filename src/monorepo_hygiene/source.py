@@ -1,4 +1,4 @@
-"""Reading and writing Python source files the way every checker and fixer needs.
+"""Reading Python source files the way every checker and fixer needs (writing them: `files`).
 
 CPython's compiler on the running interpreter is the judge of what is Python: a file it rejects
 is never checked as code nor written, and a fix it would reject is never written. Checkers run
@@ -11,14 +11,9 @@ rejects in every version.
 from __future__ import annotations
 
 import ast
-import contextlib
-import errno
 import io
-import os
 import re
-import stat
 import sys
-import tempfile
 import tokenize
 import warnings
 from dataclasses import dataclass, replace
@@ -293,34 +288,6 @@ def check_fix(path: str, original: bytes, fixed: bytes) -> None:
             compile_module(path, fixed)  # Raises: CPython's parser just refused it.
     except SourceError as e:
         raise replace(e, reason=f"the fixed file would not compile ({e.reason})") from None
-
-
-def write_atomically(path: str, content: bytes) -> None:
-    """Replace a file's content in one step, keeping its mode: a reader (or a crash) sees the
-    old file or the new one, never half of one. Raises OSError, without touching the file.
-
-    The new content goes to a temporary file in the same directory, renamed over the file. A
-    rename ignores the file's own permissions, so a file that isn't writable is refused
-    explicitly, as an in-place write would be.
-    """
-    target = os.path.realpath(path)  # Through a symlink: replace its target, not the link.
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
-        raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)", path)
-    descriptor, temp_path = tempfile.mkstemp(
-        dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as temp_file:
-            temp_file.write(content)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.chmod(temp_path, mode)
-        os.replace(temp_path, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_path)
-        raise
 
 
 def split_lone_cr_ending(content: bytes) -> Tuple[bytes, bytes]:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import FrozenSet, Optional, Sequence
 
-from ..source import write_atomically
+from ..files import write_atomically
 from .batch import check_files, fix_files
 from .check import DEFAULT_OPTIONS, RULE_CODES, AnnotationOptions
 

@@ -20,7 +20,7 @@ from .options import (
     BuildFileOptions,
     PolicyRule,
 )
-from .plan import BuildFileEdit, plan_build_files, simulate_plan
+from .fix import BuildFileEdit, plan_build_files, simulate_plan
 from .style import BuildStyle, detect_build_style
 
 __all__ = [

@@ -16,7 +16,7 @@ from ..findings import Finding, Severity
 from .facts import RepoFacts, TargetFacts
 from .options import DEFAULT_OPTIONS, PER_DIRECTORY, SUBTREE, BuildFileOptions
 from .layout import ALIAS_KINDS, Kind, Layout, render_dir
-from .plan import plan_targets
+from .fix import plan_targets
 from .style import detect_build_style
 
 _NAMES_SHOWN = 3

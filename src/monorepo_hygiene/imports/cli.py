@@ -18,7 +18,7 @@ import sys
 from typing import Dict, List, Optional, Sequence
 
 from ..findings import Finding
-from ..source import write_atomically
+from ..files import write_atomically
 from .batch import check_files
 from .check import cannot_check, cannot_fix
 from .facts import FactsError, ImportFacts

@@ -22,6 +22,7 @@ from monorepo_hygiene.annotations.provable import (
     OVERRIDE,
 )
 from monorepo_hygiene.source import SourceError
+from tests.monorepo_hygiene.annotations.annotations_cases import LEFT_FOR_HUMANS
 
 
 def assert_fixed(
@@ -573,16 +574,7 @@ def assert_left_for_humans(before: str, reason: str, reported: int = 1) -> None:
 
 def test_overload_implementation_is_not_fixed() -> None:
     assert_left_for_humans(
-        """
-        from typing import overload
-
-        @overload
-        def load(key: int) -> int: ...
-        @overload
-        def load(key: str) -> str: ...
-        def load(key):
-            print(key)
-        """,
+        LEFT_FOR_HUMANS["overload.py"],
         OVERLOADED,
         reported=1,
     )
@@ -883,48 +875,21 @@ def test_override_of_an_unknown_base_is_not_fixed() -> None:
 
 def test_override_of_a_base_returning_another_type_is_not_fixed() -> None:
     assert_left_for_humans(
-        """
-        class Job:
-            def run(self) -> int:
-                return 0
-
-        class Report(Job):
-            def run(self):
-                print("done")
-        """,
+        LEFT_FOR_HUMANS["override_base.py"],
         OVERRIDE,
     )
 
 
 def test_base_overridden_with_another_type_is_not_fixed() -> None:
     assert_left_for_humans(
-        """
-        class Job:
-            def run(self):
-                print("done")
-
-        class Report(Job):
-            def run(self) -> int:
-                return 0
-        """,
+        LEFT_FOR_HUMANS["override_subclass.py"],
         OVERRIDE,
     )
 
 
 def test_method_meeting_another_type_in_a_common_subclass_is_not_fixed() -> None:
     assert_left_for_humans(
-        """
-        class Logged:
-            def run(self):
-                print("done")
-
-        class Counted:
-            def run(self) -> int:
-                return 0
-
-        class Report(Logged, Counted):
-            pass
-        """,
+        LEFT_FOR_HUMANS["common_subclass.py"],
         OVERRIDE,
     )
 

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from mypy import api as mypy_api
 
 from monorepo_hygiene.annotations import AnnotationOptions, check_files, fix_files
-from monorepo_hygiene.source import write_atomically
+from monorepo_hygiene.files import write_atomically
 from tests.monorepo_hygiene.python_subprocess import subprocess_env
 
 HA103 = AnnotationOptions(select=frozenset({"HA103"}))

@@ -22,6 +22,7 @@ from mypy import api as mypy_api
 
 from monorepo_hygiene.annotations.check import check_source
 from monorepo_hygiene.annotations.fix import _Annotate, fix_source
+from tests.monorepo_hygiene.annotations.annotations_cases import LEFT_FOR_HUMANS
 from tests.monorepo_hygiene.annotations.annotations_fixtures import modules
 
 # (file, line, error code, message): lines don't move, `-> None` is inserted within one.
@@ -30,98 +31,6 @@ _MYPY_LINE = re.compile(
     r"^(?P<file>[^:]+):(?P<line>\d+): error: (?P<message>.*?)(  \[(?P<code>[\w-]+)\])?$"
 )
 
-# Each file holds one case the fix must not touch, and shows why: a use that a naive `-> None`
-# turns into a type error. `jobs.py`'s subclasses live in `report.py`, out of the fixer's sight.
-LEFT_FOR_HUMANS = {
-    "overload.py": """
-        from typing import overload
-
-        @overload
-        def load(key: int) -> int: ...
-        @overload
-        def load(key: str) -> str: ...
-        def load(key):
-            print(key)
-        """,
-    "jobs.py": """
-        import abc
-
-        class Job(abc.ABC):
-            @abc.abstractmethod
-            def run(self):
-                print("subclasses return their result")
-        """,
-    "report.py": """
-        from jobs import Job
-
-        class Report(Job):
-            def run(self) -> int:
-                return 1
-        """,
-    "protocol.py": """
-        from typing import Protocol
-
-        class Runner(Protocol):
-            def run(self):
-                print("implementations return a value")
-
-        class Counter:
-            def run(self) -> int:
-                return 1
-
-        runner: Runner = Counter()
-        """,
-    "dunders.py": """
-        class Point:
-            def __str__(self):
-                print("point")
-
-            def __eq__(self, other):
-                print(other)
-
-            def __len__(self):
-                print("no length")
-
-        size: int = len(Point())
-        """,
-    "override_unknown_base.py": """
-        import logging
-
-        class Formatter(logging.Formatter):
-            def format(self, record):
-                print(record)
-        """,
-    "override_base.py": """
-        class Job:
-            def run(self) -> int:
-                return 0
-
-        class Report(Job):
-            def run(self):
-                print("done")
-        """,
-    "override_subclass.py": """
-        class Job:
-            def run(self):
-                print("done")
-
-        class Report(Job):
-            def run(self) -> int:
-                return 0
-        """,
-    "common_subclass.py": """
-        class Logged:
-            def run(self):
-                print("done")
-
-        class Counted:
-            def run(self) -> int:
-                return 0
-
-        class Report(Logged, Counted):
-            pass
-        """,
-}
 # A function that never returns gets no mypy error from `-> None` (it is only untrue), so it
 # is in the corpus as a case the fix leaves alone, not as one that shows a mypy error.
 NEVER_RETURNS = {
