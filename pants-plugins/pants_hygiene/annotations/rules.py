@@ -41,6 +41,7 @@ from ..util.reports import (
 from ..util.tool import (
     HygieneCheckRequest,
     HygieneFixRequest,
+    hygiene_tool_pex,
     request_hygiene_check,
     request_hygiene_fix,
 )
@@ -59,13 +60,15 @@ class AnnotationsFixRequest(FixTargetsRequest):
     partitioner_type = PartitionerType.CUSTOM
 
 
-def _partition(
+async def _partition(
     field_sets: Tuple[AnnotationsFieldSet, ...], subsystem: AnnotationsSubsystem
 ) -> Partitions[str, Any]:
     """One partition of file paths, for the linter and the fixer alike: `pants lint` then cuts
     both into the same batches, so the fixer's check of a batch is the linter's process."""
     if subsystem.skip:
         return Partitions()
+    # The checkers' PEX starts building now, while Pants still gathers other linters' facts.
+    await hygiene_tool_pex()
     return Partitions.single_partition(sorted(fs.source.file_path for fs in field_sets))
 
 
@@ -74,7 +77,7 @@ async def partition_annotations_lint(
     request: AnnotationsLintRequest.PartitionRequest[AnnotationsFieldSet],
     subsystem: AnnotationsSubsystem,
 ) -> Partitions[str, Any]:
-    return _partition(request.field_sets, subsystem)
+    return await _partition(request.field_sets, subsystem)
 
 
 @rule
@@ -82,7 +85,7 @@ async def partition_annotations_fix(
     request: AnnotationsFixRequest.PartitionRequest[AnnotationsFieldSet],
     subsystem: AnnotationsSubsystem,
 ) -> Partitions[str, Any]:
-    return _partition(request.field_sets, subsystem)
+    return await _partition(request.field_sets, subsystem)
 
 
 def _check_description(files: Tuple[str, ...]) -> str:

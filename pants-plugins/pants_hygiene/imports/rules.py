@@ -51,6 +51,7 @@ from ..util.reports import (
 from ..util.tool import (
     HygieneCheckRequest,
     HygieneFixRequest,
+    hygiene_tool_pex,
     request_hygiene_check,
     request_hygiene_fix,
 )
@@ -131,8 +132,6 @@ async def gather_import_facts(
     module_mapping: FirstPartyPythonModuleMapping,
     alembic_setups: AllAlembicSetups,
 ) -> Partitions[str, ImportFactsMetadata]:
-    if subsystem.skip:
-        return Partitions()
     stripped_names = await concurrently(
         strip_file_name(StrippedFileNameRequest(field_set.source.file_path))
         for field_set in request.field_sets
@@ -189,18 +188,30 @@ def _module_owners(mapping: FirstPartyPythonModuleMapping, resolve: str) -> Froz
 _import_facts = call_rule(gather_import_facts)
 
 
+async def _partition(
+    field_sets: Tuple[ImportsFieldSet, ...], subsystem: ImportsSubsystem
+) -> Partitions[str, ImportFactsMetadata]:
+    if subsystem.skip:
+        return Partitions()
+    # The checkers' PEX is built alongside the facts, which take Pants' process a while.
+    partitions, _ = await concurrently(
+        _import_facts(_ImportFactsRequest(field_sets)), hygiene_tool_pex()
+    )
+    return partitions
+
+
 @rule
 async def partition_imports_lint(
-    request: ImportsLintRequest.PartitionRequest[ImportsFieldSet],
+    request: ImportsLintRequest.PartitionRequest[ImportsFieldSet], subsystem: ImportsSubsystem
 ) -> Partitions[str, ImportFactsMetadata]:
-    return await _import_facts(_ImportFactsRequest(request.field_sets))
+    return await _partition(request.field_sets, subsystem)
 
 
 @rule
 async def partition_imports_fix(
-    request: ImportsFixRequest.PartitionRequest[ImportsFieldSet],
+    request: ImportsFixRequest.PartitionRequest[ImportsFieldSet], subsystem: ImportsSubsystem
 ) -> Partitions[str, ImportFactsMetadata]:
-    return await _import_facts(_ImportFactsRequest(request.field_sets))
+    return await _partition(request.field_sets, subsystem)
 
 
 def _check_description(files: Tuple[str, ...]) -> str:

@@ -201,7 +201,9 @@ async def build_hygiene_tool_pex(tool: HygieneTool) -> HygieneToolPex:
     return HygieneToolPex(pex)
 
 
-_hygiene_tool_pex = call_rule_implicitly(build_hygiene_tool_pex)
+# Awaited by every check; the partitioners await it too, so the PEX is built (processes) while
+# Pants gathers the facts (Python in its own process), not after.
+hygiene_tool_pex = call_rule_implicitly(build_hygiene_tool_pex)
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,7 @@ class HygieneCheckResult:
 
 @rule(level=LogLevel.DEBUG)
 async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
-    tool = await _hygiene_tool_pex()
+    tool = await hygiene_tool_pex()
     process = await setup_venv_pex_process(
         VenvPexProcess(
             tool.pex,
