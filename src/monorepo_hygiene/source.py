@@ -267,6 +267,13 @@ def _non_ascii_bytes_literal(module: "libcst.Module") -> Optional[Tuple[int, int
 
 # Python numbers lines by these breaks only; str.splitlines() also breaks at \f, \x1c, ...
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+# A line with its break, as CPython's tokenizer counts lines (not ended by \f, \v, ...).
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines_kept(text: str) -> List[str]:
+    """The lines of a source text, each with its line break: joined, they are the text."""
+    return _LINE_RE.findall(text)
 
 
 def line_at(text: str, line: int) -> Optional[str]:
@@ -316,12 +323,17 @@ _TRIVIA = frozenset(
 
 def is_empty_python_source(content: bytes) -> bool:
     """Only whitespace, comments and at most a docstring: an `__init__.py` that marks a package."""
+    tokens = (
+        token
+        for token in tokenize.tokenize(io.BytesIO(content).readline)
+        if token.type not in _TRIVIA
+    )
     try:
-        tokens = [
-            token
-            for token in tokenize.tokenize(io.BytesIO(content).readline)
-            if token.type not in _TRIVIA
-        ]
+        # Two tokens, or one that isn't a string, settle it: most files are read no further
+        # (every `__init__.py` of a repo is asked about, and tokenizing is slow).
+        first = next(tokens, None)
+        if first is None:
+            return True
+        return first.type == tokenize.STRING and next(tokens, None) is None
     except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
         return False
-    return not tokens or (len(tokens) == 1 and tokens[0].type == tokenize.STRING)

@@ -1,5 +1,5 @@
-"""The fixers parse with libcst only the files they will change (the annotations fixer not even
-those, unless the text edit can't be shown right): `pants lint` runs every fixer in check mode
+"""The fixers parse with libcst only the files they will change, and not even those unless the
+edit on the text can't be shown right: `pants lint` runs every fixer in check mode
 over the whole repo, so a file with nothing to fix must cost what checking it costs (the stdlib
 `ast`, 10-18x faster per file than libcst). Counted, not timed."""
 
@@ -45,19 +45,24 @@ IMPORT_FACTS = ImportFacts(
 )
 CLEAN_IMPORTS = b"import os\nfrom billing import charge\nfrom . import fixable\n\n\ndef f():\n    pass\n"
 FIXABLE_IMPORTS = b"from shop.clean import f\n"
+CONTINUED_IMPORT = b"from shop.clean \\\n    import f\n"
 
 
-def test_the_imports_fixer_parses_only_the_file_it_fixes(libcst_parses: List[Union[str, bytes]]) -> None:
+def test_the_imports_fixer_parses_only_the_file_libcst_must_edit(libcst_parses: List[Union[str, bytes]]) -> None:
     clean_only = check_files({"src/shop/clean.py": CLEAN_IMPORTS}, IMPORT_FACTS, fix=True)
     assert (clean_only.fixed, clean_only.findings, libcst_parses) == ({}, (), [])
 
-    both = check_files(
-        {"src/shop/clean.py": CLEAN_IMPORTS, "src/shop/fixable.py": FIXABLE_IMPORTS},
-        IMPORT_FACTS,
-        fix=True,
-    )
+    both_files = {"src/shop/clean.py": CLEAN_IMPORTS, "src/shop/fixable.py": FIXABLE_IMPORTS}
+    both = check_files(both_files, IMPORT_FACTS, fix=True)
+    # The rewrite goes in on the text, checked against `ast`: no libcst.
     assert both.fixed == {"src/shop/fixable.py": b"from .clean import f\n"}
-    assert [_text(source) for source in libcst_parses] == [FIXABLE_IMPORTS.decode()]
+    assert libcst_parses == []
+
+    # A `from` part continued over two lines is left to libcst, for that file alone.
+    continued = {**both_files, "src/shop/fixable.py": CONTINUED_IMPORT}
+    result = check_files(continued, IMPORT_FACTS, fix=True)
+    assert result.fixed == {"src/shop/fixable.py": b"from .clean \\\n    import f\n"}
+    assert [_text(source) for source in libcst_parses] == [CONTINUED_IMPORT.decode()]
 
 
 ANNOTATED = b"def f() -> None:\n    print(1)\n"

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 from typing import FrozenSet, Iterator, List, Optional, Tuple
 
-# Lines as CPython's tokenizer counts them: ended by \r\n, \n or a lone \r (not by \f, \v, ...).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+from ..source import split_lines_kept
 
 
 def add_none_returns(content: bytes, def_lines: FrozenSet[int]) -> Optional[bytes]:
@@ -26,7 +24,7 @@ def add_none_returns(content: bytes, def_lines: FrozenSet[int]) -> Optional[byte
         return None  # A BOM or another coding cookie: libcst keeps the encoding.
     try:
         text = content.decode("utf-8")
-        lines = _LINE.findall(text)
+        lines = split_lines_kept(text)
         ends = [_parameters_end(lines, line) for line in sorted(def_lines)]
         fixed_lines = list(lines)
         for line, col in sorted(ends, reverse=True):

@@ -2,9 +2,9 @@
 file's findings, fixable (`[*]`) exactly when the fix can be made.
 
 Detection parses with the stdlib `ast` and walks statement blocks only, so checking a file costs
-little more than parsing it; libcst is loaded and run only for files with a fixable finding (the
-rewrite is tried, so that `[*]` tells the truth), or whose syntax is newer than the running
-interpreter.
+little more than parsing it. The rewrite of a file with a fixable finding is tried, so that `[*]`
+tells the truth: on the text (`text_fix`), checked against `ast`; libcst is loaded and run only
+when that edit can't be shown right, or for syntax newer than the running interpreter.
 
 Judging is pure functions over dotted names. Every fix is computed here as a target form
 (`Rewrite`), and the wanted form of a module is decided by one function
@@ -359,7 +359,13 @@ def try_fix(
     analysis = analyse(path, content, context, owners)
     if not analysis.rewrites:
         return None, analysis
-    from .rewrite import apply_rewrites  # libcst: only if needed.
+    from .text_fix import rewrite_imports
+
+    # Shown right against `ast` when it is made: it needs no `check_fix`.
+    new_content = rewrite_imports(content, analysis.statements, analysis.rewrites)
+    if new_content is not None:
+        return new_content, analysis
+    from .rewrite import apply_rewrites  # libcst: only if the text edit can't be shown right.
 
     try:
         body, ending = split_lone_cr_ending(content)

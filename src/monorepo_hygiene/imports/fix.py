@@ -1,5 +1,6 @@
-"""The fix: every fixable, unsuppressed import finding of a file rewritten (with libcst, see
-`rewrite`), and the rewritten file checked again; nothing else changes.
+"""The fix: every fixable, unsuppressed import finding of a file rewritten (on the text, see
+`text_fix`, else with libcst, see `rewrite`), and the rewritten file checked again; nothing else
+changes.
 
 Which findings are fixable is decided by the check (`check.try_fix` tries the very rewrite), so
 `pants lint` and `pants fix` never disagree.
@@ -23,7 +24,7 @@ def fix_source(
     module_owners: Union[ModuleOwners, Mapping[str, str]],
 ) -> Optional[bytes]:
     """The file's content with every fixable, unsuppressed finding fixed; None if none is (or
-    libcst can't rewrite the file faithfully: `check_files` reports that as `HI105`)."""
+    the file can't be rewritten faithfully: `check_files` reports that as `HI105`)."""
     owners = ModuleOwners.of(module_owners)
     return fix_file(path, content, FileContext.of(facts), owners)[0]
 

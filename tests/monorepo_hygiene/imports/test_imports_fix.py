@@ -329,8 +329,19 @@ def test_rewriter_refuses_statements_that_do_not_match_the_checked_ones() -> Non
     assert error.value.ordinal == 0
 
 
+# A form feed starting a line, which libcst drops, and a `from` part continued over two lines,
+# which the text edit leaves to libcst.
+NOT_REPRODUCED = b"\x0cfrom shop.config \\\n    import x\n"
+
+
+def test_a_file_libcst_cannot_reproduce_is_fixed_on_the_text() -> None:
+    assert fix_source(PATH, b"\x0cfrom shop.config import x\n", ORDER, OWNERS) == (
+        b"\x0cfrom ..config import x\n"
+    )
+
+
 def test_file_libcst_cannot_reproduce_is_reported_and_left_alone() -> None:
-    source = b"\x0cfrom shop.config import x\n"
+    source = NOT_REPRODUCED
     assert fix_source(PATH, source, ORDER, OWNERS) is None
     facts = ImportFacts({PATH: ORDER}, OWNERS_MAPPING)
     result = check_files({PATH: source}, facts, fix=True)
@@ -352,7 +363,7 @@ def test_rewriter_refuses_a_file_with_fewer_statements_than_checked() -> None:
 def test_checking_a_file_libcst_cannot_rewrite_promises_no_fix() -> None:
     # `pants lint` shows what `pants fix` will do: HI105 and no `[*]`, even when no other file
     # of the batch changes.
-    source = b"\x0cfrom shop.config import x\n"
+    source = NOT_REPRODUCED
     facts = ImportFacts({PATH: ORDER}, OWNERS_MAPPING)
     for fix in (False, True):
         result = check_files({PATH: source}, facts, fix=fix)
