@@ -58,7 +58,8 @@ def test_the_old_side_requests_are_what_the_rules_ask_for() -> None:
         "Snapshot(Digest)",
     ]
     assert requests["pants_hygiene.imports.rules.partition_imports_lint"] == [
-        "Partitions(_ImportFactsRequest)"
+        "HygieneToolPex()",
+        "Partitions(_ImportFactsRequest)",
     ]
 
 

@@ -245,7 +245,9 @@ def test_a_file_libcst_cannot_rewrite_is_reported_without_a_fix(
             "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
             "src/shop/__init__.py": "",
             "src/shop/util.py": "X = 1\n",
-            "src/shop/feed.py": "\x0cfrom shop.util import X\n",
+            # A form feed starting a line, which libcst drops, and a `from` part continued
+            # over two lines, which the text edit leaves to libcst.
+            "src/shop/feed.py": "\x0cfrom shop.util \\\n    import X\n",
         }
     )
     exit_code, stdout = lint(rule_runner)
