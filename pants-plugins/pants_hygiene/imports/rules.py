@@ -233,6 +233,8 @@ async def imports_findings(
             files=tuple(sorted(request.elements)),
             input_digest=await merge_digests(MergeDigests([sources, facts])),
             description=_check_description(request.elements),
+            # The fixer's request (below) for the same batch is this very process.
+            writes_fixes=True,
         ),
     )
     return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
@@ -256,7 +258,7 @@ async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
             snapshot=request.snapshot,
             extra_input=facts,
             check_description=_check_description(request.files),
-            fix_description=f"Fix import style in {pluralize(len(request.files), 'file')}",
+            check_writes_fixes=True,
         ),
     )
     # `pants fix` shows only which files changed: a fix that couldn't be made must be said.

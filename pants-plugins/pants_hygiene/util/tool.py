@@ -217,6 +217,9 @@ class HygieneCheckRequest:
     # Not compared: the linter's check of a batch and the fixer's (below) are one request.
     description: str = field(compare=False)
     fix: bool = False
+    # A check that also writes the fixes it tried (`--write-fixes`, imports): the fixer takes
+    # the batch as this process left it, and runs no process of its own.
+    writes_fixes: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,12 +227,13 @@ class HygieneCheckResult:
     # With `fix`, the findings left after fixing.
     findings: Tuple[Finding, ...]
     fixed_files: Tuple[str, ...]
-    # With `fix`, the batch's files as the checker left them; empty otherwise.
+    # With `fix` or `writes_fixes`, the batch's files as the checker left them; else empty.
     output: Snapshot
 
 
 @rule(level=LogLevel.DEBUG)
 async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
+    writes = request.fix or request.writes_fixes
     tool = await hygiene_tool_pex()
     process = await setup_venv_pex_process(
         VenvPexProcess(
@@ -237,11 +241,12 @@ async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
             argv=(
                 request.checker,
                 *(["--fix"] if request.fix else []),
+                *(["--write-fixes"] if request.writes_fixes else []),
                 *request.argv,
                 *request.files,
             ),
             input_digest=request.input_digest,
-            output_files=request.files if request.fix else (),
+            output_files=request.files if writes else (),
             description=request.description,
             level=LogLevel.DEBUG,
         ),
@@ -250,7 +255,7 @@ async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
     if result.exit_code != 0:
         raise HygieneToolError(request.checker, result.exit_code, result.stderr.decode())
     payload: Dict[str, Any] = json.loads(result.stdout)
-    output = await digest_to_snapshot(result.output_digest) if request.fix else EMPTY_SNAPSHOT
+    output = await digest_to_snapshot(result.output_digest) if writes else EMPTY_SNAPSHOT
     return HygieneCheckResult(
         findings=tuple(Finding.from_json(item) for item in payload["findings"]),
         fixed_files=tuple(payload.get("fixed", ())),
@@ -272,13 +277,17 @@ class HygieneFixRequest:
     snapshot: Snapshot
     extra_input: Digest
     check_description: str = field(compare=False)
-    fix_description: str = field(compare=False)
+    # The checker's check writes the fixes it tried (see `HygieneCheckRequest.writes_fixes`);
+    # otherwise the fixer's own process, for the files with a fixable finding, says this.
+    check_writes_fixes: bool = False
+    fix_description: str = field(compare=False, default="")
 
 
 @rule(level=LogLevel.DEBUG)
 async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
     """Check the batch with the fast `ast` checker, then run the libcst fixer only on the files
-    with a fixable finding.
+    with a fixable finding (or, for a checker whose check writes the fixes it tried, take the
+    batch as the check left it).
 
     The check is the very process the linter runs on the same batch, so `pants lint` (which also
     runs every fixer, to ask whether it would change anything) pays for it once, and a batch
@@ -296,8 +305,17 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
                 MergeDigests([request.snapshot.digest, request.extra_input])
             ),
             description=request.check_description,
+            writes_fixes=request.check_writes_fixes,
         ),
     )
+    if request.check_writes_fixes:
+        # The fixes are made: what a fixed file keeps is what no fix touches.
+        fixed = set(check.fixed_files)
+        return HygieneCheckResult(
+            findings=tuple(f for f in check.findings if not (f.fixable and f.path in fixed)),
+            fixed_files=check.fixed_files,
+            output=check.output,
+        )
     to_fix = sorted({finding.path for finding in check.findings if finding.fixable})
     if not to_fix:
         return HygieneCheckResult(findings=check.findings, fixed_files=(), output=request.snapshot)

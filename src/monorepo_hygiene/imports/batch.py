@@ -23,6 +23,9 @@ class BatchResult:
     findings: Tuple[Finding, ...]
     # The new content of every file a fix changed.
     fixed: Mapping[str, bytes] = field(default_factory=dict)
+    # In check mode, the content each file with a fixable finding gets when fixed: the rewrite
+    # tried for `[*]`, which a fixer may write without running again.
+    fixes: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def check_files(
@@ -32,6 +35,7 @@ def check_files(
     checked, for whatever reason, gets an `HI100` finding and the others are still checked."""
     findings: List[Finding] = []
     fixed: Dict[str, bytes] = {}
+    fixes: Dict[str, bytes] = {}
     for path, content in contents.items():
         try:
             file_facts = facts.files.get(path)
@@ -46,8 +50,10 @@ def check_files(
                 if new_content is not None:
                     fixed[path] = new_content
             else:
-                analysis = try_fix(path, content, context, facts.owners)[1]
+                new_content, analysis = try_fix(path, content, context, facts.owners)
+                if new_content is not None:
+                    fixes[path] = new_content
             findings.extend(analysis.findings)
         except Exception as e:  # noqa: BLE001 - one bad file must not cost the batch its results.
             findings.append(cannot_check(path, 1, 1, f"internal error ({type(e).__name__}: {e})"))
-    return BatchResult(findings=tuple(sorted(findings)), fixed=fixed)
+    return BatchResult(findings=tuple(sorted(findings)), fixed=fixed, fixes=fixes)

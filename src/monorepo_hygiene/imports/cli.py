@@ -1,9 +1,11 @@
-"""`python -m monorepo_hygiene.imports [--fix] --facts FACTS.json FILE...`
+"""`python -m monorepo_hygiene.imports [--fix | --write-fixes] --facts FACTS.json FILE...`
 
 Checks (with `--fix`: fixes in place, then checks) the given files, paths relative to the
 working directory and spelled as in the facts' `files` (format: `monorepo_hygiene.imports.facts`).
 Prints one JSON object: `{"findings": [<Finding.to_json()>...], "fixed": [<path>...]}`, findings
-sorted, in fix mode only those left after fixing. Each fixed file is written atomically; one that
+sorted, in fix mode only those left after fixing. `--write-fixes` reports the findings of the
+files as read, `[*]` and all, and writes the fixes the check made to tell `[*]`: one process
+serves a linter and a fixer (the findings left in a fixed file are its findings without `[*]`). Each fixed file is written atomically; one that
 can't be written keeps its content and gets an `HI105` warning, the others are still written.
 Exits 0 whenever it could run, findings or not (the caller reads them from the JSON); 2 on bad
 arguments or unreadable facts. A command line dispatching to several checkers calls `main(argv)`
@@ -29,7 +31,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         prog="python -m monorepo_hygiene.imports",
         description="Relative imports within a BUILD file's subtree, absolute ones across.",
     )
-    parser.add_argument("--fix", action="store_true", help="rewrite fixable imports in place")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--fix", action="store_true", help="rewrite fixable imports in place")
+    mode.add_argument(
+        "--write-fixes",
+        action="store_true",
+        help="report the findings of the files as read, and write the fixes in place",
+    )
     parser.add_argument(
         "--facts",
         required=True,
@@ -58,7 +66,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     result = check_files(contents, facts, fix=args.fix)
     findings = [*unreadable, *result.findings]
     written: List[str] = []
-    for path, new_content in sorted(result.fixed.items()):
+    to_write = result.fixes if args.write_fixes else result.fixed
+    for path, new_content in sorted(to_write.items()):
         try:
             write_atomically(path, new_content)
         except OSError as e:

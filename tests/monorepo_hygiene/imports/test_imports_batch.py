@@ -125,6 +125,33 @@ def test_cli_fixes_in_place(tmp_path: Path) -> None:
     assert (tmp_path / "src/shop/b.py").read_bytes() == CONTENTS["src/shop/b.py"]
 
 
+def test_cli_writes_the_fixes_its_check_tried_and_reports_the_files_as_read(
+    tmp_path: Path,
+) -> None:
+    files = _write_repo(tmp_path)
+    checked = json.loads(_run_cli(tmp_path, "--facts", "facts.json", *files[:2]).stdout)
+    completed = _run_cli(tmp_path, "--write-fixes", "--facts", "facts.json", *files[:2])
+    assert completed.returncode == 0, completed.stderr
+    output = json.loads(completed.stdout)
+    # The linter's findings, `[*]` included, and the fixer's files: one process for both.
+    assert output["findings"] == checked["findings"]
+    assert output["fixed"] == ["src/shop/a.py"]
+    fixed = check_files(CONTENTS, FACTS, fix=True)
+    assert (tmp_path / "src/shop/a.py").read_bytes() == fixed.fixed["src/shop/a.py"]
+    assert (tmp_path / "src/shop/b.py").read_bytes() == CONTENTS["src/shop/b.py"]
+    # What a fixed file keeps is its findings that no fix touches.
+    assert [f for f in output["findings"] if not f["fixable"]] == [
+        f.to_json() for f in fixed.findings if f.path in ("src/shop/a.py", "src/shop/b.py")
+    ]
+
+
+def test_cli_fix_and_write_fixes_exclude_each_other(tmp_path: Path) -> None:
+    files = _write_repo(tmp_path)
+    completed = _run_cli(tmp_path, "--fix", "--write-fixes", "--facts", "facts.json", *files)
+    assert completed.returncode == 2
+    assert "not allowed with argument" in completed.stderr
+
+
 def test_cli_refuses_unreadable_facts(tmp_path: Path) -> None:
     (tmp_path / "facts.json").write_text('{"files": []}')
     completed = _run_cli(tmp_path, "--facts", "facts.json", "a.py")
