@@ -5,8 +5,9 @@ working directory and spelled as in the facts' `files` (format: `monorepo_hygien
 Prints one JSON object: `{"findings": [<Finding.to_json()>...], "fixed": [<path>...]}`, findings
 sorted, in fix mode only those left after fixing. `--write-fixes` reports the findings of the
 files as read, `[*]` and all, and writes the fixes the check made to tell `[*]`: one process
-serves a linter and a fixer (the findings left in a fixed file are its findings without `[*]`). Each fixed file is written atomically; one that
-can't be written keeps its content and gets an `HI105` warning, the others are still written.
+serves a linter and a fixer (the findings left in a fixed file are its findings without `[*]`).
+Each fixed file is written atomically; one that can't be written keeps its content and gets an
+`HI105` warning, the others are still written.
 Exits 0 whenever it could run, findings or not (the caller reads them from the JSON); 2 on bad
 arguments or unreadable facts. A command line dispatching to several checkers calls `main(argv)`
 and exits with what it returns.
