@@ -17,7 +17,7 @@ import sys
 import tokenize
 import warnings
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Callable, List, Optional, Tuple, Union
 
 if TYPE_CHECKING:
     import libcst
@@ -271,9 +271,34 @@ LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
-def split_lines_kept(text: str) -> List[str]:
-    """The lines of a source text, each with its line break: joined, they are the text."""
-    return _LINE_RE.findall(text)
+class NotEditable(Exception):
+    """A text edit can't find what it edits where it expects it: libcst makes the fix."""
+
+
+def edit_lines(
+    content: bytes,
+    edit: Callable[[List[str]], None],
+    shown_right: Callable[[str, str], bool],
+) -> Optional[bytes]:
+    """A fixer's edit made on the text, without libcst: `content` with `edit` made to its lines
+    (each with its line break, edited in place), or None when the edit can't be shown right.
+
+    That is: a file that isn't plain UTF-8 (libcst keeps another encoding, a BOM), an edit that
+    raises `NotEditable`, a tokenizer or parser error, or `shown_right(text, fixed)` false (each
+    fixer compares the `ast` of both: the original's with its fixes made).
+    """
+    try:
+        if tokenize.detect_encoding(io.BytesIO(content).readline)[0] != "utf-8":
+            return None
+        text = content.decode("utf-8")
+        lines = _LINE_RE.findall(text)
+        edit(lines)
+        fixed = "".join(lines)
+        if not shown_right(text, fixed):
+            return None
+    except (NotEditable, tokenize.TokenError, SyntaxError, ValueError, RecursionError):
+        return None
+    return fixed.encode("utf-8")
 
 
 def line_at(text: str, line: int) -> Optional[str]:

@@ -9,36 +9,26 @@ to parse, position and print a whole module). The result must parse to exactly t
 from __future__ import annotations
 
 import ast
-import io
 import tokenize
 from typing import FrozenSet, Iterator, List, Optional, Tuple
 
-from ..source import split_lines_kept
+from ..source import NotEditable, edit_lines
 
 
 def add_none_returns(content: bytes, def_lines: FrozenSet[int]) -> Optional[bytes]:
     """`content` with ` -> None` added to the function defined on each of `def_lines` (the line
-    of its `def` or `async`), or None when the text edit can't be shown right: the file isn't
-    plain UTF-8, or its `ast` doesn't come out the same but for those annotations."""
-    if tokenize.detect_encoding(io.BytesIO(content).readline)[0] != "utf-8":
-        return None  # A BOM or another coding cookie: libcst keeps the encoding.
-    try:
-        text = content.decode("utf-8")
-        lines = split_lines_kept(text)
+    of its `def` or `async`), or None when the text edit can't be shown right (`edit_lines`):
+    its `ast` must come out the same but for those annotations."""
+
+    def annotate(lines: List[str]) -> None:
+        # Every place is found before any edit, and edits are made from the last one back.
         ends = [_parameters_end(lines, line) for line in sorted(def_lines)]
-        fixed_lines = list(lines)
         for line, col in sorted(ends, reverse=True):
-            fixed_lines[line] = fixed_lines[line][:col] + " -> None" + fixed_lines[line][col:]
-        fixed = "".join(fixed_lines)
-        if not _same_but_none_returns(text, fixed, def_lines):
-            return None
-    except (_NotFound, tokenize.TokenError, SyntaxError, ValueError, RecursionError):
-        return None
-    return fixed.encode("utf-8")
+            lines[line] = lines[line][:col] + " -> None" + lines[line][col:]
 
-
-class _NotFound(Exception):
-    pass
+    return edit_lines(
+        content, annotate, lambda text, fixed: _same_but_none_returns(text, fixed, def_lines)
+    )
 
 
 def _parameters_end(lines: List[str], def_line: int) -> Tuple[int, int]:
@@ -52,7 +42,7 @@ def _parameters_end(lines: List[str], def_line: int) -> Tuple[int, int]:
     if first.string == "async":
         first = next(significant)
     if first.string != "def":
-        raise _NotFound
+        raise NotEditable
     depth = 0
     opened = False
     for token in significant:
@@ -63,9 +53,9 @@ def _parameters_end(lines: List[str], def_line: int) -> Tuple[int, int]:
             depth -= 1
             if depth == 0 and opened:
                 if next(significant).string != ":":
-                    raise _NotFound
+                    raise NotEditable
                 return def_line - 1 + token.end[0] - 1, token.end[1]
-    raise _NotFound
+    raise NotEditable
 
 
 _LAYOUT = frozenset(

@@ -11,11 +11,10 @@ the edit is not used and libcst makes it instead.
 from __future__ import annotations
 
 import ast
-import io
 import tokenize
 from typing import List, Mapping, Optional, Sequence, Tuple
 
-from ..source import split_lines_kept
+from ..source import NotEditable, edit_lines
 from .check import Rewrite
 from .statements import ImportStatement
 
@@ -24,31 +23,24 @@ def rewrite_imports(
     content: bytes, statements: Sequence[ImportStatement], rewrites: Mapping[int, Rewrite]
 ) -> Optional[bytes]:
     """`content` with the statements at the given positions (in `statements`) rewritten, or None
-    when the text edit can't be shown right: a file that isn't plain UTF-8, a statement's head
-    over several lines, or an `ast` that doesn't come out as the original's with the rewrites."""
-    try:
-        if tokenize.detect_encoding(io.BytesIO(content).readline)[0] != "utf-8":
-            return None  # A BOM or another coding cookie: libcst keeps the encoding.
-        text = content.decode("utf-8")
-        edited = split_lines_kept(text)
+    when the text edit can't be shown right (`edit_lines`): a statement's head over several
+    lines, or an `ast` that doesn't come out as the original's with the rewrites."""
+
+    def rewrite(lines: List[str]) -> None:
         # From the last statement back, so an edit never moves the place of one still to make.
         for ordinal in sorted(
             rewrites, key=lambda o: (statements[o].line, statements[o].col), reverse=True
         ):
             statement = statements[ordinal]
             index = statement.line - 1
-            edited[index] = _rewritten_line(edited[index], statement, rewrites[ordinal])
-        fixed = "".join(edited)
-        wanted = {(statements[o].line, statements[o].col): r for o, r in rewrites.items()}
-        if not _parses_as_rewritten(ast.parse(text), ast.parse(fixed), wanted):
-            return None
-    except (_NotFound, tokenize.TokenError, SyntaxError, ValueError, RecursionError):
-        return None
-    return fixed.encode("utf-8")
+            lines[index] = _rewritten_line(lines[index], statement, rewrites[ordinal])
 
-
-class _NotFound(Exception):
-    pass
+    wanted = {(statements[o].line, statements[o].col): r for o, r in rewrites.items()}
+    return edit_lines(
+        content,
+        rewrite,
+        lambda text, fixed: _parses_as_rewritten(ast.parse(text), ast.parse(fixed), wanted),
+    )
 
 
 def _rewritten_line(line: str, statement: ImportStatement, rewrite: Rewrite) -> str:
@@ -58,7 +50,7 @@ def _rewritten_line(line: str, statement: ImportStatement, rewrite: Rewrite) -> 
     tokens = tokenize.generate_tokens(iter([line[col:]]).__next__)
     keyword = next(tokens)
     if keyword.string != ("from" if statement.is_from else "import"):
-        raise _NotFound
+        raise NotEditable
     # The dotted part up to `import` (or `as`): dots and names only, all on this line (a `\`
     # continuation is left to libcst).
     part: List[tokenize.TokenInfo] = []
@@ -67,12 +59,12 @@ def _rewritten_line(line: str, statement: ImportStatement, rewrite: Rewrite) -> 
             break
         dots = token.type == tokenize.OP and set(token.string) == {"."}
         if token.start[0] != 1 or not (dots or token.type == tokenize.NAME):
-            raise _NotFound
+            raise NotEditable
         part.append(token)
     else:
-        raise _NotFound
+        raise NotEditable
     if not part or token.start[0] != 1:
-        raise _NotFound
+        raise NotEditable
     head, tail = line[: col + keyword.end[1]], line[col + part[-1].end[1] :]
     after_keyword = line[col + keyword.end[1] : col + part[0].start[1]]
     if not statement.is_from:
