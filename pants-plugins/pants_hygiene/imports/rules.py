@@ -19,7 +19,7 @@ from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import Partition, PartitionerType, Partitions
 from pants.core.util_rules.stripped_source_files import StrippedFileNameRequest
-from pants.engine.fs import CreateDigest, FileContent, MergeDigests, PathGlobs
+from pants.engine.fs import CreateDigest, Digest, FileContent, MergeDigests, PathGlobs
 from pants.engine.rules import collect_rules, rule
 from pants.engine.unions import UnionRule
 from pants.util.frozendict import FrozenDict
@@ -188,6 +188,30 @@ def _module_owners(mapping: FirstPartyPythonModuleMapping, resolve: str) -> Froz
 _import_facts = call_rule(gather_import_facts)
 
 
+@dataclass(frozen=True)
+class _BatchFactsRequest:
+    metadata: ImportFactsMetadata
+    files: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _BatchFacts:
+    digest: Digest  # Holds FACTS_PATH.
+
+
+@rule(desc="Write a batch's import facts", level=LogLevel.DEBUG)
+async def batch_facts(request: _BatchFactsRequest) -> _BatchFacts:
+    """A rule, so the facts file (1 MB for 8,000 modules) is written once per batch and Pants
+    keeps it: `pants lint` re-runs its fixers' rules on every run (their results render output),
+    and they await this."""
+    return _BatchFacts(
+        await create_digest(CreateDigest([request.metadata.facts_file(request.files)]))
+    )
+
+
+_batch_facts = call_rule(batch_facts)
+
+
 async def _partition(
     field_sets: Tuple[ImportsFieldSet, ...], subsystem: ImportsSubsystem
 ) -> Partitions[str, ImportFactsMetadata]:
@@ -222,16 +246,17 @@ def _check_description(files: Tuple[str, ...]) -> str:
 async def imports_findings(
     request: ImportsLintRequest.Batch[str, ImportFactsMetadata],
 ) -> HygieneLintFindings:
+    files = tuple(sorted(request.elements))
     sources, facts = await concurrently(
         path_globs_to_digest(PathGlobs(request.elements)),
-        create_digest(CreateDigest([request.partition_metadata.facts_file(request.elements)])),
+        _batch_facts(_BatchFactsRequest(request.partition_metadata, files)),
     )
     result = await request_hygiene_check(
         HygieneCheckRequest(
             checker="imports",
             argv=(f"--facts={FACTS_PATH}",),
-            files=tuple(sorted(request.elements)),
-            input_digest=await merge_digests(MergeDigests([sources, facts])),
+            files=files,
+            input_digest=await merge_digests(MergeDigests([sources, facts.digest])),
             description=_check_description(request.elements),
             # The fixer's request (below) for the same batch is this very process.
             writes_fixes=True,
@@ -249,14 +274,15 @@ async def imports_lint(request: ImportsLintRequest.Batch) -> LintResult:
 
 @rule(desc="Fix import style", level=LogLevel.DEBUG)
 async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
-    metadata: ImportFactsMetadata = request.partition_metadata
-    facts = await create_digest(CreateDigest([metadata.facts_file(request.files)]))
+    facts = await _batch_facts(
+        _BatchFactsRequest(request.partition_metadata, tuple(sorted(request.files)))
+    )
     result = await request_hygiene_fix(
         HygieneFixRequest(
             checker="imports",
             argv=(f"--facts={FACTS_PATH}",),
             snapshot=request.snapshot,
-            extra_input=facts,
+            extra_input=facts.digest,
             check_description=_check_description(request.files),
             check_writes_fixes=True,
         ),

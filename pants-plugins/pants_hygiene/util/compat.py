@@ -45,6 +45,7 @@ from pants.engine.fs import (
     MergeDigests,
     PathGlobs,
     Paths,
+    RemovePrefix,
     Snapshot,
 )
 from pants.engine.internals.graph import Owners, OwnersRequest
@@ -84,6 +85,7 @@ if CALL_BY_NAME:
         merge_digests,
         path_globs_to_digest,
         path_globs_to_paths,
+        remove_prefix,
     )
     from pants.engine.rules import concurrently, implicitly
 
@@ -158,6 +160,9 @@ else:
 
     def digest_subset_to_digest(digest_subset: DigestSubset) -> Get:
         return Get(Digest, DigestSubset, digest_subset)
+
+    def remove_prefix(remove_prefix: RemovePrefix) -> Get:
+        return Get(Digest, RemovePrefix, remove_prefix)
 
     def find_ancestor_files(request: AncestorFilesRequest) -> Get:
         return Get(AncestorFiles, AncestorFilesRequest, request)

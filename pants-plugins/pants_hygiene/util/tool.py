@@ -11,10 +11,11 @@ older interpreter it also has to read every file with newer syntax. Running them
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Tuple
+from typing import Any, Dict, Iterable, Set, Tuple
 
 from pants.backend.python.subsystems.python_tool_base import PythonToolRequirementsBase
 from pants.backend.python.subsystems.setup import PythonSetup
@@ -31,11 +32,12 @@ from pants.engine.fs import (
     FileContent,
     MergeDigests,
     PathGlobs,
+    RemovePrefix,
     Snapshot,
 )
 from pants.engine.process import ProcessExecutionFailure
 from pants.engine.rules import collect_rules, rule
-from pants.option.option_types import StrOption
+from pants.option.option_types import BoolOption, StrOption
 from pants.util.logging import LogLevel
 from pants.util.strutil import softwrap
 
@@ -53,6 +55,7 @@ from .compat import (
     execute_process,
     find_interpreter,
     merge_digests,
+    remove_prefix,
     setup_venv_pex_process,
 )
 
@@ -61,6 +64,15 @@ try:
     from pants.backend.python.subsystems.python_tool_base import LockfileRules
 except ImportError:
     LockfileRules = None
+
+
+# Where a check that writes its fixes puts them in its sandbox (`<dir>/<path>`): capturing only
+# the fixed files, not every file of the batch, keeps that check as cheap as a plain one.
+_FIXES_DIR = "__hygiene_fixes"
+# The named cache (`append_only_caches`) the checkers keep their results in, and where it appears
+# in their sandbox.
+_RESULT_CACHE_NAME = "hygiene_results"
+_RESULT_CACHE_PATH = ".cache/hygiene_results"
 
 
 class HygieneTool(PythonToolRequirementsBase):
@@ -96,6 +108,23 @@ class HygieneTool(PythonToolRequirementsBase):
         ),
         advanced=True,
     )
+
+    result_cache = BoolOption(
+        default=True,
+        help=softwrap(
+            f"""
+            Keep each file's check results in the named cache `{_RESULT_CACHE_NAME}` (under
+            `[GLOBAL].named_caches_dir`) and reuse them while the file, the checkers, their
+            options and the facts they read are unchanged. Pants re-runs a whole batch when one
+            of its files changes; with this, the checkers re-check only that file. Results
+            unused for 14 days are dropped. Fixing always starts from the files.
+            """
+        ),
+        advanced=True,
+    )
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -218,7 +247,7 @@ class HygieneCheckRequest:
     description: str = field(compare=False)
     fix: bool = False
     # A check that also writes the fixes it tried (`--write-fixes`, imports): the fixer takes
-    # the batch as this process left it, and runs no process of its own.
+    # them from this process, and runs no process of its own.
     writes_fixes: bool = False
 
 
@@ -227,26 +256,33 @@ class HygieneCheckResult:
     # With `fix`, the findings left after fixing.
     findings: Tuple[Finding, ...]
     fixed_files: Tuple[str, ...]
-    # With `fix` or `writes_fixes`, the batch's files as the checker left them; else empty.
+    # With `fix`, the batch's files as the checker left them; with `writes_fixes`, the fixed
+    # files alone, as fixed; else empty.
     output: Snapshot
+    # How many files' results came from the result cache.
+    reused: int = 0
 
 
 @rule(level=LogLevel.DEBUG)
-async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
-    writes = request.fix or request.writes_fixes
-    tool = await hygiene_tool_pex()
+async def run_hygiene_check(request: HygieneCheckRequest, tool: HygieneTool) -> HygieneCheckResult:
+    # A fix starts from the files as they are; a check reuses the results of unchanged ones.
+    cached = tool.result_cache and not request.fix
+    tool_pex = await hygiene_tool_pex()
     process = await setup_venv_pex_process(
         VenvPexProcess(
-            tool.pex,
+            tool_pex.pex,
             argv=(
                 request.checker,
                 *(["--fix"] if request.fix else []),
-                *(["--write-fixes"] if request.writes_fixes else []),
+                *([f"--write-fixes={_FIXES_DIR}"] if request.writes_fixes else []),
+                *([f"--cache-dir={_RESULT_CACHE_PATH}"] if cached else []),
                 *request.argv,
                 *request.files,
             ),
             input_digest=request.input_digest,
-            output_files=request.files if writes else (),
+            output_files=request.files if request.fix else (),
+            output_directories=(_FIXES_DIR,) if request.writes_fixes else (),
+            append_only_caches={_RESULT_CACHE_NAME: _RESULT_CACHE_PATH} if cached else None,
             description=request.description,
             level=LogLevel.DEBUG,
         ),
@@ -255,11 +291,24 @@ async def run_hygiene_check(request: HygieneCheckRequest) -> HygieneCheckResult:
     if result.exit_code != 0:
         raise HygieneToolError(request.checker, result.exit_code, result.stderr.decode())
     payload: Dict[str, Any] = json.loads(result.stdout)
-    output = await digest_to_snapshot(result.output_digest) if writes else EMPTY_SNAPSHOT
+    if "cache_note" in payload:
+        logger.warning(
+            f"The `{request.checker}` checker could not use its result cache, so it checked "
+            f"every file afresh: {payload['cache_note']}"
+        )
+    if request.fix:
+        output = await digest_to_snapshot(result.output_digest)
+    elif request.writes_fixes:
+        output = await digest_to_snapshot(
+            await remove_prefix(RemovePrefix(result.output_digest, _FIXES_DIR))
+        )
+    else:
+        output = EMPTY_SNAPSHOT
     return HygieneCheckResult(
         findings=tuple(Finding.from_json(item) for item in payload["findings"]),
         fixed_files=tuple(payload.get("fixed", ())),
         output=output,
+        reused=payload.get("reused", 0),
     )
 
 
@@ -286,8 +335,7 @@ class HygieneFixRequest:
 @rule(level=LogLevel.DEBUG)
 async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
     """Check the batch with the fast `ast` checker, then run the libcst fixer only on the files
-    with a fixable finding (or, for a checker whose check writes the fixes it tried, take the
-    batch as the check left it).
+    with a fixable finding (or, for a checker whose check writes the fixes it tried, take those).
 
     The check is the very process the linter runs on the same batch, so `pants lint` (which also
     runs every fixer, to ask whether it would change anything) pays for it once, and a batch
@@ -311,10 +359,19 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
     if request.check_writes_fixes:
         # The fixes are made: what a fixed file keeps is what no fix touches.
         fixed = set(check.fixed_files)
+        if not fixed:
+            output = request.snapshot
+        else:
+            untouched = await digest_subset_to_digest(
+                DigestSubset(request.snapshot.digest, _paths_but(request.snapshot, fixed))
+            )
+            output = await digest_to_snapshot(
+                await merge_digests(MergeDigests([untouched, check.output.digest]))
+            )
         return HygieneCheckResult(
             findings=tuple(f for f in check.findings if not (f.fixable and f.path in fixed)),
             fixed_files=check.fixed_files,
-            output=check.output,
+            output=output,
         )
     to_fix = sorted({finding.path for finding in check.findings if finding.fixable})
     if not to_fix:
@@ -323,10 +380,7 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
     to_fix_sources, untouched = await concurrently(
         digest_subset_to_digest(DigestSubset(request.snapshot.digest, PathGlobs(to_fix))),
         digest_subset_to_digest(
-            DigestSubset(
-                request.snapshot.digest,
-                PathGlobs([path for path in files if path not in to_fix_set]),
-            ),
+            DigestSubset(request.snapshot.digest, _paths_but(request.snapshot, to_fix_set))
         ),
     )
     fix = await request_hygiene_check(
@@ -357,6 +411,11 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
 
 
 request_hygiene_fix = call_rule(run_hygiene_fix)
+
+
+def _paths_but(snapshot: Snapshot, touched: Set[str]) -> PathGlobs:
+    """The files of `snapshot` but those `touched`."""
+    return PathGlobs([path for path in snapshot.files if path not in touched])
 
 
 class HygieneToolError(Exception):

@@ -9,16 +9,21 @@ For HA103, each file sees the `conftest.py` of its directory and of every direct
 up to the working directory (the build root in Pants, whose sandbox holds exactly the conftests
 Pants knows of): read through the same `read`, once per batch. A conftest that can't be read or
 parsed may define any fixture, so below it HA103 reports without fixing.
+
+A check reuses a file's findings from the result cache while the file, the options and (for
+HA103) the conftests above it are unchanged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 import ast
+import hashlib
 import posixpath
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..findings import Finding, Severity
+from ..result_cache import ResultCache
 from ..source import SourceError, check_fix, decode_source, parse_module, split_lone_cr_ending
 from .check import (
     CANNOT_CHECK_FILE,
@@ -43,10 +48,19 @@ class BatchResult:
 
 
 def check_files(
-    paths: Iterable[str], read: ReadFile, options: AnnotationOptions = DEFAULT_OPTIONS
+    paths: Iterable[str],
+    read: ReadFile,
+    options: AnnotationOptions = DEFAULT_OPTIONS,
+    cache: Optional[ResultCache] = None,
 ) -> BatchResult:
-    """Check every file; never raises."""
-    return _run(paths, read, options, None)
+    """Check every file, reusing and storing results in `cache` (opened with `cache_scope`);
+    never raises."""
+    return _run(paths, read, options, None, cache or ResultCache.off())
+
+
+def cache_scope(options: AnnotationOptions) -> bytes:
+    """What every file's results depend on besides the file and its conftests."""
+    return repr((sorted(options.select), options.allow_init_without_return)).encode()
 
 
 def fix_files(
@@ -59,7 +73,8 @@ def fix_files(
     # Imported here so that checking alone never loads libcst (~150 ms per process).
     from .fix import fix_source
 
-    return _run(paths, read, options, (fix_source, write))
+    # Fixing writes files: it always starts from what they say now.
+    return _run(paths, read, options, (fix_source, write), ResultCache.off())
 
 
 def _run(
@@ -67,22 +82,35 @@ def _run(
     read: ReadFile,
     options: AnnotationOptions,
     fixer: Optional[Tuple[FixSource, WriteFile]],
+    cache: ResultCache,
 ) -> BatchResult:
     findings: List[Finding] = []
     errors: List[Finding] = []
     fixed: List[str] = []
     conftests = _ConftestReader(read)
+    with_fixtures = MISSING_FIXTURE_ANNOTATION in options.select
     for path in paths:
         try:
             content = read(path)
-            seen = conftests.chain(path) if MISSING_FIXTURE_ANNOTATION in options.select else ()
-            if fixer is not None:
-                written, not_fixed = _fix_file(path, content, options, seen, *fixer)
-                if written is not None:
-                    fixed.append(path)
-                    content = written
-                if not_fixed is not None:
-                    errors.append(not_fixed)
+            if fixer is None:
+                chain = conftests.identity(path) if with_fixtures and cache.enabled else b""
+                key = cache.key(path, content, chain)
+                cached = _cached_result(cache.get(key))
+                if cached is None:
+                    cached = _check_file(
+                        path, content, options, conftests.chain(path) if with_fixtures else ()
+                    )
+                    cache.put(key, _cache_value(*cached))
+                findings.extend(cached[0])
+                errors.extend(cached[1])
+                continue
+            seen = conftests.chain(path) if with_fixtures else ()
+            written, not_fixed = _fix_file(path, content, options, seen, *fixer)
+            if written is not None:
+                fixed.append(path)
+                content = written
+            if not_fixed is not None:
+                errors.append(not_fixed)
             findings.extend(check_source(path, content, options, seen))
         except SourceError as e:
             errors.append(_cannot_check(path, e.line, e.col, e.reason))
@@ -95,11 +123,49 @@ def _run(
     return BatchResult(tuple(sorted(findings)), tuple(errors), tuple(fixed))
 
 
+# A file's checked result: its findings and its HA100 (the file can't be checked), if any.
+_FileResult = Tuple[List[Finding], List[Finding]]
+
+
+def _check_file(
+    path: str, content: bytes, options: AnnotationOptions, conftests: Conftests
+) -> _FileResult:
+    try:
+        return list(check_source(path, content, options, conftests)), []
+    except SourceError as e:
+        return [], [_cannot_check(path, e.line, e.col, e.reason)]
+
+
+def _cache_value(findings: List[Finding], errors: List[Finding]) -> Dict[str, Any]:
+    return {"findings": [f.to_json() for f in findings], "errors": [f.to_json() for f in errors]}
+
+
+def _cached_result(value: Any) -> Optional[_FileResult]:
+    """The result `_cache_value` stored, or None for none (or a value that isn't one)."""
+    if value is None:
+        return None
+    try:
+        return (
+            [Finding.from_json(item) for item in value["findings"]],
+            [Finding.from_json(item) for item in value["errors"]],
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# What a directory's conftest.py is: a file (with its bytes), absent, or unreadable.
+_PRESENT = "present"
+_ABSENT = "absent"
+_UNREADABLE = "unreadable"
+
+
 class _ConftestReader:
-    """The conftest.py files above each file, each read and parsed once."""
+    """The conftest.py files above each file, each read once and parsed when first needed."""
 
     def __init__(self, read: ReadFile) -> None:
         self._read = read
+        # By directory: what its conftest is, and its bytes (b"" unless present).
+        self._contents: Dict[str, Tuple[str, bytes]] = {}
         # By directory: absent (no entry in a chain), unreadable (None) or its fixtures.
         self._modules: Dict[str, Tuple[bool, Optional[FixtureModule]]] = {}
 
@@ -111,18 +177,40 @@ class _ConftestReader:
                 chain.append((posixpath.join(directory, CONFTEST), module))
         return tuple(chain)
 
+    def identity(self, path: str) -> bytes:
+        """What the conftests above `path` are, as the result cache's key needs it: `chain`
+        is computed from exactly this."""
+        parts = []
+        for directory in conftest_directories(path):
+            state, content = self._content(directory)
+            parts.append(
+                hashlib.sha256(directory.encode("utf-8", "surrogateescape")).digest()
+                + state.encode()
+                + hashlib.sha256(content).digest()
+            )
+        return b"".join(parts)
+
+    def _content(self, directory: str) -> Tuple[str, bytes]:
+        if directory not in self._contents:
+            try:
+                content = (_PRESENT, self._read(posixpath.join(directory, CONFTEST)))
+            except (FileNotFoundError, NotADirectoryError):
+                content = (_ABSENT, b"")
+            except OSError:
+                content = (_UNREADABLE, b"")
+            self._contents[directory] = content
+        return self._contents[directory]
+
     def _load(self, directory: str) -> Tuple[bool, Optional[FixtureModule]]:
         if directory not in self._modules:
-            self._modules[directory] = self._parse(posixpath.join(directory, CONFTEST))
+            self._modules[directory] = self._parse(directory)
         return self._modules[directory]
 
-    def _parse(self, path: str) -> Tuple[bool, Optional[FixtureModule]]:
-        try:
-            content = self._read(path)
-        except (FileNotFoundError, NotADirectoryError):
-            return False, None
-        except OSError:
-            return True, None
+    def _parse(self, directory: str) -> Tuple[bool, Optional[FixtureModule]]:
+        path = posixpath.join(directory, CONFTEST)
+        state, content = self._content(directory)
+        if state != _PRESENT:
+            return state == _UNREADABLE, None
         try:
             parsed = parse_module(path, content)
             if not isinstance(parsed, ast.Module):

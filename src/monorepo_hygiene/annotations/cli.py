@@ -1,10 +1,13 @@
 """`python -m monorepo_hygiene.annotations [--fix] [--select HA101,HA102,HA103]
-[--allow-init-without-return] FILE...`
+[--allow-init-without-return] [--cache-dir DIR] FILE...`
 
 Paths are relative to the working directory; with HA103, each file sees the `conftest.py` files
 of its directory and those above it, up to the working directory. Prints one JSON object to stdout:
 `{"findings": [Finding.to_json(), ...], "fixed": [path, ...]}` (with `--fix`, the findings that
-remain after fixing). Exits 0 whatever was found: the caller decides what fails; 2 on bad usage.
+remain after fixing). A check with `--cache-dir` reuses the results of files it has seen
+unchanged (`monorepo_hygiene.result_cache`): the JSON says how many in `"reused"`, and why the
+cache was left unused, if it was, in `"cache_note"`. Exits 0 whatever was found: the caller
+decides what fails; 2 on bad usage.
 """
 
 from __future__ import annotations
@@ -16,22 +19,30 @@ from pathlib import Path
 from typing import FrozenSet, Optional, Sequence
 
 from ..files import write_atomically
-from .batch import check_files, fix_files
+from ..result_cache import add_cache_dir_argument, cache_stats, open_for_arguments
+from .batch import cache_scope, check_files, fix_files
 from .check import DEFAULT_OPTIONS, RULE_CODES, AnnotationOptions
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     options = AnnotationOptions(
         select=args.select, allow_init_without_return=args.allow_init_without_return
     )
+    cache = open_for_arguments(parser, args, "annotations", cache_scope(options))
     if args.fix:
         result = fix_files(args.files, _read, write_atomically, options)
     else:
-        result = check_files(args.files, _read, options)
+        result = check_files(args.files, _read, options, cache)
+        cache.save()
     findings = sorted(result.findings + result.errors)
     json.dump(
-        {"findings": [finding.to_json() for finding in findings], "fixed": list(result.fixed)},
+        {
+            "findings": [finding.to_json() for finding in findings],
+            "fixed": list(result.fixed),
+            **cache_stats(cache),
+        },
         sys.stdout,
     )
     sys.stdout.write("\n")
@@ -60,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let `__init__` omit `-> None` when it has an annotated parameter (mypy's rule)",
     )
+    add_cache_dir_argument(parser)
     parser.add_argument("files", nargs="*", metavar="FILE")
     return parser
 

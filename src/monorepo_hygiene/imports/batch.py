@@ -3,15 +3,19 @@ the others; it becomes an `HI100` finding for that file alone.
 
 Checking tries the rewrite of every file with a fixable finding too (`check.try_fix`), so a
 finding is fixable (`[*]`) exactly when fixing fixes it, and the `HI105` of a file libcst can't
-rewrite is reported either way.
+rewrite is reported either way. A check reuses a file's findings and rewrite from the result
+cache while the file, its facts and every module's owner are unchanged.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..findings import Finding
+from ..result_cache import ResultCache
 from .check import FileContext, cannot_check, try_fix
 from .facts import ImportFacts
 from .fix import fix_file
@@ -28,14 +32,26 @@ class BatchResult:
     fixes: Mapping[str, bytes] = field(default_factory=dict)
 
 
+def cache_scope(facts: ImportFacts) -> bytes:
+    """What every file's results depend on besides its own facts: who owns each module."""
+    return json.dumps(sorted(facts.module_owners.items())).encode()
+
+
 def check_files(
-    contents: Mapping[str, bytes], facts: ImportFacts, *, fix: bool = False
+    contents: Mapping[str, bytes],
+    facts: ImportFacts,
+    *,
+    fix: bool = False,
+    cache: Optional[ResultCache] = None,
 ) -> BatchResult:
     """Check (and with `fix`, fix) a batch of files. Never raises: a file that can't be
-    checked, for whatever reason, gets an `HI100` finding and the others are still checked."""
+    checked, for whatever reason, gets an `HI100` finding and the others are still checked.
+    A check (not a fix) reuses and stores results in `cache`, opened with `cache_scope`."""
     findings: List[Finding] = []
     fixed: Dict[str, bytes] = {}
     fixes: Dict[str, bytes] = {}
+    # Fixing writes files: it always starts from what they say now.
+    cache = ResultCache.off() if fix or cache is None else cache
     for path, content in contents.items():
         try:
             file_facts = facts.files.get(path)
@@ -49,11 +65,41 @@ def check_files(
                 new_content, analysis = fix_file(path, content, context, facts.owners)
                 if new_content is not None:
                     fixed[path] = new_content
+                findings.extend(analysis.findings)
+                continue
+            key = cache.key(path, content, json.dumps(file_facts.to_json()).encode())
+            cached = _cached_result(cache.get(key))
+            if cached is not None:
+                file_findings, new_content = cached
             else:
                 new_content, analysis = try_fix(path, content, context, facts.owners)
-                if new_content is not None:
-                    fixes[path] = new_content
-            findings.extend(analysis.findings)
+                file_findings = list(analysis.findings)
+                cache.put(key, _cache_value(file_findings, new_content))
+            if new_content is not None:
+                fixes[path] = new_content
+            findings.extend(file_findings)
         except Exception as e:  # noqa: BLE001 - one bad file must not cost the batch its results.
             findings.append(cannot_check(path, 1, 1, f"internal error ({type(e).__name__}: {e})"))
     return BatchResult(findings=tuple(sorted(findings)), fixed=fixed, fixes=fixes)
+
+
+# A file's cached check: its findings, and its content when fixed (None if no fix).
+_CachedResult = Tuple[List[Finding], Optional[bytes]]
+
+
+def _cache_value(findings: List[Finding], fixed: Optional[bytes]) -> Dict[str, Any]:
+    return {
+        "findings": [finding.to_json() for finding in findings],
+        "fix": None if fixed is None else base64.b64encode(fixed).decode(),
+    }
+
+
+def _cached_result(value: Any) -> Optional[_CachedResult]:
+    """The result `_cache_value` stored, or None for none (or a value that isn't one)."""
+    if value is None:
+        return None
+    try:
+        fixed = None if value["fix"] is None else base64.b64decode(value["fix"], validate=True)
+        return [Finding.from_json(item) for item in value["findings"]], fixed
+    except (KeyError, TypeError, ValueError):  # binascii.Error is a ValueError.
+        return None

@@ -130,15 +130,20 @@ def test_cli_writes_the_fixes_its_check_tried_and_reports_the_files_as_read(
 ) -> None:
     files = _write_repo(tmp_path)
     checked = json.loads(_run_cli(tmp_path, "--facts", "facts.json", *files[:2]).stdout)
-    completed = _run_cli(tmp_path, "--write-fixes", "--facts", "facts.json", *files[:2])
+    completed = _run_cli(tmp_path, "--write-fixes=out", "--facts", "facts.json", *files[:2])
     assert completed.returncode == 0, completed.stderr
     output = json.loads(completed.stdout)
     # The linter's findings, `[*]` included, and the fixer's files: one process for both.
     assert output["findings"] == checked["findings"]
     assert output["fixed"] == ["src/shop/a.py"]
     fixed = check_files(CONTENTS, FACTS, fix=True)
-    assert (tmp_path / "src/shop/a.py").read_bytes() == fixed.fixed["src/shop/a.py"]
-    assert (tmp_path / "src/shop/b.py").read_bytes() == CONTENTS["src/shop/b.py"]
+    # Only the fixed file is written, under `out/`; the files checked stay as they are.
+    assert [p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.*")] == [
+        "src/shop/a.py"
+    ]
+    assert (tmp_path / "out/src/shop/a.py").read_bytes() == fixed.fixed["src/shop/a.py"]
+    for path in files[:2]:
+        assert (tmp_path / path).read_bytes() == CONTENTS[path]
     # What a fixed file keeps is its findings that no fix touches.
     assert [f for f in output["findings"] if not f["fixable"]] == [
         f.to_json() for f in fixed.findings if f.path in ("src/shop/a.py", "src/shop/b.py")
@@ -147,7 +152,7 @@ def test_cli_writes_the_fixes_its_check_tried_and_reports_the_files_as_read(
 
 def test_cli_fix_and_write_fixes_exclude_each_other(tmp_path: Path) -> None:
     files = _write_repo(tmp_path)
-    completed = _run_cli(tmp_path, "--fix", "--write-fixes", "--facts", "facts.json", *files)
+    completed = _run_cli(tmp_path, "--fix", "--write-fixes=out", "--facts", "facts.json", *files)
     assert completed.returncode == 2
     assert "not allowed with argument" in completed.stderr
 

@@ -4,13 +4,20 @@ import pytest
 from pants.backend.python.util_rules import pex
 from pants.backend.python.util_rules.interpreter_constraints import InterpreterConstraints
 from pants.backend.python.util_rules.pex import VenvPexProcess
+from pants.engine.fs import Digest
 from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.process import Process, ProcessResult
 from pants.engine.rules import QueryRule
 from pants.testutil.python_rule_runner import PythonRuleRunner
 
 from pants_hygiene.util import tool
-from pants_hygiene.util.tool import CheckerInterpreter, HygieneToolPex, runnable_versions
+from pants_hygiene.util.tool import (
+    CheckerInterpreter,
+    HygieneCheckRequest,
+    HygieneCheckResult,
+    HygieneToolPex,
+    runnable_versions,
+)
 from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
 
 # Every CPython this repo's machines have (pyenv), as this repo's pants.toml lists them.
@@ -27,6 +34,7 @@ def rule_runner() -> PythonRuleRunner:
             QueryRule(HygieneToolPex, []),
             QueryRule(Process, [VenvPexProcess]),
             QueryRule(ProcessResult, [Process]),
+            QueryRule(HygieneCheckResult, [HygieneCheckRequest]),
         ],
     )
 
@@ -90,3 +98,40 @@ def test_a_pinned_version_wins_and_must_be_allowed(rule_runner: PythonRuleRunner
 def test_versions_newer_than_the_pex_can_run_are_not_tried(pex_version: str, newest: str) -> None:
     versions = ("3.9", "3.10", "3.11", "3.12", "3.13")
     assert runnable_versions(versions, pex_version)[0] == newest
+
+
+def check_annotations(
+    rule_runner: PythonRuleRunner, files: dict, *args: str
+) -> HygieneCheckResult:
+    set_options(rule_runner, *args)
+    digest = rule_runner.make_snapshot(files).digest
+    assert isinstance(digest, Digest)
+    return rule_runner.request(
+        HygieneCheckResult,
+        [
+            HygieneCheckRequest(
+                checker="annotations",
+                argv=("--select=HA101,HA102",),
+                files=tuple(sorted(files)),
+                input_digest=digest,
+                description="Check return annotations",
+            )
+        ],
+    )
+
+
+def test_a_batch_rerun_after_an_edit_rechecks_only_the_edited_file(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    files = {f"src/m{n}.py": f"def f{n}(x):\n    pass\n" for n in range(5)}
+    first = check_annotations(rule_runner, files)
+    assert (first.reused, len(first.findings)) == (0, 10)
+
+    # Another batch input, so Pants runs the process again: it reuses the unchanged four.
+    edited = {**files, "src/m0.py": "def f0(x: int) -> None:\n    pass\n"}
+    second = check_annotations(rule_runner, edited)
+    assert second.reused == 4
+    off = check_annotations(rule_runner, edited, "--no-hygiene-tool-result-cache")
+    assert off.reused == 0
+    assert second.findings == off.findings
+    assert [f.path for f in second.findings] == sorted(f"src/m{n}.py" for n in (1, 1, 2, 2, 3, 3, 4, 4))
