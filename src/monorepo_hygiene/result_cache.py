@@ -54,11 +54,12 @@ def _code_identity() -> bytes:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     digest.update(sys.version.encode() + b"\0")
-    try:
-        from importlib.metadata import PackageNotFoundError, version
+    # Imported here: only a check with a cache needs it.
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         digest.update(version("libcst").encode())
-    except (ImportError, PackageNotFoundError):
+    except PackageNotFoundError:
         digest.update(b"no libcst")
     return digest.digest()
 
@@ -136,11 +137,14 @@ class ResultCache:
             row = self._connection.execute(
                 "SELECT value, used FROM results WHERE key = ?", (key,)
             ).fetchone()
-            value = None if row is None else json.loads(row[0])
-        except Exception as e:  # noqa: BLE001 - sqlite3.Error, a value that isn't JSON.
+        except Exception as e:  # noqa: BLE001 - sqlite3.Error: corrupt, locked too long, ...
             self._turn_off(e)
             return None
         if row is None:
+            return None
+        try:
+            value = json.loads(row[0])
+        except ValueError:  # A damaged row: a miss, which the fresh result then replaces.
             return None
         self.reused += 1
         if row[1] != _today():

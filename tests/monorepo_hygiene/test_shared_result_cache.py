@@ -292,3 +292,23 @@ def test_fixing_refuses_a_cache(tmp_path: Path, checker: str) -> None:
     assert completed.returncode == 2
     assert "--cache-dir serves checking" in completed.stderr
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_damaged_row_is_a_miss_that_the_fresh_result_replaces(tmp_path: Path) -> None:
+    options = AnnotationOptions()
+    files = {"a.py": b"def f(): pass\n"}
+    scope = [annotations_batch.cache_scope(options)]
+
+    def check() -> Tuple[annotations_batch.BatchResult, ResultCache]:
+        cache = ResultCache.open(str(tmp_path), "annotations", scope)
+        result = annotations_batch.check_files(sorted(files), files.__getitem__, options, cache)
+        cache.save()
+        return result, cache
+
+    fresh, _ = check()
+    with sqlite3.connect(tmp_path / "annotations.sqlite3") as connection:
+        connection.execute("UPDATE results SET value = 'not json'")
+    damaged, cache = check()
+    assert (damaged, cache.reused, cache.note) == (fresh, 0, None)
+    repaired, cache = check()
+    assert (repaired, cache.reused) == (fresh, 1)
