@@ -367,8 +367,9 @@ def _benchmark(root: Path, wheels: Dict[str, Path], label: str, max_files: Optio
     # the same way for both (a CI runner with warm pip/pex caches but no Pants cache).
     _pants(repo, "--no-pantsd", "lint", "src/homeassistant/const.py")
 
-    _forget_results()
-    _side_by_side(repo, report, "cold `lint ::`", *cold, "lint", "::")
+    _side_by_side(
+        repo, report, "cold `lint ::`", *cold, "lint", "::", before_each=_forget_results
+    )
     _pants(repo, "--pantsd", "lint", "::")  # warms pantsd and the local cache
     _side_by_side(repo, report, "warm no-op `lint ::`", "--pantsd", "lint", "::")
     with open(root / EDITED_FILE, "a") as edited:

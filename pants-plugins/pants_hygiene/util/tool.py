@@ -66,6 +66,8 @@ except ImportError:
     LockfileRules = None
 
 
+logger = logging.getLogger(__name__)
+
 # Where a check that writes its fixes puts them in its sandbox (`<dir>/<path>`): capturing only
 # the fixed files, not every file of the batch, keeps that check as cheap as a plain one.
 _FIXES_DIR = "__hygiene_fixes"
@@ -122,9 +124,6 @@ class HygieneTool(PythonToolRequirementsBase):
         ),
         advanced=True,
     )
-
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
