@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import glob
+import os
 from pathlib import Path
+from typing import Dict
 
 import pytest
 from pants.backend.python.util_rules import pex
@@ -89,6 +92,49 @@ def test_the_newest_within_the_tools_constraints(rule_runner: PythonRuleRunner) 
     assert checker_interpreter(
         rule_runner, "--hygiene-tool-interpreter-constraints=['CPython>=3.9,<3.11']"
     ) == InterpreterConstraints(["CPython==3.10.*"])
+
+
+def _search_path_dir(directory: Path, pythons: Dict[str, str]) -> str:
+    """A `[python-bootstrap].search_path` holding only `pythons` (name -> script or real path)."""
+    directory.mkdir()
+    for name, target in pythons.items():
+        if target.startswith("#!"):
+            (directory / name).write_text(target)
+            (directory / name).chmod(0o755)
+        else:
+            (directory / name).symlink_to(target)
+    return f"--python-bootstrap-search-path=['{directory}']"
+
+
+def _pyenv_python(version: str) -> str:
+    (path,) = glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}"))
+    return path
+
+
+def test_a_newer_version_the_machine_lacks_is_skipped(
+    rule_runner: PythonRuleRunner, tmp_path: Path
+) -> None:
+    # No real 3.11: only a `python3.11` that is no Python (it prints nothing), and a real 3.10.
+    search_path = _search_path_dir(
+        tmp_path / "bin",
+        {"python3.11": "#!/bin/sh\nexit 0\n", "python3.10": _pyenv_python("3.10")},
+    )
+    assert checker_interpreter(rule_runner, search_path) == InterpreterConstraints(
+        ["CPython==3.10.*"]
+    )
+    assert checker_python_version(rule_runner, search_path) == "3.10"
+
+
+def test_with_no_allowed_python_found_pants_own_search_reports_it(
+    rule_runner: PythonRuleRunner, tmp_path: Path
+) -> None:
+    search_path = _search_path_dir(tmp_path / "bin", {"python3.8": _pyenv_python("3.8")})
+    assert checker_interpreter(rule_runner, search_path) == InterpreterConstraints(
+        ["CPython>=3.9,<3.14"]
+    )
+    with pytest.raises(ExecutionError) as error:
+        checker_python_version(rule_runner, search_path)
+    assert "CPython<3.14,>=3.9" in str(error.value)
 
 
 def test_a_pinned_version_wins_and_must_be_allowed(rule_runner: PythonRuleRunner) -> None:
