@@ -27,7 +27,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 # Results unused this many days are dropped: a moved file, or scope changes (a new module
 # changes every import result's key) leave rows nobody asks for again.
@@ -129,8 +129,10 @@ class ResultCache:
             digest.update(len(part).to_bytes(8, "big") + part)
         return digest.digest()
 
-    def get(self, key: bytes) -> Optional[Any]:
-        """The value stored under `key`, or None."""
+    def get(self, key: bytes, decode: Callable[[Any], Any] = lambda value: value) -> Optional[Any]:
+        """The value stored under `key`, as `decode` reads it from its JSON, or None: no row, or
+        a damaged one (not JSON, or not what `decode` reads: it raises KeyError, TypeError or
+        ValueError), which is a miss that the fresh result then replaces."""
         if self._connection is None:
             return None
         try:
@@ -143,8 +145,8 @@ class ResultCache:
         if row is None:
             return None
         try:
-            value = json.loads(row[0])
-        except ValueError:  # A damaged row: a miss, which the fresh result then replaces.
+            value = decode(json.loads(row[0]))
+        except (KeyError, TypeError, ValueError):
             return None
         self.reused += 1
         if row[1] != _today():

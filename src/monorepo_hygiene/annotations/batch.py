@@ -95,7 +95,7 @@ def _run(
             if fixer is None:
                 chain = conftests.identity(path) if with_fixtures and cache.enabled else b""
                 key = cache.key(path, content, chain)
-                cached = _cached_result(cache.get(key))
+                cached = cache.get(key, _cached_result)
                 if cached is None:
                     cached = _check_file(
                         path, content, options, conftests.chain(path) if with_fixtures else ()
@@ -140,17 +140,13 @@ def _cache_value(findings: List[Finding], errors: List[Finding]) -> Dict[str, An
     return {"findings": [f.to_json() for f in findings], "errors": [f.to_json() for f in errors]}
 
 
-def _cached_result(value: Any) -> Optional[_FileResult]:
-    """The result `_cache_value` stored, or None for none (or a value that isn't one)."""
-    if value is None:
-        return None
-    try:
-        return (
-            [Finding.from_json(item) for item in value["findings"]],
-            [Finding.from_json(item) for item in value["errors"]],
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
+def _cached_result(value: Any) -> _FileResult:
+    """The result `_cache_value` stored (`ResultCache.get` takes what this can't read for a
+    miss)."""
+    return (
+        [Finding.from_json(item) for item in value["findings"]],
+        [Finding.from_json(item) for item in value["errors"]],
+    )
 
 
 # What a directory's conftest.py is: a file (with its bytes), absent, or unreadable.

@@ -68,7 +68,7 @@ def check_files(
                 findings.extend(analysis.findings)
                 continue
             key = cache.key(path, content, json.dumps(file_facts.to_json()).encode())
-            cached = _cached_result(cache.get(key))
+            cached = cache.get(key, _cached_result)
             if cached is not None:
                 file_findings, new_content = cached
             else:
@@ -94,12 +94,8 @@ def _cache_value(findings: List[Finding], fixed: Optional[bytes]) -> Dict[str, A
     }
 
 
-def _cached_result(value: Any) -> Optional[_CachedResult]:
-    """The result `_cache_value` stored, or None for none (or a value that isn't one)."""
-    if value is None:
-        return None
-    try:
-        fixed = None if value["fix"] is None else base64.b64decode(value["fix"], validate=True)
-        return [Finding.from_json(item) for item in value["findings"]], fixed
-    except (KeyError, TypeError, ValueError):  # binascii.Error is a ValueError.
-        return None
+def _cached_result(value: Any) -> _CachedResult:
+    """The result `_cache_value` stored (`ResultCache.get` takes what this can't read for a
+    miss: a bad base64 raises binascii.Error, a ValueError)."""
+    fixed = None if value["fix"] is None else base64.b64decode(value["fix"], validate=True)
+    return [Finding.from_json(item) for item in value["findings"]], fixed
