@@ -162,6 +162,8 @@ class _ConftestReader:
         self._read = read
         # By directory: what its conftest is, and its bytes (b"" unless present).
         self._contents: Dict[str, Tuple[str, bytes]] = {}
+        # By directory: its part of `identity`.
+        self._identities: Dict[str, bytes] = {}
         # By directory: absent (no entry in a chain), unreadable (None) or its fixtures.
         self._modules: Dict[str, Tuple[bool, Optional[FixtureModule]]] = {}
 
@@ -176,15 +178,18 @@ class _ConftestReader:
     def identity(self, path: str) -> bytes:
         """What the conftests above `path` are, as the result cache's key needs it: `chain`
         is computed from exactly this."""
-        parts = []
-        for directory in conftest_directories(path):
+        return b"".join(self._identity(directory) for directory in conftest_directories(path))
+
+    def _identity(self, directory: str) -> bytes:
+        # Hashed once per directory: every file below it asks for it.
+        if directory not in self._identities:
             state, content = self._content(directory)
-            parts.append(
+            self._identities[directory] = (
                 hashlib.sha256(directory.encode("utf-8", "surrogateescape")).digest()
                 + state.encode()
                 + hashlib.sha256(content).digest()
             )
-        return b"".join(parts)
+        return self._identities[directory]
 
     def _content(self, directory: str) -> Tuple[str, bytes]:
         if directory not in self._contents:
