@@ -1,17 +1,19 @@
 """What the adapters use of Pants on the call-by-name side, and what newer Pants releases offer.
 
 Only Pants 2.17 runs on the machines this suite is developed on, so the newer side is checked
-statically: `collect_usage` reads the adapters (and `util/compat.py`) with `ast` and lists every
+from each release's source: `collect_usage` reads the adapters (and `util/compat.py`) with `ast` and lists every
 `pants.*` name they import and every Pants function they call on one release, taking the branch
-of each of compat's version flags that release runs (`if CALL_BY_NAME:`, `if POLYMORPHIC_RULES:`)
+of each of compat's version flags that release runs (`if CALL_BY_NAME:`, `if POLYMORPHIC_RULES:`, ...)
 and skipping imports guarded by `except ImportError`.
-`extract_api` reads, from a Pants git checkout at a release tag, what those modules define and
-the parameters of their `@rule`s. Refresh the committed data with
+`extract_api` reads, from a Pants git checkout at a release tag, what those modules define, the
+parameters of their `@rule`s and what each Pants class the adapters construct takes (its
+`__init__`, or its dataclass fields, bases first). Refresh the committed data with
 
     python3 tools/pants_api.py --pants-git-dir <pantsbuild/pants clone>
 
-which rewrites tests/pants_hygiene/compat/pants_api.json from the tags in `TAGS`, and copies
-each tag's own rule parser (`rule_visitor.py`, which the tests run on our rules) beside it.
+which rewrites tests/pants_hygiene/compat/pants_api.json for the releases `checked_tags` picks
+from the clone's tags (so a new release joins by re-running it), and copies each tag's own rule
+parser (`rule_visitor.py`, which the tests run on our rules) beside it.
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-TAGS = ("release_2.23.0", "release_2.27.0", "release_2.32.1")
+# The release these machines run, which every other is compared with; 2.32.0 exactly, the
+# target monorepo's; and the newest patch of every minor release from FIRST_CHECKED_MINOR on.
+REFERENCE_TAG = "release_2.17.1"
+PINNED_TAGS = (REFERENCE_TAG, "release_2.32.0")
+FIRST_CHECKED_MINOR = (2, 18)
+_FINAL_TAG = re.compile(r"release_(\d+)\.(\d+)\.(\d+)$")
 ADAPTERS_DIR = Path("pants-plugins/pants_hygiene")
 DATA_PATH = Path("tests/pants_hygiene/compat/pants_api.json")
 VISITOR_PATH = "src/python/pants/engine/internals/rule_visitor.py"
@@ -32,7 +40,11 @@ VISITOR_PATH = "src/python/pants/engine/internals/rule_visitor.py"
 VISITORS_DIR = Path("tests/pants_hygiene/compat/rule_visitors")
 # The flags `util/compat.py` branches on, and the first (major, minor) release that takes the
 # `if` branch of each.
-VERSION_FLAGS = {"CALL_BY_NAME": (2, 23), "POLYMORPHIC_RULES": (2, 28)}
+VERSION_FLAGS = {
+    "CALL_BY_NAME": (2, 23),
+    "POLYMORPHIC_RULES": (2, 28),
+    "LINT_PARTITION_RULES": (2, 29),
+}
 RULE_DECORATORS = {"rule", "goal_rule", "_uncacheable_rule"}
 
 
@@ -56,6 +68,8 @@ class PantsCall:
     implicitly: bool
     path: str
     line: int
+    # The names passed by keyword (`**` expansions left out).
+    keywords: Tuple[str, ...] = ()
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -69,6 +83,36 @@ def _resolve_relative(module: str, is_package: bool, node: ast.ImportFrom) -> st
     base = module.split(".") if is_package else module.split(".")[:-1]
     base = base[: len(base) - (node.level - 1)]
     return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def tag_key(tag: str) -> Tuple[int, ...]:
+    """`release_2.32.1` -> (2, 32, 1): tags in release order."""
+    return tuple(int(part) for part in tag[len("release_") :].split("."))
+
+
+def load_data(path: Path = DATA_PATH) -> Dict[str, Dict[str, Dict[str, object]]]:
+    data: Dict[str, Dict[str, Dict[str, object]]] = json.loads(path.read_text())
+    return data
+
+
+def data_tags(data: Dict[str, Dict[str, Dict[str, object]]]) -> List[str]:
+    """The releases the committed data holds, in release order."""
+    return sorted(data["tags"], key=tag_key)
+
+
+def checked_tags(all_tags: Iterable[str]) -> List[str]:
+    """The final releases checked, in release order, from a Pants clone's tags."""
+    newest: Dict[Tuple[int, int], str] = {}
+    for tag in all_tags:
+        match = _FINAL_TAG.match(tag)
+        if match is None:
+            continue
+        minor = (int(match.group(1)), int(match.group(2)))
+        if minor >= FIRST_CHECKED_MINOR and (
+            minor not in newest or tag_key(tag) > tag_key(newest[minor])
+        ):
+            newest[minor] = tag
+    return sorted({*newest.values(), *PINNED_TAGS}, key=tag_key)
 
 
 def release_version(tag: str) -> Tuple[int, int]:
@@ -219,6 +263,7 @@ def _calls_in(
                 ),
                 path=module.path,
                 line=node.lineno,
+                keywords=tuple(keyword.arg for keyword in node.keywords if keyword.arg),
             )
     for child in ast.iter_child_nodes(node):
         yield from _calls_in(modules, module, child, params)
@@ -272,10 +317,20 @@ def _git(git_dir: Path, *args: str) -> Optional[str]:
     return result.stdout if result.returncode == 0 else None
 
 
-def _module_source(git_dir: Path, tag: str, module: str) -> Optional[str]:
+def _module_path(git_dir: Path, tag: str, module: str) -> Optional[Tuple[str, str]]:
+    """(path, source) of `module` at `tag`; a `.pyi` is the native engine's stub (newer
+    releases implement `RemovePrefix`, `MergeDigests`, ... in Rust)."""
     base = PurePosixPath("src/python", *module.split("."))
-    source = _git(git_dir, "show", f"{tag}:{base}.py")
-    return source if source is not None else _git(git_dir, "show", f"{tag}:{base}/__init__.py")
+    for path in (f"{base}.py", f"{base}/__init__.py", f"{base}.pyi"):
+        source = _git(git_dir, "show", f"{tag}:{path}")
+        if source is not None:
+            return path, source
+    return None
+
+
+def _module_source(git_dir: Path, tag: str, module: str) -> Optional[str]:
+    found = _module_path(git_dir, tag, module)
+    return found[1] if found is not None else None
 
 
 def _top_level_names(body: Sequence[ast.stmt]) -> Iterator[str]:
@@ -318,11 +373,142 @@ def _rules(tree: ast.Module) -> Dict[str, Dict[str, object]]:
     }
 
 
+# A constructor parameter: [name, kind, has_default], kind "positional", "var" (`*args`),
+# "keyword" (keyword-only) or "var-keyword" (`**kwargs`).
+Param = List[object]
+
+
+def _function_params(function: ast.FunctionDef) -> List[Param]:
+    args = function.args
+    positional = [*args.posonlyargs, *args.args][1:]  # without `self`/`cls`
+    first_default = len(positional) - len(args.defaults)
+    params: List[Param] = [
+        [arg.arg, "positional", index >= first_default] for index, arg in enumerate(positional)
+    ]
+    if args.vararg is not None:
+        params.append([args.vararg.arg, "var", True])
+    params.extend(
+        [arg.arg, "keyword", default is not None]
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults)
+    )
+    if args.kwarg is not None:
+        params.append([args.kwarg.arg, "var-keyword", True])
+    return params
+
+
+def _is_dataclass(node: ast.ClassDef) -> bool:
+    return any(_decorator_name(decorator) == "dataclass" for decorator in node.decorator_list)
+
+
+def _dataclass_field(statement: ast.stmt) -> Optional[Param]:
+    if not isinstance(statement, ast.AnnAssign) or not isinstance(statement.target, ast.Name):
+        return None
+    if "ClassVar" in ast.unparse(statement.annotation):
+        return None
+    value = statement.value
+    if isinstance(value, ast.Call) and _decorator_name(value) == "field":
+        keywords = {keyword.arg: keyword.value for keyword in value.keywords}
+        init = keywords.get("init")
+        if isinstance(init, ast.Constant) and init.value is False:
+            return None
+        has_default = "default" in keywords or "default_factory" in keywords
+        return [statement.target.id, "positional", has_default]
+    return [statement.target.id, "positional", value is not None]
+
+
+def _base_name(base: ast.expr) -> Optional[str]:
+    node = base.value if isinstance(base, ast.Subscript) else base
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _defining_module(
+    git_dir: Path, tag: str, module: str, name: str, depth: int = 0
+) -> Optional[Tuple[str, ast.Module, ast.ClassDef]]:
+    """(path, tree, class) where `module.name` is defined at `tag`, following re-exports."""
+    found = _module_path(git_dir, tag, module) if depth < 8 else None
+    if found is None:
+        return None
+    tree = ast.parse(found[1])
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return found[0], tree, node
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return _defining_module(git_dir, tag, node.module, alias.name, depth + 1)
+    return None
+
+
+def constructor_params(
+    git_dir: Path, tag: str, module: str, name: str, depth: int = 0
+) -> Optional[List[Param]]:
+    """What `module.name(...)` takes at `tag` (following re-exports and bases), or None when
+    the source doesn't say (a class of the engine's own, `typing.Generic`, ...)."""
+    found = _defining_module(git_dir, tag, module, name, depth)
+    if found is None:
+        return None
+    path, tree, node = found
+    defined_in = path[len("src/python/") :].rsplit(".", 1)[0].replace("/", ".")
+    return _class_params(git_dir, tag, defined_in.replace(".__init__", ""), tree, node, depth)
+
+
+def constructed_class(git_dir: Path, tag: str, module: str, name: str) -> Dict[str, object]:
+    """What the class takes, and whether it is the native engine's (its names are the Rust
+    constructor's, which the `.pyi` stub only mirrors: such a class is passed positionally)."""
+    found = _defining_module(git_dir, tag, module, name)
+    return {
+        "params": constructor_params(git_dir, tag, module, name),
+        "native": found is not None and found[0].endswith(".pyi"),
+    }
+
+
+def _class_params(
+    git_dir: Path, tag: str, module: str, tree: ast.Module, node: ast.ClassDef, depth: int
+) -> Optional[List[Param]]:
+    for statement in node.body:
+        if (
+            isinstance(statement, ast.FunctionDef)
+            and statement.name in {"__init__", "__new__"}
+            # `@overload`s are the type checker's; the implementation follows them.
+            and not any(_decorator_name(d) == "overload" for d in statement.decorator_list)
+        ):
+            return _function_params(statement)
+    bases = [
+        constructor_params(git_dir, tag, module, base, depth + 1)
+        for base in filter(None, map(_base_name, node.bases))
+    ]
+    if not _is_dataclass(node):
+        return next((params for params in bases if params is not None), None)
+    # Dataclass fields: the bases' first, a redefined field keeping its place.
+    params: List[Param] = [param for base_params in bases for param in base_params or []]
+    for statement in node.body:
+        field = _dataclass_field(statement)
+        if field is None:
+            continue
+        existing = next((index for index, p in enumerate(params) if p[0] == field[0]), None)
+        if existing is None:
+            params.append(field)
+        else:
+            params[existing] = field
+    return params
+
+
+def constructed_classes(calls: Iterable[PantsCall]) -> Set[Tuple[str, str]]:
+    """The Pants classes the adapters construct (by the naming convention: capitalized)."""
+    return {(call.module, call.name) for call in calls if call.name[:1].isupper()}
+
+
 def extract_api(
-    git_dir: Path, tag: str, modules: Set[str], candidates: Set[str]
+    git_dir: Path,
+    tag: str,
+    modules: Set[str],
+    candidates: Set[str],
+    classes: Set[Tuple[str, str]],
 ) -> Dict[str, object]:
-    """module -> its top-level names and `@rule`s at `tag`; None for one of `modules` absent
-    there (a candidate that is not a module is left out)."""
+    """module -> its top-level names, `@rule`s and the parameters of the classes in `classes`
+    at `tag`; None for one of `modules` absent there (a candidate that is not a module is left
+    out)."""
     api: Dict[str, object] = {}
     for module in sorted(modules | candidates):
         source = _module_source(git_dir, tag, module)
@@ -331,9 +517,15 @@ def extract_api(
                 api[module] = None
             continue
         tree = ast.parse(source)
+        names = set(_top_level_names(tree.body))
         api[module] = {
-            "names": sorted(set(_top_level_names(tree.body))),
+            "names": sorted(names),
             "rules": _rules(tree),
+            "classes": {
+                name: constructed_class(git_dir, tag, module, name)
+                for class_module, name in sorted(classes)
+                if class_module == module and name in names
+            },
         }
     return api
 
@@ -343,16 +535,26 @@ def main() -> None:
     parser.add_argument("--pants-git-dir", type=Path, required=True)
     parser.add_argument("--output", type=Path, default=DATA_PATH)
     args = parser.parse_args()
-    imports = [item for tag in TAGS for item in collect_usage(tag)[0]]
+    all_tags = (_git(args.pants_git_dir, "tag", "--list", "release_*") or "").split()
+    tags = checked_tags(all_tags)
+    usage = [collect_usage(tag) for tag in tags]
+    imports = [item for tag_imports, _ in usage for item in tag_imports]
+    classes = constructed_classes(call for _, tag_calls in usage for call in tag_calls)
     modules = modules_used(imports)
     candidates = submodule_candidates(imports)
     data = {
         "source": "https://github.com/pantsbuild/pants",
         "generated_by": "tools/pants_api.py",
-        "tags": {tag: extract_api(args.pants_git_dir, tag, modules, candidates) for tag in TAGS},
+        "tags": {
+            tag: extract_api(args.pants_git_dir, tag, modules, candidates, classes)
+            for tag in tags
+        },
     }
     args.output.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
-    for tag in TAGS:
+    for stale in VISITORS_DIR.glob("*.txt"):
+        stale.unlink()
+    # 2.17-2.22 parse compat's `Get` branch, whose parser the 2.17 suite runs for real.
+    for tag in [tag for tag in tags if release_version(tag) >= VERSION_FLAGS["CALL_BY_NAME"]]:
         visitor = _git(args.pants_git_dir, "show", f"{tag}:{VISITOR_PATH}")
         assert visitor is not None, f"{tag} has no {VISITOR_PATH}"
         (VISITORS_DIR / f"{tag}.txt").write_text(visitor)

@@ -64,7 +64,9 @@ async def check_alembic(
     if subsystem.mermaid_file is not None:
         mermaid = await create_digest(
             CreateDigest(
-                [FileContent(subsystem.mermaid_file, render_mermaid(reports).encode("utf-8"))]
+                [FileContent(
+                        subsystem.mermaid_file, content=render_mermaid(reports).encode("utf-8")
+                    )]
             )
         )
         workspace.write_digest(mermaid)

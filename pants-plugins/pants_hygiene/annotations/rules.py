@@ -117,7 +117,8 @@ async def conftests_seen(request: _ConftestsRequest, subsystem: AnnotationsSubsy
     if not candidates:
         return _Conftests(EMPTY_DIGEST)
     owners = await concurrently(
-        find_owners(OwnersRequest((path,), GlobMatchErrorBehavior.ignore)) for path in candidates
+        find_owners(OwnersRequest((path,), owners_not_found_behavior=GlobMatchErrorBehavior.ignore))
+        for path in candidates
     )
     owner_targets = await concurrently(resolve_targets(Addresses(owner)) for owner in owners)
     seen = [
@@ -126,7 +127,7 @@ async def conftests_seen(request: _ConftestsRequest, subsystem: AnnotationsSubsy
         if any(target.has_field(PythonSourceField) for target in targets)
     ]
     return _Conftests(
-        await digest_subset_to_digest(DigestSubset(ancestors.snapshot.digest, PathGlobs(seen)))
+        await digest_subset_to_digest(DigestSubset(ancestors.snapshot.digest, globs=PathGlobs(seen)))
     )
 
 

@@ -287,7 +287,7 @@ async def build_files_fix(request: BuildFilesFixRequest.Batch) -> FixResult:
     output = await digest_to_snapshot(
         await create_digest(
             CreateDigest(
-                FileContent(edit.path, edit.content.encode())
+                FileContent(edit.path, content=edit.content.encode())
                 for edit in plan.edits
                 if edit.path in batch_files
             )

@@ -116,7 +116,7 @@ class ImportFactsMetadata:
             },
             "module_owners": dict(sorted(self.module_owners.items())),
         }
-        return FileContent(FACTS_PATH, json.dumps(document, sort_keys=True).encode())
+        return FileContent(FACTS_PATH, content=json.dumps(document, sort_keys=True).encode())
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ async def gather_import_facts(
     return Partitions(
         Partition(
             tuple(sorted(file_facts)),
-            ImportFactsMetadata(
+            metadata=ImportFactsMetadata(
                 resolve=resolve,
                 file_facts=FrozenDict(file_facts),
                 module_owners=_module_owners(module_mapping, resolve),

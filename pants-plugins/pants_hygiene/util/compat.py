@@ -17,7 +17,8 @@ only `Get`s.
 A request whose type is a union member (a lint batch, a lint partition request) is dispatched by
 the engine: with `Get(Output, UnionBase, member)` up to 2.27, and from 2.28, where polymorphic
 rules arrived (and `Get` is on its way out), by calling the union's polymorphic base rule by name.
-`call_union` hides which; `polymorphic_rule` declares such a base rule for our own unions.
+`call_union` hides which; `polymorphic_rule` declares such a base rule for our own unions. Lint's
+own partition unions got their base rules a release later, in 2.29.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ _Out = TypeVar("_Out")
 CALL_BY_NAME = PANTS_SEMVER >= Version("2.23.0a0")
 # The first release with `@rule(polymorphic=True)`; 2.32 dispatches a union no other way.
 POLYMORPHIC_RULES = PANTS_SEMVER >= Version("2.28.0a0")
+# The first release whose lint partitioners are polymorphic rules (`partition_files`, ...).
+LINT_PARTITION_RULES = PANTS_SEMVER >= Version("2.29.0a0")
 
 
 def _output_type(rule_func: Callable[..., Any]) -> type:
@@ -222,8 +225,32 @@ else:
         return call_implicitly
 
 
-if POLYMORPHIC_RULES:
+# Lint's partition unions became polymorphic rules in 2.29; 2.28 still dispatches them with `Get`.
+if LINT_PARTITION_RULES:
     from pants.core.goals.lint import partition_files, partition_targets
+else:
+    from pants.engine.rules import Get
+
+    def call_union_by_get(
+        base_rule: Callable[..., Coroutine[Any, Any, _Out]], union_base: type
+    ) -> Callable[[Any], Awaitable[_Out]]:
+        """A helper that runs the member's implementation of `base_rule` on a union member."""
+        output_type = _output_type(base_rule)
+
+        def call_member(member: Any) -> Get:
+            return Get(output_type, union_base, member)
+
+        return call_member
+
+    # Stand-ins naming the output of lint's partition unions, which 2.29 made rules.
+    async def partition_targets(req: LintTargetsRequest.PartitionRequest) -> Partitions:
+        raise NotImplementedError()
+
+    async def partition_files(req: LintFilesRequest.PartitionRequest) -> Partitions:
+        raise NotImplementedError()
+
+
+if POLYMORPHIC_RULES:
 
     def polymorphic_rule(base_rule: Callable[..., Coroutine[Any, Any, _Out]]) -> Any:
         """Declares the rule a union's members implement (same output, member type as input)."""
@@ -240,30 +267,19 @@ if POLYMORPHIC_RULES:
         return call_member
 
 else:
-    from pants.engine.rules import Get
 
     def polymorphic_rule(base_rule: Callable[..., Coroutine[Any, Any, _Out]]) -> Any:
         """Before 2.28 the base is no rule: `Get` dispatches on the union type itself."""
         return base_rule
 
-    def call_union(
-        base_rule: Callable[..., Coroutine[Any, Any, _Out]], union_base: type
-    ) -> Callable[[Any], Awaitable[_Out]]:
-        """A helper that runs the member's implementation of `base_rule` on a union member."""
-        output_type = _output_type(base_rule)
-
-        def call_member(member: Any) -> Get:
-            return Get(output_type, union_base, member)
-
-        return call_member
-
-    # Stand-ins naming the output of lint's partition unions, which 2.28 made rules.
-    async def partition_targets(req: LintTargetsRequest.PartitionRequest) -> Partitions:
-        raise NotImplementedError()
-
-    async def partition_files(req: LintFilesRequest.PartitionRequest) -> Partitions:
-        raise NotImplementedError()
+    call_union = call_union_by_get
 
 
-lint_target_partitions = call_union(partition_targets, LintTargetsRequest.PartitionRequest)
-lint_file_partitions = call_union(partition_files, LintFilesRequest.PartitionRequest)
+if LINT_PARTITION_RULES:
+    lint_target_partitions = call_union(partition_targets, LintTargetsRequest.PartitionRequest)
+    lint_file_partitions = call_union(partition_files, LintFilesRequest.PartitionRequest)
+else:
+    lint_target_partitions = call_union_by_get(
+        partition_targets, LintTargetsRequest.PartitionRequest
+    )
+    lint_file_partitions = call_union_by_get(partition_files, LintFilesRequest.PartitionRequest)

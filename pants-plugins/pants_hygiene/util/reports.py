@@ -151,7 +151,7 @@ def sarif_file(
     suppressed: Iterable[Finding] = (),
 ) -> FileContent:
     sarif = render_sarif(tool_name, tuple(rule_docs), findings, suppressed)
-    return FileContent(f"{tool_name}.sarif", sarif.encode())
+    return FileContent(f"{tool_name}.sarif", content=sarif.encode())
 
 
 @rule

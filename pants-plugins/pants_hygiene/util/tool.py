@@ -141,7 +141,8 @@ def _core_source_files() -> Tuple[FileContent, ...]:
     package_dir = Path(monorepo_hygiene.__file__).parent
     return tuple(
         FileContent(
-            f"monorepo_hygiene/{path.relative_to(package_dir).as_posix()}", path.read_bytes()
+            f"monorepo_hygiene/{path.relative_to(package_dir).as_posix()}",
+            content=path.read_bytes(),
         )
         for path in sorted(package_dir.rglob("*.py"))
     )
@@ -362,7 +363,7 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
             output = request.snapshot
         else:
             untouched = await digest_subset_to_digest(
-                DigestSubset(request.snapshot.digest, _paths_but(request.snapshot, fixed))
+                DigestSubset(request.snapshot.digest, globs=_paths_but(request.snapshot, fixed))
             )
             output = await digest_to_snapshot(
                 await merge_digests(MergeDigests([untouched, check.output.digest]))
@@ -377,9 +378,9 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
         return HygieneCheckResult(findings=check.findings, fixed_files=(), output=request.snapshot)
     to_fix_set = set(to_fix)
     to_fix_sources, untouched = await concurrently(
-        digest_subset_to_digest(DigestSubset(request.snapshot.digest, PathGlobs(to_fix))),
+        digest_subset_to_digest(DigestSubset(request.snapshot.digest, globs=PathGlobs(to_fix))),
         digest_subset_to_digest(
-            DigestSubset(request.snapshot.digest, _paths_but(request.snapshot, to_fix_set))
+            DigestSubset(request.snapshot.digest, globs=_paths_but(request.snapshot, to_fix_set))
         ),
     )
     fix = await request_hygiene_check(

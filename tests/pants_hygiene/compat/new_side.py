@@ -15,11 +15,15 @@ makes this Pants 2.17 process look like the newer one where our code looks:
   as they await nothing and 2.17 has no such rules to compare them with.
 
 The visitor itself is the tag's source, unchanged; only its `selectors` import is served the
-tag's `AwaitableConstraints` shape and the `concurrently` above.
+tag's `AwaitableConstraints` shape and the `concurrently` above, and its `native_engine` import
+2.33's `RuleCallTrampoline` (a stand-in); a module-level `A | B` (an `isinstance` argument) is read as
+`(A, B)`, as CPython 3.9 can't evaluate the former.
 """
 
 from __future__ import annotations
 
+import ast
+import builtins
 import importlib
 import inspect
 import json
@@ -28,7 +32,17 @@ import sys
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, get_origin, get_type_hints
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Optional,
+    Tuple,
+    get_origin,
+    get_type_hints,
+)
 
 from tools.pants_api import ADAPTERS_DIR, collect_usage
 
@@ -165,20 +179,54 @@ def install_stand_ins(api: Dict[str, Any], tag: str) -> Dict[str, Callable[..., 
     return stand_ins
 
 
-def load_visitor(source: str, tag: str) -> types.ModuleType:
-    real = sys.modules["pants.engine.internals.selectors"]
+class RuleCallTrampoline:
+    """2.33's native wrapper of an `@rule` (the visitor unwraps it); our rules, decorated by 2.17
+    here, are plain functions, so nothing is one."""
+
+
+def _served(name: str, **overrides: Any) -> types.ModuleType:
+    """The 2.17 module `name` with the newer release's shapes of some of its names."""
+    real = sys.modules[name]
     served = types.ModuleType(real.__name__)
     served.__dict__.update(vars(real))
-    served.AwaitableConstraints = CallByNameConstraints  # type: ignore[attr-defined]
-    served.concurrently = concurrently  # type: ignore[attr-defined]
+    served.__dict__.update(overrides)
+    return served
+
+
+class _UnionAliases(ast.NodeTransformer):
+    """`Alias = A | B` at module level (2.33, for `isinstance`) as `Alias = (A, B)`, which
+    `isinstance` takes the same way and CPython 3.9, Pants 2.17's interpreter, can build."""
+
+    def visit_Assign(self, node: ast.Assign) -> ast.Assign:
+        if isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.BitOr):
+            node.value = ast.Tuple(elts=[node.value.left, node.value.right], ctx=ast.Load())
+        return node
+
+
+def _for_python39(source: str) -> ast.Module:
+    tree = ast.parse(source)
+    tree.body = [_UnionAliases().visit(node) for node in tree.body]
+    return ast.fix_missing_locations(tree)
+
+
+def load_visitor(source: str, tag: str) -> types.ModuleType:
+    served = [
+        _served(
+            "pants.engine.internals.selectors",
+            AwaitableConstraints=CallByNameConstraints,
+            concurrently=concurrently,
+        ),
+        _served("pants.engine.internals.native_engine", RuleCallTrampoline=RuleCallTrampoline),
+    ]
     visitor = types.ModuleType(f"rule_visitor_{tag}")
     # Its dataclasses look their module up here.
     sys.modules[visitor.__name__] = visitor
-    sys.modules[real.__name__] = served
+    real = {module.__name__: sys.modules[module.__name__] for module in served}
+    sys.modules.update({module.__name__: module for module in served})
     try:
-        exec(compile(source, f"{tag}:rule_visitor.py", "exec"), vars(visitor))
+        exec(compile(_for_python39(source), f"{tag}:rule_visitor.py", "exec"), vars(visitor))
     finally:
-        sys.modules[real.__name__] = real
+        sys.modules.update(real)
     return visitor
 
 
@@ -216,6 +264,9 @@ def main(tag: str, visitor_path: str) -> None:
         func.rule_id = f"{func.__module__}.{func.__qualname__}"  # type: ignore[attr-defined]
         callees[func.rule_id] = func  # type: ignore[attr-defined]
     visitor = load_visitor(Path(visitor_path).read_text(), tag)
+    # 2.33's visitor reads `module.__builtins__` as a dict, which it is in every imported module
+    # but `__main__` (this one, where the stand-ins it follows are defined).
+    sys.modules["__main__"].__builtins__ = vars(builtins)  # type: ignore[attr-defined]
     found: Dict[str, List[str]] = {
         func.rule_id: sorted(  # type: ignore[attr-defined]
             {describe(awaitable, callees) for awaitable in visitor.collect_awaitables(func)}
