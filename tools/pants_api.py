@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import re
 import subprocess
@@ -38,6 +39,14 @@ DATA_PATH = Path("tests/pants_hygiene/compat/pants_api.json")
 VISITOR_PATH = "src/python/pants/engine/internals/rule_visitor.py"
 # Text, not `.py`: it is Pants' code, not ours to lint.
 VISITORS_DIR = Path("tests/pants_hygiene/compat/rule_visitors")
+# Each release's own source of the modules tests/pants_hygiene/compat/pants_exec.py runs, one
+# file per distinct content (named by its sha256), which the data maps each release to.
+SOURCES_DIR = Path("tests/pants_hygiene/compat/pants_sources")
+EXECUTED_MODULES = (
+    "pants.core.util_rules.lockfile_metadata",
+    "pants.backend.python.util_rules.lockfile_metadata",
+    "pants.backend.python.util_rules.pex_requirements",
+)
 # The flags `util/compat.py` branches on, and the first (major, minor) release that takes the
 # `if` branch of each.
 VERSION_FLAGS = {
@@ -530,6 +539,19 @@ def extract_api(
     return api
 
 
+def copy_executed_sources(git_dir: Path, tag: str) -> Dict[str, str]:
+    """Copies the release's source of EXECUTED_MODULES into SOURCES_DIR; module -> file stem."""
+    SOURCES_DIR.mkdir(exist_ok=True)
+    stems = {}
+    for module in EXECUTED_MODULES:
+        source = _module_source(git_dir, tag, module)
+        assert source is not None, f"{tag} has no {module}"
+        stem = hashlib.sha256(source.encode()).hexdigest()[:16]
+        (SOURCES_DIR / f"{stem}.txt").write_text(source)
+        stems[module] = stem
+    return stems
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pants-git-dir", type=Path, required=True)
@@ -550,9 +572,10 @@ def main() -> None:
             for tag in tags
         },
     }
-    args.output.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
-    for stale in VISITORS_DIR.glob("*.txt"):
+    for stale in [*VISITORS_DIR.glob("*.txt"), *SOURCES_DIR.glob("*.txt")]:
         stale.unlink()
+    data["executed"] = {tag: copy_executed_sources(args.pants_git_dir, tag) for tag in tags}
+    args.output.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     # 2.17-2.22 parse compat's `Get` branch, whose parser the 2.17 suite runs for real.
     for tag in [tag for tag in tags if release_version(tag) >= VERSION_FLAGS["CALL_BY_NAME"]]:
         visitor = _git(args.pants_git_dir, "show", f"{tag}:{VISITOR_PATH}")

@@ -1,0 +1,83 @@
+"""The checkers' default lockfile, loaded by every checked release's own `load_lockfile`
+(tests/pants_hygiene/compat/pants_exec.py runs it on CPython 3.11+, as 2.32's source needs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from tools.pants_api import data_tags, load_data, tag_key
+from tools.tool_lockfile import LOCKFILE, header_metadata, metadata_path, sidecar_text
+
+TAGS = data_tags(load_data())
+RESOURCE_URL = "resource://pants_hygiene.util/hygiene_tool.lock"
+# The first release that reads a resource lockfile's `.metadata` sidecar.
+READS_SIDECAR = (2, 30)
+
+
+def newest_cpython(minimum: tuple = (3, 11)) -> Optional[str]:
+    """The newest CPython 3.11+ on the machine (pyenv's or on PATH): 2.32 runs on 3.14, whose
+    source of these modules needs 3.11 (`tomllib`, `match`)."""
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    for minor in range(13, minimum[1] - 1, -1):
+        for candidate in sorted(Path(pyenv_root, "versions").glob(f"3.{minor}.*/bin/python3")):
+            return str(candidate)
+        found = shutil.which(f"python3.{minor}")
+        if found:
+            return found
+    return None
+
+
+def run_release(tag: str, url: str, extra_path: List[str]) -> Dict[str, Any]:
+    python = newest_cpython()
+    assert python is not None, "no CPython 3.11+ found (pyenv or PATH) to run newer Pants' code"
+    result = subprocess.run(
+        [python, "-m", "tests.pants_hygiene.compat.pants_exec", tag, url],
+        capture_output=True,
+        text=True,
+        env={
+            "PYTHONPATH": os.pathsep.join([*extra_path, ".", "pants-plugins"]),
+            "PATH": os.environ.get("PATH", ""),
+        },
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: Dict[str, Any] = json.loads(result.stdout)
+    return loaded
+
+
+def test_the_sidecar_holds_the_header() -> None:
+    """2.30+ read the sidecar, older releases the header: both must say the same."""
+    text = LOCKFILE.read_text()
+    assert metadata_path(LOCKFILE).read_text() == sidecar_text(text), (
+        "run `python3 tools/tool_lockfile.py write-metadata` after regenerating the lockfile"
+    )
+    assert json.loads(metadata_path(LOCKFILE).read_text()) == header_metadata(text)
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_every_release_loads_the_default_lockfile(tag: str) -> None:
+    loaded = run_release(tag, RESOURCE_URL, [])
+    assert loaded.get("error") is None, loaded.get("traceback")
+    assert loaded["metadata"] == "PythonLockfileMetadataV3"
+    reads_sidecar = tag_key(tag)[:2] >= READS_SIDECAR
+    assert ("hygiene_tool.lock.metadata" in loaded["digests_made_of"]) == reads_sidecar
+
+
+def test_without_the_sidecar_2_32_fails_where_2_31_loads(tmp_path: Path) -> None:
+    """The break this guards against, reproduced by the releases' own code: a resource lockfile
+    without `.metadata` loads on 2.31 and raises on 2.32."""
+    package = tmp_path / "lock_without_sidecar"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    shutil.copy(LOCKFILE, package / "hygiene_tool.lock")
+    url = "resource://lock_without_sidecar/hygiene_tool.lock"
+    assert run_release("release_2.31.0", url, [str(tmp_path)]).get("error") is None
+    failed = run_release("release_2.32.0", url, [str(tmp_path)])
+    assert failed["error"].startswith("FileNotFoundError"), failed
