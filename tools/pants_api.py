@@ -539,6 +539,17 @@ def extract_api(
     return api
 
 
+_PEX_VERSION = re.compile(r'(?:default_version|_PEX_VERSION) = "(v[0-9.]+)"')
+
+
+def pex_version(git_dir: Path, tag: str) -> str:
+    """The Pex the release runs by default (`[pex-cli].version`), from its `pex_cli.py`."""
+    source = _module_source(git_dir, tag, "pants.backend.python.util_rules.pex_cli") or ""
+    match = _PEX_VERSION.search(source)
+    assert match is not None, f"{tag}: no Pex version in pex_cli.py"
+    return match.group(1)
+
+
 def copy_executed_sources(git_dir: Path, tag: str) -> Dict[str, str]:
     """Copies the release's source of EXECUTED_MODULES into SOURCES_DIR; module -> file stem."""
     SOURCES_DIR.mkdir(exist_ok=True)
@@ -575,6 +586,7 @@ def main() -> None:
     for stale in [*VISITORS_DIR.glob("*.txt"), *SOURCES_DIR.glob("*.txt")]:
         stale.unlink()
     data["executed"] = {tag: copy_executed_sources(args.pants_git_dir, tag) for tag in tags}
+    data["pex_versions"] = {tag: pex_version(args.pants_git_dir, tag) for tag in tags}
     args.output.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     # 2.17-2.22 parse compat's `Get` branch, whose parser the 2.17 suite runs for real.
     for tag in [tag for tag in tags if release_version(tag) >= VERSION_FLAGS["CALL_BY_NAME"]]:

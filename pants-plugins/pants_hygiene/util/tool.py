@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Set, Tuple
+from typing import Any, Dict, Iterable, Optional, Set, Tuple
 
 from pants.backend.python.subsystems.python_tool_base import PythonToolRequirementsBase
 from pants.backend.python.subsystems.setup import PythonSetup
@@ -40,6 +40,7 @@ from pants.engine.rules import collect_rules, rule
 from pants.option.option_types import BoolOption, StrOption
 from pants.util.logging import LogLevel
 from pants.util.strutil import softwrap
+from pants.version import PANTS_SEMVER, Version
 
 import monorepo_hygiene
 from monorepo_hygiene.findings import Finding
@@ -77,6 +78,16 @@ _RESULT_CACHE_NAME = "hygiene_results"
 _RESULT_CACHE_PATH = ".cache/hygiene_results"
 
 
+# The default lockfile this Pants reads (both made by tools/tool_lockfile.py, with the same pins)
+# and the newest CPython its pip installs on. Pants 2.17-2.22 ship Pex 2.1.137-2.3.1, which know
+# no pip newer than 23.1.2, and that pip refuses CPython 3.12+; Pants 2.23+ ship Pex 2.16.2+,
+# which install the lock with pip 24.2 on CPython 3.9-3.13.
+if PANTS_SEMVER >= Version("2.23.0a0"):
+    DEFAULT_LOCKFILE, DEFAULT_LOCKFILE_NEWEST_CPYTHON = "hygiene_tool.lock", "3.13"
+else:
+    DEFAULT_LOCKFILE, DEFAULT_LOCKFILE_NEWEST_CPYTHON = "hygiene_tool_pip23.lock", "3.11"
+
+
 class HygieneTool(PythonToolRequirementsBase):
     options_scope = "hygiene-tool"
     name = "hygiene-tool"
@@ -91,7 +102,7 @@ class HygieneTool(PythonToolRequirementsBase):
     default_requirements = [default_version]
     register_interpreter_constraints = True
     default_interpreter_constraints = ["CPython>=3.9,<3.14"]
-    default_lockfile_resource = ("pants_hygiene.util", "hygiene_tool.lock")
+    default_lockfile_resource = ("pants_hygiene.util", DEFAULT_LOCKFILE)
     if LockfileRules is not None:
         lockfile_rules_type = LockfileRules.SIMPLE
 
@@ -102,7 +113,9 @@ class HygieneTool(PythonToolRequirementsBase):
             The CPython version to run the checkers on, as `major.minor` (e.g. `3.11`); it must
             be one that `interpreter_constraints` allow. By default the checkers run on the
             newest allowed version found on the machine that `[pex-cli].version` can run on
-            (3.11 with Pants 2.17's Pex 2.1.137; 3.12 needs Pex 2.1.139, 3.13 Pex 2.5.0): its
+            (3.11 with Pants 2.17's Pex 2.1.137; 3.12 needs Pex 2.1.139, 3.13 Pex 2.5.0) and,
+            unless `install_from_resolve` is set, the default lockfile's pip installs on (3.11
+            on Pants 2.17-2.22, whose Pex knows no pip newer than 23.1.2; 3.13 from 2.23): its
             `ast` reads the newest syntax, so the slower libcst parser is only used to write
             fixes. Pin one when the default can't build the PEX, e.g. with a `[python].pip_version`
             too old for the newest interpreter.
@@ -177,8 +190,10 @@ async def choose_checker_interpreter(
                 f"{', '.join(versions)}."
             )
         return CheckerInterpreter(_only_version(tool.interpreter_version))
+    # The default lockfile's pip bounds the versions too; a resolve of the repo's is its own.
+    newest = None if tool.install_from_resolve else DEFAULT_LOCKFILE_NEWEST_CPYTHON
     # Pex would pick the oldest allowed interpreter; ask for each version, newest first.
-    for version in runnable_versions(versions, pex_cli.version):
+    for version in runnable_versions(versions, pex_cli.version, newest):
         candidate = _only_version(version)
         try:
             await find_interpreter(candidate)
@@ -189,12 +204,20 @@ async def choose_checker_interpreter(
     return CheckerInterpreter(allowed)
 
 
-def runnable_versions(versions: Iterable[str], pex_version: str) -> Tuple[str, ...]:
-    """The `major.minor` versions that Pex `pex_version` (`v2.1.137`) runs on, newest first."""
+def runnable_versions(
+    versions: Iterable[str], pex_version: str, newest: Optional[str] = None
+) -> Tuple[str, ...]:
+    """The `major.minor` versions that Pex `pex_version` (`v2.1.137`) runs on, up to `newest`
+    if given, newest first."""
     pex_key = _version_key(pex_version.lstrip("v"))
     return tuple(
         sorted(
-            (version for version in versions if pex_key >= _PEX_FOR_CPYTHON.get(version, ())),
+            (
+                version
+                for version in versions
+                if pex_key >= _PEX_FOR_CPYTHON.get(version, ())
+                and (newest is None or _version_key(version) <= _version_key(newest))
+            ),
             key=_version_key,
             reverse=True,
         )

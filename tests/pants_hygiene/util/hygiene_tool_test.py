@@ -153,6 +153,13 @@ def test_versions_newer_than_the_pex_can_run_are_not_tried(pex_version: str, new
     assert runnable_versions(versions, pex_version)[0] == newest
 
 
+def test_versions_newer_than_the_default_lockfiles_pip_runs_on_are_not_tried() -> None:
+    versions = ("3.9", "3.10", "3.11", "3.12", "3.13")
+    # Pants 2.17-2.22's lockfile is locked with pip 23.1.2, which refuses 3.12+.
+    assert runnable_versions(versions, "v2.5.0", "3.11") == ("3.11", "3.10", "3.9")
+    assert runnable_versions(versions, "v2.16.2", "3.13")[0] == "3.13"
+
+
 def check_annotations(
     rule_runner: PythonRuleRunner, files: dict, *args: str
 ) -> HygieneCheckResult:
