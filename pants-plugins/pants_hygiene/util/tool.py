@@ -37,6 +37,7 @@ from pants.engine.fs import (
 )
 from pants.engine.process import ProcessExecutionFailure
 from pants.engine.rules import collect_rules, rule
+from pants.engine.unions import UnionRule
 from pants.option.option_types import BoolOption, StrOption
 from pants.util.logging import LogLevel
 from pants.util.strutil import softwrap
@@ -65,6 +66,11 @@ try:
     from pants.backend.python.subsystems.python_tool_base import LockfileRules
 except ImportError:
     LockfileRules = None
+try:
+    # From 2.21: a tool whose resolve `pants export` can write.
+    from pants.core.goals.resolves import ExportableTool
+except ImportError:
+    ExportableTool = None
 
 
 logger = logging.getLogger(__name__)
@@ -241,16 +247,17 @@ async def build_hygiene_tool_pex(tool: HygieneTool) -> HygieneToolPex:
         _checker_interpreter(),
         create_digest(CreateDigest(_core_source_files())),
     )
-    pex = await create_venv_pex(
-        tool.to_pex_request(
-            # Explicit, so the checkers run on the tool's interpreter whatever the repo's own
-            # `[python].interpreter_constraints` say: they parse code, they never import it.
-            interpreter_constraints=interpreter.constraints,
-            main=EntryPoint("monorepo_hygiene.__main__"),
-            sources=core_digest,
-        ),
+    request = tool.to_pex_request(
+        # Explicit, so the checkers run on the tool's interpreter whatever the repo's own
+        # `[python].interpreter_constraints` say: they parse code, they never import it.
+        interpreter_constraints=interpreter.constraints,
+        main=EntryPoint("monorepo_hygiene.__main__"),
+        sources=core_digest,
     )
-    return HygieneToolPex(pex)
+    # The PEX is internal, so `build_pex` looks its interpreter up with these constraints: the
+    # very request the choice above made, which the engine has memoized (2.17 as 2.23+), so no
+    # second interpreter search runs and handing Pex the found `python` would save nothing.
+    return HygieneToolPex(await create_venv_pex(request))
 
 
 # Awaited by every check; the partitioners await it too, so the PEX is built (processes) while
@@ -450,4 +457,6 @@ class HygieneToolError(Exception):
 
 
 def rules() -> Iterable:
-    return [*collect_rules(), *HygieneTool.rules()]
+    # `pants export --resolve=hygiene-tool` (2.21+) writes the checkers' environment as a venv.
+    exportable = [UnionRule(ExportableTool, HygieneTool)] if ExportableTool is not None else []
+    return [*collect_rules(), *HygieneTool.rules(), *exportable]
