@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shlex
 import shutil
@@ -120,7 +121,7 @@ def main() -> None:
         error = build(pexes["2.1.137"], reference_lock, reference_python, scratch / "ref.pex")
         assert error is None, error
         reference = run_checkers(reference_python, scratch / "ref.pex", args.corpus, scratch)
-        findings = len(reference[0].splitlines())
+        findings = len(json.loads(reference[0])["findings"])
         print(f"reference: Pex 2.1.137, CPython 3.11, {findings} findings")
         print("| Pex | lockfile | CPython | result |\n|---|---|---|---|")
         for version, pex in pexes.items():
