@@ -1,9 +1,9 @@
 """What the adapters use of Pants on the call-by-name side, and what newer Pants releases offer.
 
 Only Pants 2.17 runs on the machines this suite is developed on, so the newer side is checked
-from each release's source: `collect_usage` reads the adapters (and `util/compat.py`) with `ast` and lists every
-`pants.*` name they import and every Pants function they call on one release, taking the branch
-of each of compat's version flags that release runs (`if CALL_BY_NAME:`, `if POLYMORPHIC_RULES:`, ...)
+from each release's source: `collect_usage` reads the adapters (and `util/compat.py`) with `ast`
+and lists every `pants.*` name they import and every Pants function they call on one release,
+taking the branch of each of compat's version flags that release runs (`if CALL_BY_NAME:`, ...)
 and skipping imports guarded by `except ImportError`.
 `extract_api` reads, from a Pants git checkout at a release tag, what those modules define, the
 parameters of their `@rule`s and what each Pants class the adapters construct takes (its

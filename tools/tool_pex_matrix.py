@@ -1,7 +1,7 @@
 """The checkers as newer Pants builds them: one PEX per (Pex release, CPython), from the default
 lockfile the Pants releases shipping that Pex read, run on a corpus, findings compared.
 
-    python3 tools/tool_pex_matrix.py --corpus <dir of .py files> \\
+    python3 -m tools.tool_pex_matrix --corpus <dir of .py files> \\
         --pex 2.1.137='python3.11 /path/to/pex-2.1.137.pex' --pex 2.16.2=/venv/bin/pex ...
         [--reference-lockfile <old lockfile>]
 
@@ -22,14 +22,11 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tools.tool_lockfile import lockfile_read_by  # noqa: E402
+from .tool_lockfile import lockfile_read_by
 
 CPYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 # The Pants release whose default lockfile each Pex reads (the oldest release shipping it).

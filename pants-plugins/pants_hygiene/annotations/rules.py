@@ -127,7 +127,9 @@ async def conftests_seen(request: _ConftestsRequest, subsystem: AnnotationsSubsy
         if any(target.has_field(PythonSourceField) for target in targets)
     ]
     return _Conftests(
-        await digest_subset_to_digest(DigestSubset(ancestors.snapshot.digest, globs=PathGlobs(seen)))
+        await digest_subset_to_digest(
+            DigestSubset(ancestors.snapshot.digest, globs=PathGlobs(seen))
+        )
     )
 
 

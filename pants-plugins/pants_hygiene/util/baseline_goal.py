@@ -113,7 +113,8 @@ async def hygiene_baseline(
     old_counts, new_counts = old.baseline.as_counter(), new.as_counter()
     removed = old_counts - new_counts
     added = new_counts - old_counts
-    digest = await create_digest(CreateDigest([FileContent(old.path, content=new.render().encode())]))
+    baseline = FileContent(old.path, content=new.render().encode())
+    digest = await create_digest(CreateDigest([baseline]))
     workspace.write_digest(digest)
     console.print_stdout(
         f"Wrote {old.path}: {pluralize(sum(new_counts.values()), 'finding')} accepted "

@@ -16,8 +16,8 @@ makes this Pants 2.17 process look like the newer one where our code looks:
 
 The visitor itself is the tag's source, unchanged; only its `selectors` import is served the
 tag's `AwaitableConstraints` shape and the `concurrently` above, and its `native_engine` import
-2.33's `RuleCallTrampoline` (a stand-in); a module-level `A | B` (an `isinstance` argument) is read as
-`(A, B)`, as CPython 3.9 can't evaluate the former.
+2.33's `RuleCallTrampoline` (a stand-in); a module-level `A | B` (an `isinstance` argument) is
+read as `(A, B)`, as CPython 3.9 can't evaluate the former.
 """
 
 from __future__ import annotations
