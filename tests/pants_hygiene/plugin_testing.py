@@ -21,12 +21,14 @@ from pants.core.util_rules import config_files, source_files, stripped_source_fi
 from pants.core.util_rules.partitions import Partitions
 from pants.engine.rules import QueryRule
 from pants.engine.target import Target, Targets
+from pants.option.subsystem import Subsystem
 from pants.testutil.python_rule_runner import PythonRuleRunner
 from pants.testutil.rule_runner import RuleRunner
 
 from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
 
 T = TypeVar("T")
+SubsystemT = TypeVar("SubsystemT", bound=Subsystem)
 
 
 def python_lint_rule_runner(
@@ -118,3 +120,11 @@ def _workspace_files(rule_runner: RuleRunner) -> Dict[str, bytes]:
         for path in root.rglob("*")
         if path.is_file() and not path.relative_to(root).parts[0].startswith(".")
     }
+
+
+def read_options(subsystem: Type[SubsystemT], *args: str) -> SubsystemT:
+    """`subsystem` as Pants reads it from these command-line options; a bad value raises the
+    option error the user would see."""
+    rule_runner = RuleRunner(rules=[*subsystem.rules(), QueryRule(subsystem, [])])
+    rule_runner.set_options(args)
+    return rule_runner.request(subsystem, [])

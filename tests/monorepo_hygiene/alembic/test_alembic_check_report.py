@@ -72,12 +72,11 @@ def test_render_text_nothing_found() -> None:
 
 
 def test_render_json_is_stable_and_complete() -> None:
-    report = check_history(
-        BILLING,
-        history_files([Rev("a1"), Rev("b1", ("a1", "a0"))], BILLING),
-        found_by=("services/billing/alembic.ini [alembic]",),
-    )
-    document = json.loads(render_json([report], [AlembicConfigError("alembic.ini", None, "bad")]))
+    files = history_files([Rev("a1"), Rev("b1", ("a1", "a0"))], BILLING)
+    found_by = ("services/billing/alembic.ini [alembic]",)
+    report = check_history(BILLING, files, found_by=found_by)
+    text = render_json([report], [AlembicConfigError("alembic.ini", None, "bad")])
+    document = json.loads(text)
     assert document == {
         "exit_code": 1,
         "config_errors": [
@@ -113,7 +112,11 @@ def test_render_json_is_stable_and_complete() -> None:
             }
         ],
     }
-    assert render_json([report]) == render_json([report])
+    # Stable: keys sorted, two-space indents, and the same text whichever order the files
+    # were read in.
+    assert text == json.dumps(document, indent=2, sort_keys=True)
+    report_read_backwards = check_history(BILLING, dict(reversed(files.items())), found_by=found_by)
+    assert render_json([report_read_backwards]) == render_json([report])
     assert [Finding.from_json(f) for f in document["histories"][0]["findings"]] == list(
         report.findings
     )

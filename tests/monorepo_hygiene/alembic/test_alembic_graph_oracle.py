@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import graphlib
 import io
-import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -125,10 +124,8 @@ def _has_cycle(migrations: Tuple[Migration, ...], graph: RevisionGraph) -> bool:
     return False
 
 
-@pytest.fixture(autouse=True)
-def _no_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Alembic imports each file; no stale or leftover `__pycache__` between examples.
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+# Alembic imports the migrations these tests write.
+pytestmark = pytest.mark.usefixtures("no_bytecode")
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

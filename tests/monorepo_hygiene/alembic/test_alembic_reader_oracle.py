@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 from typing import Tuple
@@ -32,9 +31,8 @@ _IDS = st.text(alphabet="0123456789abcdef_", min_size=1, max_size=12)
 _ID_TUPLES = st.lists(_IDS, max_size=3, unique=True).map(tuple)
 
 
-@pytest.fixture(autouse=True)
-def _no_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+# Alembic imports the migrations these tests write.
+pytestmark = pytest.mark.usefixtures("no_bytecode")
 
 
 @settings(max_examples=150, deadline=None)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, Iterator, List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import pytest
 import sqlalchemy
@@ -37,7 +36,6 @@ from tests.monorepo_hygiene.alembic.alembic_fixtures import (
     migration_source,
     write_alembic_project,
 )
-from tests.monorepo_hygiene.services import fresh_postgres_database
 
 VERSIONS = "migrations/versions"
 _GIT_ENV = {
@@ -51,10 +49,8 @@ _GIT_ENV = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _no_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Alembic imports the migrations; __pycache__ in the versions dir would be untracked files.
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+# Alembic imports the migrations these tests write.
+pytestmark = pytest.mark.usefixtures("no_bytecode")
 
 
 class Repo:
@@ -808,12 +804,6 @@ def test_random_branched_histories(history: Tuple[List[Rev], List[Rev], List[Lis
 
 
 # --- Real databases ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    with fresh_postgres_database("hygiene_rebase") as url:
-        yield url
 
 
 @pytest.fixture

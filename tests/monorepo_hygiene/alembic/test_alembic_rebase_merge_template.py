@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -30,9 +29,8 @@ ALEMBIC_TEMPLATES = Path(alembic.__file__).parent / "templates"
 CREATE_DATE = datetime.datetime(2024, 5, 1, 12, 30, 45, 123456)
 
 
-@pytest.fixture(autouse=True)
-def _no_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+# Alembic imports the migrations these tests write.
+pytestmark = pytest.mark.usefixtures("no_bytecode")
 
 
 def _context(heads: List[str], message: str) -> Dict[str, Any]:

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 from pants.engine.internals.scheduler import ExecutionError
-from pants.engine.rules import QueryRule
-from pants.testutil.rule_runner import RuleRunner
 
 from pants_hygiene.build_files.subsystem import BuildFilesSubsystem
-
-
-def read_options(*args: str) -> BuildFilesSubsystem:
-    rule_runner = RuleRunner(rules=[*BuildFilesSubsystem.rules(), QueryRule(BuildFilesSubsystem, [])])
-    rule_runner.set_options(args)
-    return rule_runner.request(BuildFilesSubsystem, [])
+from tests.pants_hygiene.plugin_testing import read_options
 
 
 @pytest.mark.parametrize(
@@ -46,13 +39,14 @@ def test_a_bad_policy_or_prefix_names_the_option_and_the_valid_values(
     arg: str, message: str
 ) -> None:
     with pytest.raises(ExecutionError) as error:
-        read_options(arg)
+        read_options(BuildFilesSubsystem, arg)
     assert message in str(error.value)
 
 
 def test_good_values_are_accepted() -> None:
     subsystem = read_options(
-        "--hygiene-build-files-policies={'src': 'subtree', 'tests/unit/': 'ignore'}"
+        BuildFilesSubsystem,
+        "--hygiene-build-files-policies={'src': 'subtree', 'tests/unit/': 'ignore'}",
     )
     assert [rule.policy for rule in subsystem.build_file_options("BUILD").policies] == [
         "subtree",

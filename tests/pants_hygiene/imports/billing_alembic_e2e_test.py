@@ -17,7 +17,6 @@ from typing import Dict, Iterator
 import pytest
 import sqlalchemy
 
-from tests.monorepo_hygiene.services import fresh_postgres_database
 from tests.pants_hygiene.pants_e2e import E2ERepo
 
 BACKENDS = ("pants.backend.python", "pants_hygiene.imports")
@@ -88,12 +87,6 @@ def upgrade_and_downgrade(repo: E2ERepo, url: str) -> None:
 
 def test_migrations_run_on_sqlite_after_fix(fixed_repo: E2ERepo, tmp_path: Path) -> None:
     upgrade_and_downgrade(fixed_repo, f"sqlite:///{tmp_path / 'billing.db'}")
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    with fresh_postgres_database("hygiene_billing") as url:
-        yield url
 
 
 def test_migrations_run_on_postgresql_after_fix(fixed_repo: E2ERepo, postgres_url: str) -> None:
