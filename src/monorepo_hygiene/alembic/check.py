@@ -14,7 +14,21 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional,
 from ..findings import Finding, Severity
 from ..noqa import is_suppressed
 from ..source import line_at
-from .codes import RULE_DOCS
+from .codes import (
+    AMBIGUOUS_REVISION_PREFIX,
+    BRANCH_LABEL_CLASH,
+    DOCSTRING_REVISES_MISMATCH,
+    DOCSTRING_REVISION_ID_MISMATCH,
+    DUPLICATE_REVISION,
+    ILLEGAL_REVISION_ID,
+    MISSING_DEPENDENCY,
+    MISSING_DOWN_REVISION,
+    MULTIPLE_BASES,
+    MULTIPLE_HEADS,
+    REVISION_CYCLE,
+    RULE_DOCS,
+    UNREADABLE_MIGRATION,
+)
 from .drawing import draw_mermaid, draw_text
 from .errors import MigrationReadError
 from .graph import HeadChain, RevisionGraph
@@ -67,7 +81,9 @@ def check_history(
     history = read_history(files, whole_files=options.check_syntax)
     graph = RevisionGraph.from_migrations(history.migrations)
     findings: List[Finding] = [
-        _finding(error.path, error.line, "HM110", f"Can't read migration: {error.reason}")
+        _finding(
+            error.path, error.line, UNREADABLE_MIGRATION, f"Can't read migration: {error.reason}"
+        )
         for error in history.errors
     ]
     unreadable = _unreadable_revisions(history.errors, files)
@@ -81,7 +97,7 @@ def check_history(
     findings += _branch_label_clashes(history.migrations)
     findings += _illegal_ids(history.migrations)
     kept = tuple(sorted(_unsuppressed(findings, files)))
-    several_heads = any(finding.code == "HM101" for finding in kept)
+    several_heads = any(finding.code == MULTIPLE_HEADS for finding in kept)
     return HistoryReport(
         name=name,
         findings=kept,
@@ -144,7 +160,7 @@ def _multiple_heads(
             _finding(
                 first.path,
                 first.revision_line,
-                "HM101",
+                MULTIPLE_HEADS,
                 f"Multiple heads {quoted(heads)} as far as the readable files tell; they may "
                 f"follow from {', '.join(f'`{p}`' for p in broken)}, which can't be read "
                 f"(HM110): fix that first{details}",
@@ -155,7 +171,7 @@ def _multiple_heads(
         _finding(
             first.path,
             first.revision_line,
-            "HM101",
+            MULTIPLE_HEADS,
             f"Multiple heads {quoted(heads)}; run `{options.rebase_command} {name}` "
             f"(or `alembic merge heads`){details}",
         )
@@ -185,7 +201,7 @@ def _extra_bases(graph: RevisionGraph, options: CheckOptions) -> List[Finding]:
         _finding(
             graph.migration(base).path,
             graph.migration(base).down_revision_line,
-            "HM102",
+            MULTIPLE_BASES,
             f"Extra base `{base}`: its `down_revision` is empty but the history already starts "
             f"at {with_file(trunk, graph)}",
         )
@@ -224,7 +240,9 @@ def _cycles(graph: RevisionGraph) -> List[Finding]:
             if cycle[1 % len(cycle)] in graph.parents(cycle[0])
             else first.depends_on_line or first.down_revision_line
         )
-        findings.append(_finding(first.path, line, "HM103", "Revision cycle: " + ", ".join(steps)))
+        findings.append(
+            _finding(first.path, line, REVISION_CYCLE, "Revision cycle: " + ", ".join(steps))
+        )
     return findings
 
 
@@ -240,7 +258,7 @@ def _missing_references(
                 _finding(
                     migration.path,
                     migration.down_revision_line,
-                    "HM104",
+                    MISSING_DOWN_REVISION,
                     f"`down_revision` names `{missing}`, which `{unreadable[missing]}` seems to "
                     "declare but can't be read (HM110): fix that first",
                     Severity.WARNING,
@@ -251,7 +269,7 @@ def _missing_references(
             _finding(
                 migration.path,
                 migration.down_revision_line,
-                "HM104",
+                MISSING_DOWN_REVISION,
                 f"`down_revision` names missing revision `{missing}`"
                 + hint.for_down_revision(missing),
             )
@@ -262,7 +280,7 @@ def _missing_references(
             _finding(
                 migration.path,
                 migration.depends_on_line or migration.revision_line,
-                "HM105",
+                MISSING_DEPENDENCY,
                 f"`depends_on` names missing revision or branch label `{missing}`"
                 + hint.for_dependency(missing),
             )
@@ -311,7 +329,7 @@ def _duplicate_ids(migrations: Tuple[Migration, ...]) -> List[Finding]:
                 _finding(
                     migration.path,
                     migration.revision_line,
-                    "HM106",
+                    DUPLICATE_REVISION,
                     f"Revision `{migration.revision}` is also declared in `{first.path}`",
                 )
             )
@@ -333,7 +351,7 @@ def _prefix_ids(graph: RevisionGraph) -> List[Finding]:
                 _finding(
                     migration.path,
                     migration.revision_line,
-                    "HM107",
+                    AMBIGUOUS_REVISION_PREFIX,
                     f"Revision id `{prefix}` is a prefix of "
                     + ", ".join(with_file(r, graph) for r in longer)
                     + "; partial ids naming them are ambiguous",
@@ -354,7 +372,7 @@ def _docstring_mismatches(migrations: Tuple[Migration, ...]) -> List[Finding]:
                 _finding(
                     migration.path,
                     migration.docstring_revises_line,
-                    "HM108",
+                    DOCSTRING_REVISES_MISMATCH,
                     f"Docstring says `Revises: {', '.join(migration.docstring_revises)}` but "
                     f"`down_revision` is {quoted(migration.down_revisions)}",
                     Severity.WARNING,
@@ -369,7 +387,7 @@ def _docstring_mismatches(migrations: Tuple[Migration, ...]) -> List[Finding]:
                 _finding(
                     migration.path,
                     migration.docstring_revision_id_line,
-                    "HM109",
+                    DOCSTRING_REVISION_ID_MISMATCH,
                     f"Docstring says `Revision ID: {migration.docstring_revision_id}` but "
                     f"`revision` is `{migration.revision}`",
                     Severity.WARNING,
@@ -396,7 +414,7 @@ def _branch_label_clashes(migrations: Tuple[Migration, ...]) -> List[Finding]:
                 _finding(
                     migration.path,
                     migration.branch_labels_line or migration.revision_line,
-                    "HM111",
+                    BRANCH_LABEL_CLASH,
                     f"Branch label `{label}` {reason}",
                 )
             )
@@ -408,7 +426,7 @@ def _illegal_ids(migrations: Tuple[Migration, ...]) -> List[Finding]:
         _finding(
             migration.path,
             migration.revision_line,
-            "HM112",
+            ILLEGAL_REVISION_ID,
             f"Revision id `{migration.revision}` contains "
             + ", ".join(f"`{c}`" for c in _ILLEGAL_ID_CHARACTERS if c in migration.revision)
             + ", which alembic reserves for relative revisions",

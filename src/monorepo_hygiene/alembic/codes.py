@@ -6,11 +6,25 @@ from typing import Tuple
 
 from ..rule_docs import RuleDoc
 
+INVALID_ALEMBIC_CONFIG = "HM100"
+MULTIPLE_HEADS = "HM101"
+MULTIPLE_BASES = "HM102"
+REVISION_CYCLE = "HM103"
+MISSING_DOWN_REVISION = "HM104"
+MISSING_DEPENDENCY = "HM105"
+DUPLICATE_REVISION = "HM106"
+AMBIGUOUS_REVISION_PREFIX = "HM107"
+DOCSTRING_REVISES_MISMATCH = "HM108"
+DOCSTRING_REVISION_ID_MISMATCH = "HM109"
+UNREADABLE_MIGRATION = "HM110"
+BRANCH_LABEL_CLASH = "HM111"
+ILLEGAL_REVISION_ID = "HM112"
+
 _NO_FIX = "No automatic fix."
 
 RULE_DOCS: Tuple[RuleDoc, ...] = (
     RuleDoc(
-        code="HM100",
+        code=INVALID_ALEMBIC_CONFIG,
         name="invalid-alembic-config",
         what_it_does="Checks that each `alembic.ini` names a `script_location` that exists.",
         why_is_this_bad=(
@@ -22,7 +36,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM101",
+        code=MULTIPLE_HEADS,
         name="multiple-heads",
         what_it_does=(
             "Checks that the history has a single head: one revision no `down_revision` names. "
@@ -47,7 +61,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety="Fixed by `pants rebase-alembic`, which first looks for conflicting changes.",
     ),
     RuleDoc(
-        code="HM102",
+        code=MULTIPLE_BASES,
         name="multiple-bases",
         what_it_does=(
             "Checks that the history has a single base: one revision whose `down_revision` is "
@@ -63,7 +77,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM103",
+        code=REVISION_CYCLE,
         name="revision-cycle",
         what_it_does=(
             "Checks that no revision is its own ancestor through `down_revision` and `depends_on`."
@@ -79,7 +93,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM104",
+        code=MISSING_DOWN_REVISION,
         name="missing-down-revision",
         what_it_does=(
             "Checks that every `down_revision` names a revision of the history. Hints when the "
@@ -95,7 +109,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM105",
+        code=MISSING_DEPENDENCY,
         name="missing-dependency",
         what_it_does=(
             "Checks that every `depends_on` entry names a revision id or a branch label of the "
@@ -107,7 +121,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM106",
+        code=DUPLICATE_REVISION,
         name="duplicate-revision",
         what_it_does="Checks that no two migration files declare the same `revision`.",
         why_is_this_bad=(
@@ -120,7 +134,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM107",
+        code=AMBIGUOUS_REVISION_PREFIX,
         name="ambiguous-revision-prefix",
         what_it_does="Checks that no revision id is a prefix of another one.",
         why_is_this_bad=(
@@ -133,7 +147,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM108",
+        code=DOCSTRING_REVISES_MISMATCH,
         name="docstring-revises-mismatch",
         what_it_does=(
             "Checks that the docstring's `Revises:` line lists the same revisions as "
@@ -148,7 +162,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety="`pants rebase-alembic` keeps the two in step.",
     ),
     RuleDoc(
-        code="HM109",
+        code=DOCSTRING_REVISION_ID_MISMATCH,
         name="docstring-revision-id-mismatch",
         what_it_does=(
             "Checks that the docstring's `Revision ID:` line matches `revision`. A warning."
@@ -162,7 +176,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM110",
+        code=UNREADABLE_MIGRATION,
         name="unreadable-migration",
         what_it_does=(
             "Reports migration files whose revision metadata can't be read without running "
@@ -180,7 +194,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM111",
+        code=BRANCH_LABEL_CLASH,
         name="branch-label-clash",
         what_it_does=(
             "Checks that each branch label is declared once and isn't also a revision id."
@@ -191,7 +205,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         fix_safety=_NO_FIX,
     ),
     RuleDoc(
-        code="HM112",
+        code=ILLEGAL_REVISION_ID,
         name="illegal-revision-id",
         what_it_does="Checks that revision ids contain none of `@`, `-` and `+`.",
         why_is_this_bad=(

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..findings import Finding, Severity, render_findings
+from .codes import INVALID_ALEMBIC_CONFIG
 from .errors import AlembicConfigError
 
 
@@ -87,7 +88,13 @@ class HistoryReport:
 
 
 def config_error_finding(error: AlembicConfigError) -> Finding:
-    return Finding(path=error.path, line=error.line or 1, col=1, code="HM100", message=error.reason)
+    return Finding(
+        path=error.path,
+        line=error.line or 1,
+        col=1,
+        code=INVALID_ALEMBIC_CONFIG,
+        message=error.reason,
+    )
 
 
 def render_text(

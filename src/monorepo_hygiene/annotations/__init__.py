@@ -11,16 +11,14 @@ here: it needs libcst, which checking alone should not load.
 from __future__ import annotations
 
 from .batch import BatchResult, check_files, fix_files
-from .check import (
+from .check import RULE_CODES, AnnotationOptions, check_source
+from .codes import (
     CANNOT_CHECK_FILE,
     MISSING_FIXTURE_ANNOTATION,
     MISSING_PARAMETER_ANNOTATION,
     MISSING_RETURN_ANNOTATION,
-    RULE_CODES,
-    AnnotationOptions,
-    check_source,
+    RULE_DOCS,
 )
-from .codes import RULE_DOCS
 
 __all__ = [
     "CANNOT_CHECK_FILE",

@@ -25,14 +25,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 from ..findings import Finding, Severity
 from ..result_cache import ResultCache
 from ..source import SourceError, check_fix, decode_source, parse_module, split_lone_cr_ending
-from .check import (
-    CANNOT_CHECK_FILE,
-    DEFAULT_OPTIONS,
-    MISSING_FIXTURE_ANNOTATION,
-    AnnotationOptions,
-    Conftests,
-    check_source,
-)
+from .check import DEFAULT_OPTIONS, AnnotationOptions, Conftests, check_source
+from .codes import CANNOT_CHECK_FILE, MISSING_FIXTURE_ANNOTATION
 from .fixtures import CONFTEST, FixtureModule, conftest_directories
 
 ReadFile = Callable[[str], bytes]

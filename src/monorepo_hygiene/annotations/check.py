@@ -16,14 +16,15 @@ from ..findings import Finding
 from ..noqa import is_suppressed
 from ..source import NewerSyntax, decode_source, parse_module
 from .ast_functions import ast_functions
+from .codes import (
+    MISSING_FIXTURE_ANNOTATION,
+    MISSING_PARAMETER_ANNOTATION,
+    MISSING_RETURN_ANNOTATION,
+)
 from .fixtures import FixtureAnnotation, FixtureModule, plan_fixture_annotations
 from .functions import FunctionView, ModuleView, Parameter, SourceLines
 from .provable import NoneReturnJudge
 
-MISSING_RETURN_ANNOTATION = "HA101"
-MISSING_PARAMETER_ANNOTATION = "HA102"
-MISSING_FIXTURE_ANNOTATION = "HA103"
-CANNOT_CHECK_FILE = "HA100"
 RULE_CODES: FrozenSet[str] = frozenset(
     {MISSING_RETURN_ANNOTATION, MISSING_PARAMETER_ANNOTATION, MISSING_FIXTURE_ANNOTATION}
 )

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Tuple
 
 from ..rule_docs import RuleDoc
-from .check import (
-    CANNOT_CHECK_FILE,
-    MISSING_FIXTURE_ANNOTATION,
-    MISSING_PARAMETER_ANNOTATION,
-    MISSING_RETURN_ANNOTATION,
-)
+
+MISSING_RETURN_ANNOTATION = "HA101"
+MISSING_PARAMETER_ANNOTATION = "HA102"
+MISSING_FIXTURE_ANNOTATION = "HA103"
+CANNOT_CHECK_FILE = "HA100"
 
 _SELECT_OPTION = "`[hygiene-annotations].select`: the codes to report (default: HA101 only)."
 _SKIP_OPTION = "`skip_return_annotations=True` on a target: don't check its files."

@@ -19,15 +19,8 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..source import decode_source, parse_module
-from .check import (
-    DEFAULT_OPTIONS,
-    MISSING_FIXTURE_ANNOTATION,
-    MISSING_RETURN_ANNOTATION,
-    AnnotationOptions,
-    Conftests,
-    check_source,
-    fixture_plan,
-)
+from .check import DEFAULT_OPTIONS, AnnotationOptions, Conftests, check_source, fixture_plan
+from .codes import MISSING_FIXTURE_ANNOTATION, MISSING_RETURN_ANNOTATION
 from .cst_functions import parse_cst
 from .fixtures import ImportNeed
 from .functions import SourceLines

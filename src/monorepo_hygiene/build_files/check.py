@@ -13,6 +13,15 @@ from dataclasses import dataclass
 from typing import Dict, Iterator, List, Sequence, Set, Tuple
 
 from ..findings import Finding, Severity
+from .codes import (
+    CONFTEST_NOT_IN_TEST_UTILS,
+    MISSING_DIRECTORY_BUILD_FILE,
+    NESTED_BUILD_FILE_IN_PACKAGE,
+    PYTHON_FILE_WITHOUT_OWNER,
+    STALE_BUILD_FILE,
+    TEST_MODULE_IN_PYTHON_SOURCES,
+    UNMATCHED_SOURCES_GLOB,
+)
 from .facts import RepoFacts, TargetFacts
 from .options import DEFAULT_OPTIONS, PER_DIRECTORY, SUBTREE, BuildFileOptions
 from .layout import ALIAS_KINDS, Kind, Layout, render_dir
@@ -75,7 +84,7 @@ def _unowned_files(layout: Layout, fixed: Set[str]) -> Iterator[SubjectFinding]:
             layout.build_file_for(home),
             1,
             1,
-            "HB101",
+            PYTHON_FILE_WITHOUT_OWNER,
             f"{_describe_unowned(layout, directory, paths)}; {advice}",
             fixable=all(path in fixed for path in paths),
         )
@@ -107,13 +116,13 @@ def _wrong_kind_owners(layout: Layout) -> Iterator[Finding]:
             continue
         owner_kinds = [(t, ALIAS_KINDS.get(t.alias)) for t in layout.python_owners(path)]
         if layout.kind(path) == Kind.TESTS:
-            code = "HB102"
+            code = TEST_MODULE_IN_PYTHON_SOURCES
             wrong = [t for t, kind in owner_kinds if kind == Kind.SOURCES]
             message = "test module owned by {}; own it with a `python_tests` target instead"
         elif posixpath.basename(path) == "conftest.py" and all(
             kind != Kind.TEST_UTILS for _, kind in owner_kinds
         ):
-            code = "HB103"
+            code = CONFTEST_NOT_IN_TEST_UTILS
             wrong = [t for t, kind in owner_kinds if kind is not None]
             message = "`conftest.py` owned by {} rather than by a `python_test_utils` target"
         else:
@@ -143,7 +152,7 @@ def _missing_build_files(layout: Layout) -> Iterator[SubjectFinding]:
             build_file,
             1,
             1,
-            "HB104",
+            MISSING_DIRECTORY_BUILD_FILE,
             f"`{render_dir(directory)}` has Python files but no BUILD file (policy "
             f"`per-directory`); they are owned from {_join_backticked(owner_build_files)}: "
             f"move their targets into `{build_file}`",
@@ -163,13 +172,17 @@ def _nested_build_files(layout: Layout) -> Iterator[Finding]:
             for t in layout.targets_by_build_file.get(build_file, [])
             if t.alias in layout.python_aliases
         ]
-        if home == directory or not python_targets or layout.is_noqa("HB105", python_targets[0]):
+        if (
+            home == directory
+            or not python_targets
+            or layout.is_noqa(NESTED_BUILD_FILE_IN_PACKAGE, python_targets[0])
+        ):
             continue
         yield Finding(
             build_file,
             python_targets[0].line,
             1,
-            "HB105",
+            NESTED_BUILD_FILE_IN_PACKAGE,
             f"nested BUILD file inside the package rooted at `{render_dir(home)}`; "
             f"move its Python targets into `{layout.build_file_for(home)}`",
         )
@@ -183,13 +196,13 @@ def _stale_build_files(layout: Layout) -> Iterator[Finding]:
         targets = layout.targets_by_build_file.get(build_file, [])
         expects_files = any(t.alias in layout.python_aliases or t.globs for t in targets)
         if expects_files and not any(t.owned_files for t in targets):
-            if not layout.is_noqa("HB106", targets[0]):
+            if not layout.is_noqa(STALE_BUILD_FILE, targets[0]):
                 addresses = _join_backticked([t.address for t in targets])
                 yield Finding(
                     build_file,
                     targets[0].line,
                     1,
-                    "HB106",
+                    STALE_BUILD_FILE,
                     f"stale BUILD file: none of its targets ({addresses}) owns a file",
                     severity=Severity.WARNING,
                 )
@@ -198,12 +211,12 @@ def _stale_build_files(layout: Layout) -> Iterator[Finding]:
             for glob in target.globs:
                 if glob.matched or glob.pattern.startswith("!"):
                     continue
-                if not layout.is_noqa("HB107", target):
+                if not layout.is_noqa(UNMATCHED_SOURCES_GLOB, target):
                     yield Finding(
                         build_file,
                         target.line,
                         1,
-                        "HB107",
+                        UNMATCHED_SOURCES_GLOB,
                         f"`sources` glob `{glob.pattern}` of `{target.address}` matches no file",
                         severity=Severity.WARNING,
                     )

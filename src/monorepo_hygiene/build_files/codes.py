@@ -6,6 +6,14 @@ from typing import Tuple
 
 from ..rule_docs import RuleDoc
 
+PYTHON_FILE_WITHOUT_OWNER = "HB101"
+TEST_MODULE_IN_PYTHON_SOURCES = "HB102"
+CONFTEST_NOT_IN_TEST_UTILS = "HB103"
+MISSING_DIRECTORY_BUILD_FILE = "HB104"
+NESTED_BUILD_FILE_IN_PACKAGE = "HB105"
+STALE_BUILD_FILE = "HB106"
+UNMATCHED_SOURCES_GLOB = "HB107"
+
 _POLICY_OPTIONS = (
     "`policies`: `subtree` or `per-directory` (or `ignore`) per path prefix; the longest "
     "prefix wins (default: `subtree` under `src/`, `per-directory` under `tests/`)",
@@ -14,7 +22,7 @@ _POLICY_OPTIONS = (
 
 RULE_DOCS: Tuple[RuleDoc, ...] = (
     RuleDoc(
-        code="HB101",
+        code=PYTHON_FILE_WITHOUT_OWNER,
         name="python-file-without-owner",
         what_it_does="""
             Reports, once per directory, Python files (`.py`, `.pyi`) that no Python target
@@ -46,7 +54,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         ),
     ),
     RuleDoc(
-        code="HB102",
+        code=TEST_MODULE_IN_PYTHON_SOURCES,
         name="test-module-in-python-sources",
         what_it_does="""
             Reports test modules (`test_*.py`, `*_test.py`) owned by `python_sources` or
@@ -71,7 +79,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         ),
     ),
     RuleDoc(
-        code="HB103",
+        code=CONFTEST_NOT_IN_TEST_UTILS,
         name="conftest-not-in-test-utils",
         what_it_does="""
             Reports a `conftest.py` owned by `python_sources` or `python_tests` targets rather
@@ -95,7 +103,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         options=("Suppress with `# noqa: HB103` on the owning target's line in its BUILD file.",),
     ),
     RuleDoc(
-        code="HB104",
+        code=MISSING_DIRECTORY_BUILD_FILE,
         name="missing-directory-build-file",
         what_it_does="""
             Under the `per-directory` policy, reports a directory with Python files and no BUILD
@@ -117,7 +125,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         options=_POLICY_OPTIONS,
     ),
     RuleDoc(
-        code="HB105",
+        code=NESTED_BUILD_FILE_IN_PACKAGE,
         name="nested-build-file-in-package",
         what_it_does="""
             Under the `subtree` policy, reports a BUILD file with Python targets below a package
@@ -144,7 +152,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         ),
     ),
     RuleDoc(
-        code="HB106",
+        code=STALE_BUILD_FILE,
         name="stale-build-file",
         what_it_does="""
             Reports a BUILD file with targets that should own files (Python targets, or targets
@@ -162,7 +170,7 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         options=("Suppress with `# noqa: HB106` on the BUILD file's first target line.",),
     ),
     RuleDoc(
-        code="HB107",
+        code=UNMATCHED_SOURCES_GLOB,
         name="unmatched-sources-glob",
         what_it_does="""
             Reports each glob written in a target's `sources` that matches no file (excludes,
