@@ -9,11 +9,10 @@ Codes and their documentation: `codes.RULE_DOCS`. Command line: `cli`.
 from __future__ import annotations
 
 from .batch import BatchResult, check_files
-from .check import check_source
 from .codes import RULE_DOCS
 from .errors import FactsError, ImportRuleError
 from .facts import ABSOLUTE, RELATIVE_WITHIN_BUILD, FileFacts, ImportFacts
-from .fix import fix_source
+from .fix import check_source, fix_source
 from .owners import ModuleOwners
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Checking and fixing a batch of files, as the Pants adapter runs it: one bad file never stops
 the others; it becomes an `HI100` finding for that file alone.
 
-Checking tries the rewrite of every file with a fixable finding too (`check.try_fix`), so a
+Checking tries the rewrite of every file with a fixable finding too (`fix.try_fix`), so a
 finding is fixable (`[*]`) exactly when fixing fixes it, and the `HI105` of a file libcst can't
 rewrite is reported either way. A check reuses a file's findings and rewrite from the result
 cache while the file, its facts and every module's owner are unchanged.
@@ -16,9 +16,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..findings import Finding
 from ..result_cache import ResultCache
-from .check import FileContext, cannot_check, try_fix
+from .check import FileContext, cannot_check
 from .facts import ImportFacts
-from .fix import fix_file
+from .fix import fix_file, try_fix
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """The rule: given one import statement and who owns what, is it in the wanted form? And a
-file's findings, fixable (`[*]`) exactly when the fix can be made.
+file's verdicts (`analyse`), which `fix` turns into findings, fixable (`[*]`) exactly when the
+fix can be made.
 
 Detection parses with the stdlib `ast` and walks statement blocks only, so checking a file costs
-little more than parsing it. The rewrite of a file with a fixable finding is tried, so that `[*]`
-tells the truth: on the text (`text_fix`), checked against `ast`; libcst is loaded and run only
-when that edit can't be shown right, or for syntax newer than the running interpreter.
+little more than parsing it. The rewrite of a file with a fixable finding is tried (`fix`), so
+that `[*]` tells the truth: on the text (`text_fix`), checked against `ast`; libcst is loaded and
+run only when that edit can't be shown right, or for syntax newer than the running interpreter.
 
 Judging is pure functions over dotted names. Every fix is computed here as a target form
 (`Rewrite`), and the wanted form of a module is decided by one function
@@ -14,35 +15,20 @@ twice a no-op.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple, Union
+from dataclasses import dataclass
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..noqa import is_suppressed
-from ..source import (
-    NewerSyntax,
-    SourceError,
-    check_fix,
-    decode_source,
-    parse_module,
-    split_lone_cr_ending,
-)
+from ..source import NewerSyntax, SourceError, decode_source, parse_module
 from . import codes
 from .ast_statements import statements_from_ast
-from .errors import UnfixableFile
 from .facts import RELATIVE_WITHIN_BUILD, FileFacts
 from .owners import ModuleOwners, Owner
-from .statements import ImportedNames, ImportStatement, source_lines
+from .statements import ImportedNames, ImportStatement, Rewrite, source_lines
 
 # A referenced first-party module and its owner, or a name nobody owns and None.
 _Reference = Tuple[str, Optional[Owner]]
-
-
-class Rewrite(NamedTuple):
-    """The `from` part a fixed statement gets: `level` dots, then `module`."""
-
-    level: int
-    module: str
 
 
 class Verdict(NamedTuple):
@@ -281,22 +267,6 @@ def _build_file(owner: str) -> str:
     return f"{owner}/BUILD" if owner else "BUILD"
 
 
-def check_source(
-    path: str,
-    content: bytes,
-    facts: FileFacts,
-    module_owners: Union[ModuleOwners, Mapping[str, str]],
-) -> Tuple[Finding, ...]:
-    """The import findings of one file, fixable (`[*]`) when `fix_source` fixes them; a file
-    that can't be read gets one `HI100`, one libcst can't rewrite an `HI105`.
-
-    Pass `ImportFacts.owners` as `module_owners` when checking many files: a plain mapping is
-    indexed anew on every call.
-    """
-    owners = ModuleOwners.of(module_owners)
-    return try_fix(path, content, FileContext.of(facts), owners)[1].findings
-
-
 @dataclass(frozen=True)
 class Analysis:
     findings: Tuple[Finding, ...]
@@ -351,49 +321,6 @@ def analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwner
     return Analysis(tuple(findings), statements, rewrites)
 
 
-def try_fix(
-    path: str, content: bytes, context: FileContext, owners: ModuleOwners
-) -> Tuple[Optional[bytes], Analysis]:
-    """The fixed content (None if unchanged), and the analysis of the content as given, where a
-    file that can't be rewritten has no fixable finding, and an `HI105`."""
-    analysis = analyse(path, content, context, owners)
-    if not analysis.rewrites:
-        return None, analysis
-    from .text_fix import rewrite_imports
-
-    # Shown right against `ast` when it is made: it needs no `check_fix`.
-    new_content = rewrite_imports(content, analysis.statements, analysis.rewrites)
-    if new_content is not None:
-        return new_content, analysis
-    from .rewrite import apply_rewrites  # libcst: only if the text edit can't be shown right.
-
-    try:
-        body, ending = split_lone_cr_ending(content)
-        new_content = apply_rewrites(body, analysis.statements, analysis.rewrites) + ending
-        check_fix(path, content, new_content)
-    except SourceError as e:
-        return None, _unfixable(path, analysis, e.line, e.col, e.reason)
-    except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
-        # libcst fails to decode bytes CPython lets pass (in comments).
-        reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
-        return None, _unfixable(path, analysis, 1, 1, reason)
-    return new_content, analysis
-
-
-def _unfixable(path: str, analysis: Analysis, line: int, col: int, reason: str) -> Analysis:
-    """A file left unchanged: its findings stay, as errors without `[*]`, beside an `HI105`."""
-    kept = tuple(replace(finding, fixable=False) for finding in analysis.findings)
-    return Analysis(
-        tuple(sorted((*kept, cannot_fix(path, line, col, reason)))), analysis.statements, {}
-    )
-
-
 def cannot_check(path: str, line: int, col: int, reason: str) -> Finding:
     """The `HI100` finding of a file that can't be checked."""
     return Finding(path, line, col, codes.CANNOT_CHECK, f"Cannot check file: {reason}")
-
-
-def cannot_fix(path: str, line: int, col: int, reason: str) -> Finding:
-    """The `HI105` warning of a file left unchanged: its findings are still there, as errors."""
-    message = f"Cannot fix file: {reason}"
-    return Finding(path, line, col, codes.CANNOT_FIX, message, Severity.WARNING)

@@ -29,8 +29,9 @@ from ..findings import Finding
 from ..files import write_atomically
 from ..result_cache import add_cache_dir_argument, cache_stats, open_for_arguments
 from .batch import cache_scope, check_files
-from .check import cannot_check, cannot_fix
+from .check import cannot_check
 from .facts import FactsError, ImportFacts
+from .fix import cannot_fix
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -2,19 +2,39 @@
 `text_fix`, else with libcst, see `rewrite`), and the rewritten file checked again; nothing else
 changes.
 
-Which findings are fixable is decided by the check (`check.try_fix` tries the very rewrite), so
-`pants lint` and `pants fix` never disagree.
+Which findings are fixable is decided by trying the very rewrite (`try_fix`), so `pants lint`
+and `pants fix` never disagree: a file's findings as the check reports them (`check_source`)
+come from here, the rule's verdicts from `check.analyse`.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping, Optional, Tuple, Union
 
-from . import codes
-from .check import Analysis, FileContext, analyse, try_fix
-from .errors import FixError
+from ..findings import Finding, Severity
+from ..source import SourceError, check_fix, split_lone_cr_ending
+from . import codes, text_fix
+from .check import Analysis, FileContext, analyse
+from .errors import FixError, UnfixableFile
 from .facts import FileFacts
 from .owners import ModuleOwners
+
+
+def check_source(
+    path: str,
+    content: bytes,
+    facts: FileFacts,
+    module_owners: Union[ModuleOwners, Mapping[str, str]],
+) -> Tuple[Finding, ...]:
+    """The import findings of one file, fixable (`[*]`) when `fix_source` fixes them; a file
+    that can't be read gets one `HI100`, one libcst can't rewrite an `HI105`.
+
+    Pass `ImportFacts.owners` as `module_owners` when checking many files: a plain mapping is
+    indexed anew on every call.
+    """
+    owners = ModuleOwners.of(module_owners)
+    return try_fix(path, content, FileContext.of(facts), owners)[1].findings
 
 
 def fix_source(
@@ -42,3 +62,44 @@ def fix_file(
         if finding.code == codes.CANNOT_CHECK:
             raise FixError(path, finding.message)
     return new_content, new_analysis
+
+
+def try_fix(
+    path: str, content: bytes, context: FileContext, owners: ModuleOwners
+) -> Tuple[Optional[bytes], Analysis]:
+    """The fixed content (None if unchanged), and the analysis of the content as given, where a
+    file that can't be rewritten has no fixable finding, and an `HI105`."""
+    analysis = analyse(path, content, context, owners)
+    if not analysis.rewrites:
+        return None, analysis
+    # Shown right against `ast` when it is made: it needs no `check_fix`.
+    new_content = text_fix.rewrite_imports(content, analysis.statements, analysis.rewrites)
+    if new_content is not None:
+        return new_content, analysis
+    from .rewrite import apply_rewrites  # libcst: only if the text edit can't be shown right.
+
+    try:
+        body, ending = split_lone_cr_ending(content)
+        new_content = apply_rewrites(body, analysis.statements, analysis.rewrites) + ending
+        check_fix(path, content, new_content)
+    except SourceError as e:
+        return None, _unfixable(path, analysis, e.line, e.col, e.reason)
+    except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
+        # libcst fails to decode bytes CPython lets pass (in comments).
+        reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
+        return None, _unfixable(path, analysis, 1, 1, reason)
+    return new_content, analysis
+
+
+def _unfixable(path: str, analysis: Analysis, line: int, col: int, reason: str) -> Analysis:
+    """A file left unchanged: its findings stay, as errors without `[*]`, beside an `HI105`."""
+    kept = tuple(replace(finding, fixable=False) for finding in analysis.findings)
+    return Analysis(
+        tuple(sorted((*kept, cannot_fix(path, line, col, reason)))), analysis.statements, {}
+    )
+
+
+def cannot_fix(path: str, line: int, col: int, reason: str) -> Finding:
+    """The `HI105` warning of a file left unchanged: its findings are still there, as errors."""
+    message = f"Cannot fix file: {reason}"
+    return Finding(path, line, col, codes.CANNOT_FIX, message, Severity.WARNING)

@@ -11,10 +11,9 @@ from typing import List, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
-from .check import Rewrite
 from .cst_statements import statement_shape
 from .errors import StatementMismatch, UnfixableFile
-from .statements import ImportStatement
+from .statements import ImportStatement, Rewrite
 
 
 def apply_rewrites(

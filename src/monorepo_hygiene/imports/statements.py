@@ -18,6 +18,13 @@ ImportedNames = Optional[Tuple[Tuple[str, Optional[str]], ...]]
 StatementShape = Tuple[bool, int, str, ImportedNames]
 
 
+class Rewrite(NamedTuple):
+    """The `from` part a fixed statement gets: `level` dots, then `module`."""
+
+    level: int
+    module: str
+
+
 class ImportStatement(NamedTuple):
     is_from: bool
     level: int

@@ -1,4 +1,4 @@
-"""The import rewrite made on the text, without libcst: `check.try_fix` tries it first.
+"""The import rewrite made on the text, without libcst: `fix.try_fix` tries it first.
 
 A fix changes only the head of a statement: the `from` part of `from ... import` (its dots and
 module name), or `import a.b.c` of `import a.b.c as d`, made `from <...> import c`. The tokenizer
@@ -15,8 +15,7 @@ import tokenize
 from typing import List, Mapping, Optional, Sequence, Tuple
 
 from ..source import NotEditable, edit_lines
-from .check import Rewrite
-from .statements import ImportStatement
+from .statements import ImportStatement, Rewrite
 
 
 def rewrite_imports(

@@ -21,7 +21,7 @@ from monorepo_hygiene.imports import (
 from monorepo_hygiene.imports.errors import StatementMismatch
 from monorepo_hygiene.imports.rewrite import apply_rewrites
 from monorepo_hygiene.imports.ast_statements import statements_from_ast
-from monorepo_hygiene.imports.check import Rewrite
+from monorepo_hygiene.imports.statements import Rewrite
 
 # src/shop/BUILD owns the `shop` package except `shop.api`, which has its own BUILD file;
 # src/BUILD owns two top-level packages at once.

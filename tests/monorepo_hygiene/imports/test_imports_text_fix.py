@@ -8,7 +8,8 @@ from typing import Dict, List, Tuple
 import pytest
 
 from monorepo_hygiene.imports import ABSOLUTE, FileFacts, ModuleOwners
-from monorepo_hygiene.imports.check import FileContext, Rewrite, analyse
+from monorepo_hygiene.imports.check import FileContext, analyse
+from monorepo_hygiene.imports.statements import Rewrite
 from monorepo_hygiene.imports.rewrite import apply_rewrites
 from monorepo_hygiene.imports.statements import ImportStatement
 from monorepo_hygiene.imports.text_fix import rewrite_imports
