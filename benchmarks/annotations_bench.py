@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from monorepo_hygiene.annotations.check import DEFAULT_OPTIONS, AnnotationOptions, check_source
+from monorepo_hygiene.annotations.check import check_source
+from monorepo_hygiene.annotations.options import DEFAULT_OPTIONS, AnnotationOptions
 
 DEFAULT_CORPUS = Path(
     "/root/.cache/pants-monorepo-hygiene/pants-2.17.1-pex-2.1.137/venv/lib/python3.9/"

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from monorepo_hygiene import result_cache
 from monorepo_hygiene.annotations import batch as annotations_batch
-from monorepo_hygiene.annotations.check import AnnotationOptions
+from monorepo_hygiene.annotations.options import AnnotationOptions
 from monorepo_hygiene.imports import FileFacts, ImportFacts
 from monorepo_hygiene.imports import batch as imports_batch
 from monorepo_hygiene.result_cache import RETENTION_DAYS, ResultCache

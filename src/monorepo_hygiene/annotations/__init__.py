@@ -11,14 +11,16 @@ here: it needs libcst, which checking alone should not load.
 from __future__ import annotations
 
 from .batch import BatchResult, check_files, fix_files
-from .check import RULE_CODES, AnnotationOptions, check_source
+from .check import check_source
 from .codes import (
     CANNOT_CHECK_FILE,
     MISSING_FIXTURE_ANNOTATION,
     MISSING_PARAMETER_ANNOTATION,
     MISSING_RETURN_ANNOTATION,
+    RULE_CODES,
     RULE_DOCS,
 )
+from .options import AnnotationOptions
 
 __all__ = [
     "CANNOT_CHECK_FILE",

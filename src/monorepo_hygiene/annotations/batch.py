@@ -25,9 +25,10 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 from ..findings import Finding, Severity
 from ..result_cache import ResultCache
 from ..source import SourceError, check_fix, decode_source, parse_module, split_lone_cr_ending
-from .check import DEFAULT_OPTIONS, AnnotationOptions, Conftests, check_source
+from .check import Conftests, check_source
 from .codes import CANNOT_CHECK_FILE, MISSING_FIXTURE_ANNOTATION
 from .fixtures import CONFTEST, FixtureModule, conftest_directories
+from .options import DEFAULT_OPTIONS, AnnotationOptions
 
 ReadFile = Callable[[str], bytes]
 WriteFile = Callable[[str, bytes], None]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..findings import Finding
 from ..noqa import is_suppressed
@@ -23,11 +22,9 @@ from .codes import (
 )
 from .fixtures import FixtureAnnotation, FixtureModule, plan_fixture_annotations
 from .functions import FunctionView, ModuleView, Parameter, SourceLines
+from .options import DEFAULT_OPTIONS, AnnotationOptions
 from .provable import NoneReturnJudge
 
-RULE_CODES: FrozenSet[str] = frozenset(
-    {MISSING_RETURN_ANNOTATION, MISSING_PARAMETER_ANNOTATION, MISSING_FIXTURE_ANNOTATION}
-)
 # The conftest.py files a file sees, nearest first: (path, its fixtures or None if unreadable).
 Conftests = Sequence[Tuple[str, Optional[FixtureModule]]]
 # HA103's plan for a file, by (line of the `def`, parameter name).
@@ -36,23 +33,6 @@ FixturePlan = Dict[Tuple[int, str], FixtureAnnotation]
 # A cheap look at the raw bytes spares files without any noqa comment the line-by-line search.
 _NOQA_HINT = re.compile(rb"noqa", re.IGNORECASE)
 
-
-@dataclass(frozen=True)
-class AnnotationOptions:
-    select: FrozenSet[str] = field(default_factory=lambda: frozenset({MISSING_RETURN_ANNOTATION}))
-    # mypy's convention: an `__init__` method may omit `-> None` when at least one parameter
-    # besides `self` is annotated (mypy then checks it as a typed function).
-    allow_init_without_return: bool = False
-
-    def __post_init__(self) -> None:
-        unknown = sorted(set(self.select) - RULE_CODES)
-        if unknown:
-            raise ValueError(
-                f"unknown code(s) {', '.join(unknown)}; choose from {', '.join(sorted(RULE_CODES))}"
-            )
-
-
-DEFAULT_OPTIONS = AnnotationOptions()
 
 
 def check_source(

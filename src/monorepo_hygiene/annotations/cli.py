@@ -21,7 +21,8 @@ from typing import FrozenSet, Optional, Sequence
 from ..files import write_atomically
 from ..result_cache import add_cache_dir_argument, cache_stats, open_for_arguments
 from .batch import cache_scope, check_files, fix_files
-from .check import DEFAULT_OPTIONS, RULE_CODES, AnnotationOptions
+from .codes import RULE_CODES
+from .options import DEFAULT_OPTIONS, AnnotationOptions
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

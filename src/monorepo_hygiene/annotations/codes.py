@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import FrozenSet, Tuple
 
 from ..rule_docs import RuleDoc
 
@@ -10,6 +10,10 @@ MISSING_RETURN_ANNOTATION = "HA101"
 MISSING_PARAMETER_ANNOTATION = "HA102"
 MISSING_FIXTURE_ANNOTATION = "HA103"
 CANNOT_CHECK_FILE = "HA100"
+# The codes `[hygiene-annotations].select` may name.
+RULE_CODES: FrozenSet[str] = frozenset(
+    {MISSING_RETURN_ANNOTATION, MISSING_PARAMETER_ANNOTATION, MISSING_FIXTURE_ANNOTATION}
+)
 
 _SELECT_OPTION = "`[hygiene-annotations].select`: the codes to report (default: HA101 only)."
 _SKIP_OPTION = "`skip_return_annotations=True` on a target: don't check its files."

@@ -19,11 +19,12 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..source import decode_source, parse_module
-from .check import DEFAULT_OPTIONS, AnnotationOptions, Conftests, check_source, fixture_plan
+from .check import Conftests, check_source, fixture_plan
 from .codes import MISSING_FIXTURE_ANNOTATION, MISSING_RETURN_ANNOTATION
 from .cst_functions import parse_cst
 from .fixtures import ImportNeed
 from .functions import SourceLines
+from .options import DEFAULT_OPTIONS, AnnotationOptions
 from .text_fix import add_none_returns
 
 

@@ -5,11 +5,8 @@ from typing import Callable, List, Tuple
 
 import pytest
 
-from monorepo_hygiene.annotations.check import (
-    AnnotationOptions,
-    check_source,
-    check_source_with_libcst,
-)
+from monorepo_hygiene.annotations.check import check_source, check_source_with_libcst
+from monorepo_hygiene.annotations.options import AnnotationOptions
 from monorepo_hygiene.findings import Finding
 from monorepo_hygiene.source import SourceError
 

@@ -22,11 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import monorepo_hygiene
-from monorepo_hygiene.annotations.check import (
-    AnnotationOptions,
-    check_source,
-    check_source_with_libcst,
-)
+from monorepo_hygiene.annotations.check import check_source, check_source_with_libcst
+from monorepo_hygiene.annotations.options import AnnotationOptions
 from monorepo_hygiene.annotations.fix import fix_source
 from monorepo_hygiene.findings import Finding
 from monorepo_hygiene.source import SourceError

@@ -7,12 +7,8 @@ import textwrap
 
 import pytest
 
-from monorepo_hygiene.annotations.check import (
-    DEFAULT_OPTIONS,
-    AnnotationOptions,
-    check_source,
-    none_return_reasons,
-)
+from monorepo_hygiene.annotations.check import check_source, none_return_reasons
+from monorepo_hygiene.annotations.options import DEFAULT_OPTIONS, AnnotationOptions
 from monorepo_hygiene.annotations.fix import fix_source
 from monorepo_hygiene.annotations.provable import (
     ABSTRACT,
