@@ -20,7 +20,8 @@ from .codes import (
     MISSING_PARAMETER_ANNOTATION,
     MISSING_RETURN_ANNOTATION,
 )
-from .fixtures import FixtureAnnotation, FixtureModule, plan_fixture_annotations
+from .fixture_plan import FixtureAnnotation, plan_fixture_annotations
+from .fixtures import FixtureModule
 from .functions import FunctionView, ModuleView, Parameter, SourceLines
 from .options import DEFAULT_OPTIONS, AnnotationOptions
 from .provable import NoneReturnJudge
