@@ -1,5 +1,5 @@
 """The rule: every function has a return annotation (HA101) and, optionally, annotated
-parameters (HA102) and annotated fixture parameters in tests (HA103, see `fixtures`).
+parameters (HA102) and annotated fixture parameters in tests (HA103, see `fixture_scope`).
 
 Detection uses the stdlib `ast` of the running interpreter (about the cost of `ast.parse`);
 libcst reads only files whose syntax that `ast` doesn't know (see `source.parse_module`).
@@ -35,7 +35,6 @@ FixturePlan = Dict[Tuple[int, str], FixtureAnnotation]
 _NOQA_HINT = re.compile(rb"noqa", re.IGNORECASE)
 
 
-
 def check_source(
     path: str,
     content: bytes,
@@ -46,12 +45,23 @@ def check_source(
 
     `conftests` are those the file sees (HA103); see `fixture_plan`.
     """
+    return check_source_and_plan(path, content, options, conftests)[0]
+
+
+def check_source_and_plan(
+    path: str,
+    content: bytes,
+    options: AnnotationOptions = DEFAULT_OPTIONS,
+    conftests: Conftests = (),
+) -> Tuple[Tuple[Finding, ...], FixturePlan]:
+    """`check_source`'s findings and the HA103 plan they come from (empty unless HA103 is
+    selected and `ast` reads the file): the fix writes what the check planned, planned once."""
     parsed = parse_module(path, content)
     if isinstance(parsed, NewerSyntax):
-        return check_source_with_libcst(path, content, options)
+        return check_source_with_libcst(path, content, options), {}
     lines = SourceLines(lambda: decode_source(path, content))
     plan = fixture_plan(path, parsed, lines, conftests) if _checks_fixtures(options) else {}
-    return _findings(path, content, ast_functions(parsed, lines), lines, options, plan)
+    return _findings(path, content, ast_functions(parsed, lines), lines, options, plan), plan
 
 
 def fixture_plan(

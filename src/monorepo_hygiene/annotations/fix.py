@@ -2,7 +2,7 @@
 annotation taken from its fixture (HA103), with the imports it needs; nowhere else.
 
 Which functions and parameters qualify is decided by the check (`provable.NoneReturnJudge` and
-`fixtures.plan_fixture_annotations`, via the finding's `fixable` flag), so `pants lint` and
+`fixture_plan.plan_fixture_annotations`, via the finding's `fixable` flag), so `pants lint` and
 `pants fix` never disagree. A file that only needs `-> None` is edited as text (`text_fix`) when
 that is shown right, else by libcst; both keep formatting and comments.
 Findings silenced by `# noqa` or not selected are not fixed.
@@ -10,7 +10,6 @@ Findings silenced by `# noqa` or not selected are not fixed.
 
 from __future__ import annotations
 
-import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
@@ -18,12 +17,10 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..source import decode_source, parse_module
-from .check import Conftests, check_source, fixture_plan
+from .check import Conftests, check_source_and_plan
 from .codes import MISSING_FIXTURE_ANNOTATION, MISSING_RETURN_ANNOTATION
 from .cst_functions import parse_cst
 from .fixtures import ImportNeed
-from .functions import SourceLines
 from .options import DEFAULT_OPTIONS, AnnotationOptions
 from .text_fix import add_none_returns
 
@@ -35,7 +32,8 @@ def fix_source(
     conftests: Conftests = (),
 ) -> Optional[bytes]:
     """The fixed file, in its own encoding; None when nothing changed. Raises SourceError."""
-    fixable = [f for f in check_source(path, content, options, conftests) if f.fixable]
+    findings, plan = check_source_and_plan(path, content, options, conftests)
+    fixable = [f for f in findings if f.fixable]
     # A `def` always starts its line, so the line alone names the function.
     def_lines = frozenset(f.line for f in fixable if f.code == MISSING_RETURN_ANNOTATION)
     parameters = frozenset((f.line, f.col) for f in fixable if f.code == MISSING_FIXTURE_ANNOTATION)
@@ -53,10 +51,7 @@ def fix_source(
     annotations: Dict[Tuple[int, str], str] = {}
     imports: Dict[Tuple[int, str], Tuple[ImportNeed, ...]] = {}
     if parameters:
-        parsed = parse_module(path, content)
-        assert isinstance(parsed, ast.Module), "HA103 fixes only come from files `ast` parses"
-        lines = SourceLines(lambda: decode_source(path, content))
-        for key, planned in fixture_plan(path, parsed, lines, conftests).items():
+        for key, planned in plan.items():
             if planned.text is not None:
                 annotations[key] = planned.text
                 imports[key] = planned.imports

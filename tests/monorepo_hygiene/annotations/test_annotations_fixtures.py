@@ -8,10 +8,14 @@ import difflib
 import textwrap
 from typing import Callable, Dict, List
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monorepo_hygiene.annotations import AnnotationOptions, check_files, fix_files
+from monorepo_hygiene.annotations import AnnotationOptions, check, check_files, fix_files
+from monorepo_hygiene.annotations.check import Conftests, FixturePlan
+from monorepo_hygiene.annotations.fix import fix_source
+from monorepo_hygiene.annotations.fixtures import FixtureModule
 
 HA103 = AnnotationOptions(select=frozenset({"HA103"}))
 Tree = Dict[str, str]
@@ -560,3 +564,25 @@ def test_hostile_test_files_are_fixed_only_by_insertions_that_compile(content: b
         compile(fixed, "test_it.py", "exec", dont_inherit=True)
         operations = difflib.SequenceMatcher(None, content, fixed, autojunk=False).get_opcodes()
         assert {operation[0] for operation in operations} <= {"equal", "insert"}
+
+
+def test_the_fix_plans_a_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fix writes what the check planned: HA103's plan (resolving every fixture parameter
+    # through the conftests) is computed once per fixed file, not again for the fix.
+    plans: List[str] = []
+    real_plan = check.plan_fixture_annotations
+
+    def counted_plan(module: FixtureModule, conftests: Conftests) -> FixturePlan:
+        plans.append(module.path)
+        return real_plan(module, conftests)
+
+    monkeypatch.setattr(check, "plan_fixture_annotations", counted_plan)
+    source = textwrap.dedent(
+        """
+        def test_writes(tmp_path):
+            assert tmp_path.exists()
+        """
+    ).encode()
+    fixed_source = fix_source("test_it.py", source, HA103)
+    assert fixed_source is not None and b"tmp_path: Path" in fixed_source
+    assert plans == ["test_it.py"]
