@@ -180,10 +180,11 @@ def _multiple_heads(
 
 def _describe_chain(chain: HeadChain, graph: RevisionGraph) -> str:
     if chain.fork_points:
-        origin = "forked from " + ", ".join(with_file(r, graph) for r in chain.fork_points)
+        fork_points = graph.with_files(chain.fork_points)
+        origin = "forked from " + ", ".join(with_file(*fork_point) for fork_point in fork_points)
     else:
         origin = "sharing no revision with the other heads"
-    revisions = "".join(f"\n      {with_file(r, graph)}" for r in chain.revisions)
+    revisions = "".join(f"\n      {with_file(*r)}" for r in graph.with_files(chain.revisions))
     return f"\n    head `{chain.head}`, {origin}:{revisions}"
 
 
@@ -203,7 +204,7 @@ def _extra_bases(graph: RevisionGraph, options: CheckOptions) -> List[Finding]:
             graph.migration(base).down_revision_line,
             MULTIPLE_BASES,
             f"Extra base `{base}`: its `down_revision` is empty but the history already starts "
-            f"at {with_file(trunk, graph)}",
+            f"at {with_file(trunk, graph.migration(trunk).file_name)}",
         )
         for base in bases
         if base != trunk
@@ -353,7 +354,7 @@ def _prefix_ids(graph: RevisionGraph) -> List[Finding]:
                     migration.revision_line,
                     AMBIGUOUS_REVISION_PREFIX,
                     f"Revision id `{prefix}` is a prefix of "
-                    + ", ".join(with_file(r, graph) for r in longer)
+                    + ", ".join(with_file(*r) for r in graph.with_files(longer))
                     + "; partial ids naming them are ambiguous",
                 )
             )

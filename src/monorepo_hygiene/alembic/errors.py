@@ -2,18 +2,16 @@
 
 As in `alembic.script.revision` (`RevisionError`, `CycleDetected`), each subclass keeps the facts
 as attributes and builds its message from them, so callers can report them in their own shape.
+The facts are plain data (ids, file names, strings), never the graph: the modules that raise
+these import this one, and this one imports none of them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence, Tuple
+from typing import Sequence, Tuple
 
 from ..errors import FileError
 from .wording import chain_text, quoted
-
-if TYPE_CHECKING:  # Annotations only: both import this module (operations.py via reader.py).
-    from .graph import RevisionGraph
-    from .operations import Overlap
 
 
 class AlembicHygieneError(Exception):
@@ -79,36 +77,62 @@ class AmbiguousSidesError(RebaseRefusedError):
 
     def __init__(
         self,
-        graph: RevisionGraph,
-        heads: Sequence[str],
+        chains: Sequence[Tuple[str, Sequence[Tuple[str, str]]]],
         candidates: Sequence[str],
         looked_for: Sequence[str],
     ) -> None:
-        self.heads = tuple(heads)
+        """`chains`: each head, with the revisions only it has as (revision, file name) pairs,
+        bottom first."""
+        self.chains = tuple((head, tuple(chain)) for head, chain in chains)
+        self.heads = tuple(head for head, _ in self.chains)
         self.candidates = tuple(candidates)
         if candidates:
             where = f"new to every base candidate ({quoted(candidates)})"
         else:
             where = f"on no base branch (none of {quoted(looked_for)} exists)"
-        chains = "".join(
-            f"\n  head `{chain.head}`: {chain_text(chain.revisions, graph)}"
-            for chain in (graph.own_chain(head, [h for h in heads if h != head]) for head in heads)
+        chains_text = "".join(
+            f"\n  head `{head}`: {chain_text(chain)}" for head, chain in self.chains
         )
         super().__init__(
             f"can't tell which side is yours: every head's chain is {where}, and no merge "
-            f"commit of this branch brought one in:{chains}\n"
+            f"commit of this branch brought one in:{chains_text}\n"
             "Pass `--base-ref=<branch that has the other side>`, or `--onto=<head to keep>` "
             "(with `--revisions=<top to move>`)"
         )
 
 
 class ConflictError(RebaseRefusedError):
-    def __init__(self, overlaps: Sequence[Overlap]) -> None:
+    def __init__(self, overlaps: Sequence[str]) -> None:
+        """`overlaps`: each overlap described (`Overlap.render()`)."""
         self.overlaps = tuple(overlaps)
-        lines = "".join(f"\n  - {overlap.render()}" for overlap in self.overlaps)
+        lines = "".join(f"\n  - {overlap}" for overlap in self.overlaps)
         super().__init__(
             "both sides change the same schema objects (`--force` goes ahead anyway):" + lines
         )
+
+
+class TemplateError(AlembicHygieneError, FileError):
+    """A `script.py.mako` that can't be rendered."""
+
+
+class GitError(AlembicHygieneError):
+    """A git command that failed, or a repository that can't answer the question."""
+
+    def __init__(self, reason: str, command: Sequence[str] = (), stderr: str = "") -> None:
+        self.reason = reason
+        self.command = tuple(command)
+        self.stderr = stderr.strip()
+        details = f" (`{' '.join(self.command)}`: {self.stderr})" if self.command else ""
+        super().__init__(f"{reason}{details}")
+
+
+class NoBaseRefError(GitError):
+    """None of the refs that could be the base branch exists."""
+
+    def __init__(self, candidates: Sequence[str]) -> None:
+        self.candidates = tuple(candidates)
+        names = ", ".join(f"`{ref}`" for ref in self.candidates)
+        super().__init__(f"none of {names} exists; pass the base branch with `--base-ref`")
 
 
 class VerificationError(AlembicHygieneError):

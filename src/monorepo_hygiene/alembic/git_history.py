@@ -14,33 +14,11 @@ import posixpath
 import subprocess
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .errors import AlembicHygieneError
+from .errors import GitError
 
 # Where the base branch may be, after `origin/HEAD`'s target. Every one that exists counts: a
 # local `main` ahead of a stale `origin/main` (or behind it) still holds revisions of the base.
 DEFAULT_BASE_REFS: Tuple[str, ...] = ("origin/main", "origin/master", "main", "master")
-
-
-class GitError(AlembicHygieneError):
-    """A git command that failed, or a repository that can't answer the question."""
-
-    def __init__(self, reason: str, command: Sequence[str] = (), stderr: str = "") -> None:
-        self.reason = reason
-        self.command = tuple(command)
-        self.stderr = stderr.strip()
-        details = f" (`{' '.join(self.command)}`: {self.stderr})" if self.command else ""
-        super().__init__(f"{reason}{details}")
-
-
-class NoBaseRefError(GitError):
-    """None of the refs that could be the base branch exists."""
-
-    def __init__(self, candidates: Sequence[str]) -> None:
-        self.candidates = tuple(candidates)
-        names = ", ".join(f"`{ref}`" for ref in self.candidates)
-        super().__init__(f"none of {names} exists; pass the base branch with `--base-ref`")
-
-
 ORIGIN_HEAD = "origin/HEAD"
 
 

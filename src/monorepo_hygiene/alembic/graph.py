@@ -103,6 +103,10 @@ class RevisionGraph:
     def migration(self, revision: str) -> Migration:
         return self._migrations[self._known(revision)]
 
+    def with_files(self, revisions: Iterable[str]) -> List[Tuple[str, str]]:
+        """(revision, its file name) for each, as `wording` names them in messages."""
+        return [(revision, self.migration(revision).file_name) for revision in revisions]
+
     def resolve(self, name: str) -> Optional[str]:
         """The revision a `depends_on` entry names: a revision id or a branch label."""
         if name in self._migrations:

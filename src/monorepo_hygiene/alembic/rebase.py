@@ -33,24 +33,20 @@ from .errors import (
     AlembicHygieneError,
     AmbiguousSidesError,
     ConflictError,
+    GitError,
+    NoBaseRefError,
     RebaseRefusedError,
+    TemplateError,
     VerificationError,
 )
-from .git_history import (
-    DEFAULT_BASE_REFS,
-    ORIGIN_HEAD,
-    GitError,
-    GitRepo,
-    NoBaseRefError,
-    blob_id,
-)
+from .git_history import DEFAULT_BASE_REFS, ORIGIN_HEAD, GitRepo, blob_id
 from .graph import RevisionGraph
 from .merge_migration import merge_message, new_revision_id, render_merge_migration
 from .operations import SchemaOperation, upgrade_operations
 from .reader import History, is_migration_file, read_history
 from .rebase_plan import ChainMove, choose_targets, find_conflicts, plan_rebase, stack_chains
 from .rewrite import rewrite_down_revision
-from .templates import ScriptTemplate, TemplateError
+from .templates import ScriptTemplate
 from .wording import quoted
 
 REBASE = "rebase"
@@ -217,7 +213,15 @@ class _Rebase:
             onto, tops = choose_targets(graph, base.protected, added)
             if onto not in graph.heads:
                 # No head is the base's: every chain is new, and which to move is a guess.
-                raise AmbiguousSidesError(graph, tops, base.candidates, base.looked_for)
+                chains = [
+                    (top, graph.own_chain(top, [h for h in tops if h != top]).revisions)
+                    for top in tops
+                ]
+                raise AmbiguousSidesError(
+                    [(top, graph.with_files(chain)) for top, chain in chains],
+                    base.candidates,
+                    base.looked_for,
+                )
         else:
             onto, tops = self.request.onto, tuple(self.request.revisions)
             if onto is None:
@@ -330,7 +334,7 @@ class _Rebase:
                 + "; ".join(op.location() for op in unknown)
             )
         if overlaps and not self.request.force:
-            raise ConflictError(overlaps)
+            raise ConflictError([overlap.render() for overlap in overlaps])
         for overlap in overlaps:
             self.notes.append(f"Overlap (going ahead with `--force`): {overlap.render()}")
 

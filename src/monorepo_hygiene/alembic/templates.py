@@ -17,15 +17,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
-from ..errors import FileError
-from .errors import AlembicHygieneError
+from .errors import TemplateError
 
 _UNSUPPORTED_LINE_RE = re.compile(r"^[ \t]*(%|##)", re.MULTILINE)
 _ESCAPED_NEWLINE_RE = re.compile(r"\\\r?\n")
-
-
-class TemplateError(AlembicHygieneError, FileError):
-    """A `script.py.mako` that can't be rendered."""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""How the Alembic checks name revisions in their messages, the same way everywhere."""
+"""How the Alembic checks name revisions in their messages, the same way everywhere.
+
+Plain strings in, a string out: the errors word their messages with these too, and import
+nothing of the graph.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
-
-if TYPE_CHECKING:  # The graph's errors are worded here: no import at runtime.
-    from .graph import RevisionGraph
+from typing import Iterable, Sequence, Tuple
 
 
 def quoted(revisions: Iterable[str]) -> str:
@@ -13,14 +14,15 @@ def quoted(revisions: Iterable[str]) -> str:
     return ", ".join(f"`{revision}`" for revision in revisions) or "`None`"
 
 
-def with_file(revision: str, graph: RevisionGraph) -> str:
+def with_file(revision: str, file_name: str) -> str:
     """`a` (a_add_users.py)."""
-    return f"`{revision}` ({graph.migration(revision).file_name})"
+    return f"`{revision}` ({file_name})"
 
 
-def chain_text(revisions: Sequence[str], graph: RevisionGraph, keep: int = 2) -> str:
-    """`a` (a.py) -> `b` (b.py), bottom first; a long chain shows its ends."""
-    shown = [with_file(revision, graph) for revision in revisions]
+def chain_text(revisions: Sequence[Tuple[str, str]], keep: int = 2) -> str:
+    """`a` (a.py) -> `b` (b.py), bottom first, from (revision, file name) pairs; a long chain
+    shows its ends."""
+    shown = [with_file(revision, file_name) for revision, file_name in revisions]
     if len(shown) > 2 * keep + 1:
         shown = [*shown[:keep], f"... {len(shown) - 2 * keep} more", *shown[-keep:]]
     return " -> ".join(shown)

@@ -22,7 +22,8 @@ from monorepo_hygiene.alembic.merge_migration import (
     merge_message,
     render_merge_migration,
 )
-from monorepo_hygiene.alembic.templates import ScriptTemplate, TemplateError, render_template
+from monorepo_hygiene.alembic.errors import TemplateError
+from monorepo_hygiene.alembic.templates import ScriptTemplate, render_template
 from tests.monorepo_hygiene.alembic.alembic_fixtures import chain, write_alembic_project
 
 ALEMBIC_TEMPLATES = Path(alembic.__file__).parent / "templates"
