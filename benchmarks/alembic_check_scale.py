@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Callable, Dict, List, Tuple
 
 from benchmarks.alembic_read import write_project
-from monorepo_hygiene.alembic.check import CheckOptions, HistoryReport, check_history
+from monorepo_hygiene.alembic.check import CheckOptions, check_history
+from monorepo_hygiene.alembic.report import HistoryReport
 from monorepo_hygiene.alembic.graph import RevisionGraph
 from monorepo_hygiene.alembic.reader import read_history
 

@@ -10,16 +10,15 @@ from pants.engine.fs import CreateDigest, FileContent, PathGlobs, SpecsPaths, Wo
 from pants.engine.goal import Goal
 from pants.engine.rules import collect_rules, goal_rule
 
-from monorepo_hygiene.alembic.check import (
-    CheckOptions,
-    check_history,
+from monorepo_hygiene.alembic.check import CheckOptions, check_history
+from monorepo_hygiene.alembic.codes import RULE_DOCS
+from monorepo_hygiene.alembic.report import (
+    config_error_finding,
     exit_code,
     render_json,
     render_mermaid,
     render_text,
 )
-from monorepo_hygiene.alembic.codes import RULE_DOCS
-from monorepo_hygiene.alembic.report import config_error_finding
 
 from ..util.compat import concurrently, create_digest, path_globs_to_digest_contents
 from ..util.reports import HygieneReportsSubsystem, sarif_file

@@ -9,7 +9,7 @@ from pants.engine.goal import GoalSubsystem
 from pants.option.option_types import BoolOption, EnumOption, StrListOption, StrOption
 from pants.util.strutil import softwrap
 
-from monorepo_hygiene.alembic.check import RULE_DOCS
+from monorepo_hygiene.alembic.codes import RULE_DOCS
 from monorepo_hygiene.rule_docs import render_rule_docs
 
 

@@ -26,27 +26,14 @@ from .codes import (
     MULTIPLE_BASES,
     MULTIPLE_HEADS,
     REVISION_CYCLE,
-    RULE_DOCS,
     UNREADABLE_MIGRATION,
 )
 from .drawing import draw_mermaid, draw_text
 from .errors import MigrationReadError
 from .graph import HeadChain, RevisionGraph
 from .reader import Migration, decode_migration, read_history
-from .report import HistoryReport, exit_code, render_json, render_mermaid, render_text
+from .report import HistoryReport
 from .wording import quoted, with_file
-
-# The goal's whole API in one place.
-__all__ = [
-    "RULE_DOCS",
-    "CheckOptions",
-    "HistoryReport",
-    "check_history",
-    "exit_code",
-    "render_json",
-    "render_mermaid",
-    "render_text",
-]
 
 # Characters alembic refuses in revision ids (`alembic.script.revision._revision_illegal_chars`).
 _ILLEGAL_ID_CHARACTERS = ("@", "-", "+")

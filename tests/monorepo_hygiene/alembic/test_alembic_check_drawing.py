@@ -8,7 +8,8 @@ from typing import List, Sequence, Set, Tuple
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monorepo_hygiene.alembic.check import CheckOptions, check_history, render_mermaid, render_text
+from monorepo_hygiene.alembic.check import CheckOptions, check_history
+from monorepo_hygiene.alembic.report import render_mermaid, render_text
 from monorepo_hygiene.alembic.drawing import draw_mermaid, draw_text
 from monorepo_hygiene.alembic.graph import RevisionGraph
 from monorepo_hygiene.alembic.reader import read_history

@@ -2,14 +2,9 @@ from __future__ import annotations
 
 import json
 
-from monorepo_hygiene.alembic.check import (
-    HistoryReport,
-    check_history,
-    exit_code,
-    render_json,
-    render_text,
-)
+from monorepo_hygiene.alembic.check import check_history
 from monorepo_hygiene.alembic.errors import AlembicConfigError
+from monorepo_hygiene.alembic.report import HistoryReport, exit_code, render_json, render_text
 from monorepo_hygiene.findings import Finding, Severity
 from tests.monorepo_hygiene.alembic.alembic_fixtures import Rev, chain, history_files
 
