@@ -85,7 +85,10 @@ MISSING_RETURN_ANNOTATION_DOC = RuleDoc(
       the data model fixes (`__str__`, `__repr__`, `__bool__`, `__len__`, `__hash__`, `__eq__`,
       `__iter__`, ...); `__init__`, `__init_subclass__`, `__post_init__`, `__del__`,
       `__setattr__`, `__delattr__`, `__setitem__`, `__delitem__`, `__set__`, `__delete__`,
-      `__set_name__`, `__enter__`, `__exit__` and `__call__` are fixed;
+      `__set_name__`, `__enter__`, `__exit__` and `__call__` are fixed; not one of several
+      `def`s of one name in one scope (`if ...: def f(...)` / `else: def f(...)`: mypy wants
+      conditional variants' signatures identical, so annotating one is an error when another
+      returns a value or is `async`; a property's `@x.setter` is no variant);
     - the classes around a method allow it: every base, up to `object`, is a class of the same
       file, and no class it meets (its bases, its subclasses in the file and their bases) binds
       the name other than as a plain `def` that is, or will be, `-> None`. A method of a class

@@ -8,7 +8,9 @@ and libcst paths, and therefore `pants lint`'s `[*]` and `pants fix`, agree by c
   path ends normally or at a bare `return` (a body that always raises or exits is `NoReturn`);
 - the signature around it: not an `@overload`-ed name (the overloads say the types), not
   `@abstractmethod` (overriders decide), not a dunder whose type the data model fixes
-  (`__str__` returns `str`, `__bool__` a `bool`, ...);
+  (`__str__` returns `str`, `__bool__` a `bool`, ...), not one of several `def`s of one name
+  in one scope (conditional variants must keep identical signatures: annotating one of them
+  is a mypy error when another returns a value, or is `async`);
 - the classes around it: every class whose method resolution order can meet this method
   (its own bases up to `object`, its subclasses in the file and theirs) is a class of this
   file, and none of them binds the name other than as a plain `def` that is, or by this same
@@ -32,6 +34,7 @@ OVERLOADED = "overloaded"
 ABSTRACT = "abstract"
 DUNDER = "dunder with a fixed return type"
 OVERRIDE = "override not provable"
+REDEFINED = "defined more than once in its scope"
 
 # Dunders whose value the data model ignores or wants to be None, and `__call__`/`__enter__`,
 # whose type is free. Every other dunder has a type fixed by the data model (`__str__` -> str,
@@ -88,6 +91,16 @@ def _last(dotted: str) -> str:
     return dotted.rpartition(".")[2]
 
 
+PROPERTY_ACCESSORS = (".setter", ".deleter", ".getter")
+
+
+def _is_property_accessor(function: FunctionView) -> bool:
+    return any(
+        name is not None and (name == "property" or name.endswith(PROPERTY_ACCESSORS))
+        for name in function.decorator_names()
+    )
+
+
 def _is_dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
@@ -100,6 +113,7 @@ class NoneReturnJudge:
         # What the file as a whole says, worked out on first need: most files have no finding.
         self._bindings: Optional[NameBindings] = None
         self._overloaded: Optional[Set[Tuple[int, str]]] = None
+        self._redefined: Optional[Set[Tuple[int, str]]] = None
         self._no_return_names: Optional[Tuple[FrozenSet[str], FrozenSet[str]]] = None
         self._methods: Optional[Dict[Tuple[ClassView, str], List[FunctionView]]] = None
         self._facts: Dict[FunctionView, BodyFacts] = {}
@@ -142,6 +156,8 @@ class NoneReturnJudge:
             }
         if (function.scope, function.name) in self._overloaded:
             return OVERLOADED
+        if (function.scope, function.name) in self._redefined_names():
+            return REDEFINED
         if any(name and _last(name) in ABSTRACT_DECORATORS for name in function.decorator_names()):
             return ABSTRACT
         if _is_dunder(function.name) and function.name not in NONE_DUNDERS:
@@ -236,6 +252,19 @@ class NoneReturnJudge:
         assert self._no_return_names is not None  # Set by `_never_returns`.
         declared, inferred = self._no_return_names
         return call in NO_RETURN_CALLS or _last(call) in declared or call in inferred
+
+    def _redefined_names(self) -> Set[Tuple[int, str]]:
+        """(scope, name) of the names several `def`s bind in one scope, property accessors
+        (`@x.setter`, ...) aside: they are one property, not variants of one function."""
+        if self._redefined is None:
+            seen: Set[Tuple[int, str]] = set()
+            self._redefined = set()
+            for other in self._module.functions:
+                if _is_property_accessor(other):
+                    continue
+                key = (other.scope, other.name)
+                (self._redefined if key in seen else seen).add(key)
+        return self._redefined
 
     # --- The classes around it ------------------------------------------------------------
 

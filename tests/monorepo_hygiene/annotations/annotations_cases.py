@@ -57,6 +57,19 @@ LEFT_FOR_HUMANS = {
 
         size: int = len(Point())
         """,
+    "conditional_variants.py": """
+        import os
+
+        if os.environ.get("QUIET"):
+
+            def notify(message):
+                print(message)
+
+        else:
+
+            def notify(message):
+                return len(message)
+        """,
     "override_unknown_base.py": """
         import logging
 

@@ -16,6 +16,7 @@ from monorepo_hygiene.annotations.provable import (
     NEVER_RETURNS,
     OVERLOADED,
     OVERRIDE,
+    REDEFINED,
 )
 from monorepo_hygiene.source import SourceError
 from tests.monorepo_hygiene.annotations.annotations_cases import LEFT_FOR_HUMANS
@@ -573,6 +574,54 @@ def test_overload_implementation_is_not_fixed() -> None:
         LEFT_FOR_HUMANS["overload.py"],
         OVERLOADED,
         reported=1,
+    )
+
+
+def test_conditional_variants_are_not_fixed() -> None:
+    # Annotating the first alone makes mypy report "All conditional function variants must have
+    # identical signatures" (`-> None` vs `-> Any`), found by the mypy oracle.
+    assert_left_for_humans(LEFT_FOR_HUMANS["conditional_variants.py"], REDEFINED, reported=2)
+
+
+def test_sync_and_async_variants_are_not_fixed_even_both_provable() -> None:
+    assert_left_for_humans(
+        """
+        import os
+
+        if os.environ.get("QUIET"):
+            def notify(message):
+                print(message)
+        else:
+            async def notify(message):
+                print(message)
+        """,
+        REDEFINED,
+        reported=2,
+    )
+
+
+def test_a_property_setter_is_no_variant_of_its_getter() -> None:
+    assert_fixed(
+        """
+        class Point:
+            @property
+            def x(self) -> int:
+                return self._x
+
+            @x.setter
+            def x(self, value: int):
+                self._x = value
+        """,
+        """
+        class Point:
+            @property
+            def x(self) -> int:
+                return self._x
+
+            @x.setter
+            def x(self, value: int) -> None:
+                self._x = value
+        """,
     )
 
 
