@@ -46,6 +46,12 @@ EXECUTED_MODULES = (
     "pants.core.util_rules.lockfile_metadata",
     "pants.backend.python.util_rules.lockfile_metadata",
     "pants.backend.python.util_rules.pex_requirements",
+    "pants.option.option_types",
+    "pants.engine.unions",
+    "pants.util.meta",
+    "pants.core.util_rules.partitions",
+    "pants.core.goals.lint",
+    "pants.core.goals.fix",
 )
 # The flags `util/compat.py` branches on, and the first (major, minor) release that takes the
 # `if` branch of each.

@@ -1,18 +1,17 @@
-"""The checkers' default lockfile, loaded by every checked release's own `load_lockfile`
+"""The checkers' default lockfiles, loaded by every checked release's own `load_lockfile`
 (tests/pants_hygiene/compat/pants_exec.py runs it on CPython 3.11+, as 2.32's source needs)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 
 from pants_hygiene.util.tool import DEFAULT_LOCKFILE
+from tests.pants_hygiene.compat import pants_exec
 from tools.pants_api import REFERENCE_TAG, data_tags, load_data, release_version, tag_key
 from tools.tool_lockfile import (
     LOCKFILES,
@@ -27,34 +26,8 @@ TAGS = data_tags(load_data())
 READS_SIDECAR = (2, 30)
 
 
-def newest_cpython(minimum: tuple = (3, 11)) -> Optional[str]:
-    """The newest CPython 3.11+ on the machine (pyenv's or on PATH): 2.32 runs on 3.14, whose
-    source of these modules needs 3.11 (`tomllib`, `match`)."""
-    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    for minor in range(13, minimum[1] - 1, -1):
-        for candidate in sorted(Path(pyenv_root, "versions").glob(f"3.{minor}.*/bin/python3")):
-            return str(candidate)
-        found = shutil.which(f"python3.{minor}")
-        if found:
-            return found
-    return None
-
-
 def run_release(tag: str, url: str, extra_path: List[str]) -> Dict[str, Any]:
-    python = newest_cpython()
-    assert python is not None, "no CPython 3.11+ found (pyenv or PATH) to run newer Pants' code"
-    result = subprocess.run(
-        [python, "-m", "tests.pants_hygiene.compat.pants_exec", tag, url],
-        capture_output=True,
-        text=True,
-        env={
-            "PYTHONPATH": os.pathsep.join([*extra_path, ".", "pants-plugins"]),
-            "PATH": os.environ.get("PATH", ""),
-        },
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    loaded: Dict[str, Any] = json.loads(result.stdout)
+    loaded: Dict[str, Any] = pants_exec.run("lockfile", tag, url, extra_path=extra_path)
     return loaded
 
 
