@@ -27,13 +27,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, Tuple
 
-UTIL_DIR = Path("pants-plugins/pants_hygiene/util")
+TOOL_DIR = Path("pants-plugins/pants_hygiene/tool")
 REQUIREMENT = "libcst>=1.1,<2"
 INTERPRETER_CONSTRAINT = "CPython<3.14,>=3.9"
 # Lockfile -> the pip version it is locked with (see the module docstring).
 LOCKFILES = {
-    UTIL_DIR / "hygiene_tool.lock": "24.2",
-    UTIL_DIR / "hygiene_tool_pip23.lock": "23.1.2",
+    TOOL_DIR / "hygiene_tool.lock": "24.2",
+    TOOL_DIR / "hygiene_tool_pip23.lock": "23.1.2",
 }
 # The first release whose Pex (2.16.2) knows pip 24.2, which reads `hygiene_tool.lock`.
 PIP24_FROM = (2, 23)
@@ -53,8 +53,8 @@ HEADER_METADATA: Dict[str, Any] = {
 
 def lockfile_read_by(release: Tuple[int, int]) -> Path:
     """The default lockfile Pants `release` ((major, minor)) reads, as `DEFAULT_LOCKFILE` in
-    pants_hygiene/util/tool.py chooses it."""
-    return UTIL_DIR / ("hygiene_tool.lock" if release >= PIP24_FROM else "hygiene_tool_pip23.lock")
+    pants_hygiene/tool/subsystem.py chooses it."""
+    return TOOL_DIR / ("hygiene_tool.lock" if release >= PIP24_FROM else "hygiene_tool_pip23.lock")
 
 
 def metadata_path(lockfile: Path) -> Path:

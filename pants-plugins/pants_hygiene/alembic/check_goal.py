@@ -21,7 +21,8 @@ from monorepo_hygiene.alembic.report import (
 )
 
 from ..util.compat import concurrently, create_digest, path_globs_to_digest_contents
-from ..util.reports import HygieneReportsSubsystem, sarif_file
+from ..reports.rules import sarif_file
+from ..reports.subsystem import HygieneReportsSubsystem
 from .discovery import find_histories_in_specs
 from .subsystem import CheckAlembicSubsystem, OutputFormat
 

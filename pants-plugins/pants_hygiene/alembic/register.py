@@ -2,9 +2,9 @@
 
 from typing import Iterable
 
-from ..util import reports
+from ..reports import rules as reports_rules
 from . import check_goal, discovery, rebase_goal
 
 
 def rules() -> Iterable:
-    return [*discovery.rules(), *check_goal.rules(), *rebase_goal.rules(), *reports.rules()]
+    return [*discovery.rules(), *check_goal.rules(), *rebase_goal.rules(), *reports_rules.rules()]

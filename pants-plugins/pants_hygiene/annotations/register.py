@@ -2,10 +2,16 @@
 
 from typing import Iterable
 
-from ..util import baseline_goal, tool
+from ..reports import register as reports_register
+from ..tool import register as tool_register
 from . import rules as annotations_rules
 from . import fields
 
 
 def rules() -> Iterable:
-    return [*annotations_rules.rules(), *fields.rules(), *tool.rules(), *baseline_goal.rules()]
+    return [
+        *annotations_rules.rules(),
+        *fields.rules(),
+        *tool_register.rules(),
+        *reports_register.rules(),
+    ]

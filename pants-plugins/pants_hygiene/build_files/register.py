@@ -2,9 +2,9 @@
 
 from typing import Iterable
 
-from ..util import baseline_goal
+from ..reports import register as reports_register
 from . import rules as build_files_rules
 
 
 def rules() -> Iterable:
-    return [*build_files_rules.rules(), *baseline_goal.rules()]
+    return [*build_files_rules.rules(), *reports_register.rules()]

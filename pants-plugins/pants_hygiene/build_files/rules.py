@@ -51,7 +51,7 @@ from ..util.compat import (
     path_globs_to_paths,
     resolve_source_paths,
 )
-from ..util.reports import (
+from ..reports.rules import (
     HygieneLintBatch,
     HygieneLintFindings,
     HygieneLintResultRequest,

@@ -40,17 +40,17 @@ from ..util.compat import (
     path_globs_to_digest,
     strip_file_name,
 )
-from ..util.lint import fix_result
-from ..util.reports import (
+from ..reports.rules import (
     HygieneLintBatch,
     HygieneLintFindings,
     HygieneLintResultRequest,
     batch_findings,
     render_lint_findings,
 )
-from ..util.tool import (
+from ..tool.rules import (
     HygieneCheckRequest,
     HygieneFixRequest,
+    fix_result,
     hygiene_tool_pex,
     request_hygiene_check,
     request_hygiene_fix,

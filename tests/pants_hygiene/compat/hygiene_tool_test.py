@@ -9,7 +9,7 @@ from importlib import resources
 
 from pants.backend.python.pip_requirement import PipRequirement
 
-from pants_hygiene.util.tool import HygieneTool
+from pants_hygiene.tool.subsystem import HygieneTool
 
 
 def _shipped_lockfile() -> str:

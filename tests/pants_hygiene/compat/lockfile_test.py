@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from pants_hygiene.util.tool import DEFAULT_LOCKFILE
+from pants_hygiene.tool.subsystem import DEFAULT_LOCKFILE
 from tests.pants_hygiene.compat import pants_exec
 from tools.pants_api import REFERENCE_TAG, data_tags, load_data, release_version, tag_key
 from tools.tool_lockfile import (
@@ -48,7 +48,7 @@ def test_the_tool_reads_the_lockfile_of_the_running_release() -> None:
 @pytest.mark.parametrize("tag", TAGS)
 def test_every_release_loads_its_default_lockfile(tag: str) -> None:
     lockfile = lockfile_read_by(release_version(tag))
-    loaded = run_release(tag, f"resource://pants_hygiene.util/{lockfile.name}", [])
+    loaded = run_release(tag, f"resource://pants_hygiene.tool/{lockfile.name}", [])
     assert loaded.get("error") is None, loaded.get("traceback")
     assert loaded["metadata"] == "PythonLockfileMetadataV3"
     reads_sidecar = tag_key(tag)[:2] >= READS_SIDECAR

@@ -18,7 +18,7 @@ import pytest
 DATA = json.loads(Path("tests/pants_hygiene/compat/pants_api.json").read_text())
 PEX_VERSION = f"v{pex.version.__version__}"
 RELEASES = sorted(tag for tag, shipped in DATA["pex_versions"].items() if shipped == PEX_VERSION)
-UTIL_DIR = Path("pants-plugins/pants_hygiene/util")
+TOOL_DIR = Path("pants-plugins/pants_hygiene/tool")
 CPYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 PLATFORMS = ("manylinux_2_28_x86_64", "macosx_11_0_arm64")
 
@@ -26,7 +26,7 @@ PLATFORMS = ("manylinux_2_28_x86_64", "macosx_11_0_arm64")
 def lockfile_read_by(tag: str) -> Path:
     """As tools/tool_lockfile.py's, which this resolve can't import: pip 23.1.2's before 2.23."""
     minor = int(tag[len("release_") :].split(".")[1])
-    return UTIL_DIR / ("hygiene_tool.lock" if minor >= 23 else "hygiene_tool_pip23.lock")
+    return TOOL_DIR / ("hygiene_tool.lock" if minor >= 23 else "hygiene_tool_pip23.lock")
 
 
 def pex_json(lockfile: Path, scratch: Path) -> Path:

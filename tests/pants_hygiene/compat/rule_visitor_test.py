@@ -56,7 +56,7 @@ def new_side_requests(tag: str) -> Dict[str, List[str]]:
 def test_the_old_side_requests_are_what_the_rules_ask_for() -> None:
     """The baseline is not vacuous: 2.17's parser followed compat's helpers into their `Get`s."""
     requests = old_side_requests()
-    assert requests["pants_hygiene.util.tool.run_hygiene_check"] == [
+    assert requests["pants_hygiene.tool.rules.run_hygiene_check"] == [
         "Digest(RemovePrefix)",
         "FallibleProcessResult(Process)",
         "HygieneToolPex()",

@@ -23,9 +23,9 @@ def test_the_wheel_holds_backends_core_and_lockfile() -> None:
     names = set(zipfile.ZipFile(WHEEL).namelist())
     for backend in BACKENDS[1:]:
         assert f"{backend.replace('.', '/')}/register.py" in names
-    assert "pants_hygiene/util/hygiene_tool.lock" in names
+    assert "pants_hygiene/tool/hygiene_tool.lock" in names
     # Pants 2.32+ fail to load a resource lockfile without its metadata beside it.
-    assert "pants_hygiene/util/hygiene_tool.lock.metadata" in names
+    assert "pants_hygiene/tool/hygiene_tool.lock.metadata" in names
     assert "monorepo_hygiene/__main__.py" in names
     assert "monorepo_hygiene/annotations/__main__.py" in names
 

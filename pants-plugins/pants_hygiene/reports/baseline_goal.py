@@ -16,21 +16,20 @@ from pants.util.strutil import pluralize
 
 from monorepo_hygiene.reports.baseline import Baseline, BaselineKey
 
-from . import reports
-from .compat import (
+from ..util.compat import (
     concurrently,
     create_digest,
     lint_file_partitions,
     lint_target_partitions,
     path_globs_to_paths,
 )
-from .reports import (
+from .rules import (
     HygieneLintBatch,
-    HygieneReportsSubsystem,
     batch_findings,
     keys_of_findings,
     loaded_baseline,
 )
+from .subsystem import HygieneReportsSubsystem
 
 
 class HygieneBaselineSubsystem(GoalSubsystem):
@@ -126,4 +125,4 @@ async def hygiene_baseline(
 
 
 def rules() -> Iterable:
-    return [*collect_rules(), *reports.rules()]
+    return collect_rules()

@@ -18,9 +18,7 @@ from pants.engine.environment import EnvironmentName
 from pants.engine.fs import CreateDigest, FileContent, PathGlobs
 from pants.engine.rules import collect_rules, rule
 from pants.engine.unions import union
-from pants.option.option_types import BoolOption, EnumOption, StrOption
-from pants.option.subsystem import Subsystem
-from pants.util.strutil import pluralize, softwrap
+from pants.util.strutil import pluralize
 
 from monorepo_hygiene.findings import Finding
 from monorepo_hygiene.reports.baseline import (
@@ -34,7 +32,7 @@ from monorepo_hygiene.reports.baseline import (
 from monorepo_hygiene.reports.sarif import render_sarif
 from monorepo_hygiene.rule_docs import RuleDoc
 
-from .compat import (
+from ..util.compat import (
     call_rule,
     call_rule_implicitly,
     call_union,
@@ -43,48 +41,8 @@ from .compat import (
     path_globs_to_digest_contents,
     polymorphic_rule,
 )
-from .lint import OutputStyle, lint_result
-
-
-class HygieneReportsSubsystem(Subsystem):
-    options_scope = "hygiene-reports"
-    help = "How the hygiene checks report: SARIF files, GitHub annotations, a baseline."
-
-    sarif = BoolOption(
-        default=False,
-        help=softwrap(
-            """
-            Write a SARIF 2.1.0 report per check: `pants lint` writes
-            `dist/lint/<tool>/<tool>.sarif` (a subdirectory per batch when a check runs in
-            several), `pants check-alembic` writes `dist/check-alembic/check-alembic.sarif`.
-            Upload them to a code-review tool, e.g. GitHub's `upload-sarif` action.
-            Findings accepted by the baseline are included as suppressed results.
-            """
-        ),
-    )
-    output_style = EnumOption(
-        default=OutputStyle.text,
-        help=softwrap(
-            """
-            How `pants lint` prints findings: `text` (`path:line:col: CODE message`) or `github`
-            (GitHub Actions workflow commands, `::error file=...,line=...,col=...,title=CODE::...`,
-            which show each finding inline on the pull request's diff).
-            """
-        ),
-    )
-    baseline = StrOption(
-        default="",
-        help=softwrap(
-            """
-            A baseline file (path from the build root, e.g. `hygiene-baseline.json`, committed):
-            the findings it lists are accepted and not reported by `pants lint`, so a rule can be
-            turned on before every old finding is fixed. Entries are keyed by file, code and the
-            normalised statement, not by line, so unrelated edits keep them valid. An entry that
-            no longer matches a finding in a file `pants lint` checked fails the lint, so the
-            baseline only shrinks. Write it with `pants hygiene-baseline ::`.
-            """
-        ),
-    )
+from .lint import lint_result
+from .subsystem import HygieneReportsSubsystem
 
 
 @union(in_scope_types=[EnvironmentName])

@@ -1,12 +1,5 @@
-"""The sandboxed environment the file checkers run in: libcst plus the core library.
-
-The checkers parse code, they never import it, so they don't need the user's interpreter or
-requirements: they run in a PEX of their own, on the newest CPython the tool's interpreter
-constraints allow and the machine has (or the one `interpreter_version` pins). The newest `ast`
-reads all the syntax in a repo, so libcst (10-18x slower per file) only writes fixes; on an
-older interpreter it also has to read every file with newer syntax. Running them as processes
-(not in Pants' own 3.9 process) makes every batch cacheable, locally and remotely, and parallel.
-"""
+"""Running the file checkers: their PEX (libcst plus the core library), a check of a batch of
+files, and a fix of one (a check, then the fixer only on the files with something to fix)."""
 
 from __future__ import annotations
 
@@ -15,15 +8,11 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Set, Tuple
 
-from pants.backend.python.subsystems.python_tool_base import PythonToolRequirementsBase
-from pants.backend.python.subsystems.setup import PythonSetup
 from pants.backend.python.target_types import EntryPoint
-from pants.backend.python.util_rules.interpreter_constraints import InterpreterConstraints
 from pants.backend.python.util_rules.pex import VenvPex, VenvPexProcess
-from pants.backend.python.util_rules.pex_cli import PexCli
-from pants.base.exceptions import EngineError
+from pants.core.goals.fix import AbstractFixRequest, FixResult
 from pants.engine.fs import (
     EMPTY_SNAPSHOT,
     CreateDigest,
@@ -35,18 +24,14 @@ from pants.engine.fs import (
     RemovePrefix,
     Snapshot,
 )
-from pants.engine.process import ProcessExecutionFailure
 from pants.engine.rules import collect_rules, rule
-from pants.engine.unions import UnionRule
-from pants.option.option_types import BoolOption, StrOption
 from pants.util.logging import LogLevel
-from pants.util.strutil import softwrap
-from pants.version import PANTS_SEMVER, Version
 
 import monorepo_hygiene
 from monorepo_hygiene.findings import Finding
 
-from .compat import (
+from ..reports.lint import render_lint_report
+from ..util.compat import (
     call_rule,
     call_rule_implicitly,
     concurrently,
@@ -55,94 +40,20 @@ from .compat import (
     digest_subset_to_digest,
     digest_to_snapshot,
     execute_process,
-    find_interpreter,
     merge_digests,
     remove_prefix,
     setup_venv_pex_process,
 )
-
-try:
-    # Pants 2.17 only: 2.18 removed it and gives every tool the rules `SIMPLE` stood for.
-    from pants.backend.python.subsystems.python_tool_base import LockfileRules
-except ImportError:
-    LockfileRules = None
-try:
-    # From 2.21: a tool whose resolve `pants export` can write.
-    from pants.core.goals.resolves import ExportableTool
-except ImportError:
-    ExportableTool = None
-
+from .interpreter import checker_interpreter
+from .subsystem import RESULT_CACHE_NAME, HygieneTool
 
 logger = logging.getLogger(__name__)
 
 # Where a check that writes its fixes puts them in its sandbox (`<dir>/<path>`): capturing only
 # the fixed files, not every file of the batch, keeps that check as cheap as a plain one.
 _FIXES_DIR = "__hygiene_fixes"
-# The named cache (`append_only_caches`) the checkers keep their results in, and where it appears
-# in their sandbox.
-_RESULT_CACHE_NAME = "hygiene_results"
+# Where the checkers' named cache (`RESULT_CACHE_NAME`) appears in their sandbox.
 _RESULT_CACHE_PATH = ".cache/hygiene_results"
-
-
-# The default lockfile this Pants reads (both made by tools/tool_lockfile.py, with the same pins)
-# and the newest CPython its pip installs on. Pants 2.17-2.22 ship Pex 2.1.137-2.3.1, which know
-# no pip newer than 23.1.2, and that pip refuses CPython 3.12+; Pants 2.23+ ship Pex 2.16.2+,
-# which install the lock with pip 24.2 on CPython 3.9-3.13.
-if PANTS_SEMVER >= Version("2.23.0a0"):
-    DEFAULT_LOCKFILE, DEFAULT_LOCKFILE_NEWEST_CPYTHON = "hygiene_tool.lock", "3.13"
-else:
-    DEFAULT_LOCKFILE, DEFAULT_LOCKFILE_NEWEST_CPYTHON = "hygiene_tool_pip23.lock", "3.11"
-
-
-class HygieneTool(PythonToolRequirementsBase):
-    options_scope = "hygiene-tool"
-    name = "hygiene-tool"
-    help = softwrap(
-        """
-        The Python environment the hygiene file checkers run in, separate from your code's:
-        libcst and the checkers themselves, on any interpreter the constraints allow.
-        """
-    )
-    default_version = "libcst>=1.1,<2"
-    # From 2.22 Pants reads the first of these when it registers `install_from_resolve`.
-    default_requirements = [default_version]
-    register_interpreter_constraints = True
-    default_interpreter_constraints = ["CPython>=3.9,<3.14"]
-    default_lockfile_resource = ("pants_hygiene.util", DEFAULT_LOCKFILE)
-    if LockfileRules is not None:
-        lockfile_rules_type = LockfileRules.SIMPLE
-
-    interpreter_version = StrOption(
-        default=None,
-        help=softwrap(
-            """
-            The CPython version to run the checkers on, as `major.minor` (e.g. `3.11`); it must
-            be one that `interpreter_constraints` allow. By default the checkers run on the
-            newest allowed version found on the machine that `[pex-cli].version` can run on
-            (3.11 with Pants 2.17's Pex 2.1.137; 3.12 needs Pex 2.1.139, 3.13 Pex 2.5.0) and,
-            unless `install_from_resolve` is set, the default lockfile's pip installs on (3.11
-            on Pants 2.17-2.22, whose Pex knows no pip newer than 23.1.2; 3.13 from 2.23): its
-            `ast` reads the newest syntax, so the slower libcst parser is only used to write
-            fixes. Pin one when the default can't build the PEX, e.g. with a `[python].pip_version`
-            too old for the newest interpreter.
-            """
-        ),
-        advanced=True,
-    )
-
-    result_cache = BoolOption(
-        default=True,
-        help=softwrap(
-            f"""
-            Keep each file's check results in the named cache `{_RESULT_CACHE_NAME}` (under
-            `[GLOBAL].named_caches_dir`) and reuse them while the file, the checkers, their
-            options and the facts they read are unchanged. Pants re-runs a whole batch when one
-            of its files changes; with this, the checkers re-check only that file. Results
-            unused for 14 days are dropped. Fixing always starts from the files.
-            """
-        ),
-        advanced=True,
-    )
 
 
 @dataclass(frozen=True)
@@ -167,84 +78,12 @@ def _core_source_files() -> Tuple[FileContent, ...]:
     )
 
 
-@dataclass(frozen=True)
-class CheckerInterpreter:
-    """The constraints that select the one interpreter the checkers run on."""
-
-    constraints: InterpreterConstraints
-
-
-# The first Pex release that runs on each CPython newer than 3.11 (Pex's release notes): an older
-# Pex fails on it even to find it (Pants 2.17.1 ships Pex 2.1.137, so its newest is 3.11).
-_PEX_FOR_CPYTHON = {"3.12": (2, 1, 139), "3.13": (2, 5, 0)}
-
-
-@rule(desc="Choose the hygiene checkers' interpreter", level=LogLevel.DEBUG)
-async def choose_checker_interpreter(
-    tool: HygieneTool, python_setup: PythonSetup, pex_cli: PexCli
-) -> CheckerInterpreter:
-    allowed = tool.interpreter_constraints
-    versions = allowed.partition_into_major_minor_versions(
-        python_setup.interpreter_versions_universe
-    )
-    if tool.interpreter_version is not None:
-        if tool.interpreter_version not in versions:
-            raise ValueError(
-                f"`[{tool.options_scope}].interpreter_version` is `{tool.interpreter_version}`, "
-                f"which is not one of the versions the tool's interpreter constraints "
-                f"({allowed}) allow within `[python].interpreter_versions_universe`: "
-                f"{', '.join(versions)}."
-            )
-        return CheckerInterpreter(_only_version(tool.interpreter_version))
-    # The default lockfile's pip bounds the versions too; a resolve of the repo's is its own.
-    newest = None if tool.install_from_resolve else DEFAULT_LOCKFILE_NEWEST_CPYTHON
-    # Pex would pick the oldest allowed interpreter; ask for each version, newest first.
-    for version in runnable_versions(versions, pex_cli.version, newest):
-        candidate = _only_version(version)
-        try:
-            await find_interpreter(candidate)
-        except (ProcessExecutionFailure, EngineError):
-            continue  # Not on this machine.
-        return CheckerInterpreter(candidate)
-    # None found: Pants' own interpreter search reports that, with its search path.
-    return CheckerInterpreter(allowed)
-
-
-def runnable_versions(
-    versions: Iterable[str], pex_version: str, newest: Optional[str] = None
-) -> Tuple[str, ...]:
-    """The `major.minor` versions that Pex `pex_version` (`v2.1.137`) runs on, up to `newest`
-    if given, newest first."""
-    pex_key = _version_key(pex_version.lstrip("v"))
-    return tuple(
-        sorted(
-            (
-                version
-                for version in versions
-                if pex_key >= _PEX_FOR_CPYTHON.get(version, ())
-                and (newest is None or _version_key(version) <= _version_key(newest))
-            ),
-            key=_version_key,
-            reverse=True,
-        )
-    )
-
-
-def _only_version(version: str) -> InterpreterConstraints:
-    return InterpreterConstraints([f"CPython=={version}.*"])
-
-
-def _version_key(version: str) -> Tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-_checker_interpreter = call_rule_implicitly(choose_checker_interpreter)
 
 
 @rule(desc="Build the hygiene checkers' PEX", level=LogLevel.DEBUG)
 async def build_hygiene_tool_pex(tool: HygieneTool) -> HygieneToolPex:
     interpreter, core_digest = await concurrently(
-        _checker_interpreter(),
+        checker_interpreter(),
         create_digest(CreateDigest(_core_source_files())),
     )
     request = tool.to_pex_request(
@@ -312,7 +151,7 @@ async def run_hygiene_check(request: HygieneCheckRequest, tool: HygieneTool) -> 
             input_digest=request.input_digest,
             output_files=request.files if request.fix else (),
             output_directories=(_FIXES_DIR,) if request.writes_fixes else (),
-            append_only_caches={_RESULT_CACHE_NAME: _RESULT_CACHE_PATH} if cached else None,
+            append_only_caches={RESULT_CACHE_NAME: _RESULT_CACHE_PATH} if cached else None,
             description=request.description,
             level=LogLevel.DEBUG,
         ),
@@ -456,7 +295,17 @@ class HygieneToolError(Exception):
         )
 
 
+def fix_result(request: AbstractFixRequest.Batch, result: HygieneCheckResult) -> FixResult:
+    """What a checker's `--fix` run did to the batch; the findings it couldn't fix are listed
+    only when it changed something (`pants fix` shows the output of changed batches)."""
+    return FixResult(
+        input=request.snapshot,
+        output=result.output,
+        stdout=render_lint_report(result.findings) if result.fixed_files else "",
+        stderr="",
+        tool_name=request.tool_name,
+    )
+
+
 def rules() -> Iterable:
-    # `pants export --resolve=hygiene-tool` (2.21+) writes the checkers' environment as a venv.
-    exportable = [UnionRule(ExportableTool, HygieneTool)] if ExportableTool is not None else []
-    return [*collect_rules(), *HygieneTool.rules(), *exportable]
+    return collect_rules()

@@ -1,18 +1,15 @@
-"""Turning checker findings into `pants lint` and `pants fix` output, the same for every backend."""
+"""Turning checker findings into `pants lint` output, the same for every backend."""
 
 from __future__ import annotations
 
 from enum import Enum
 from typing import Sequence
 
-from pants.core.goals.fix import AbstractFixRequest, FixResult
 from pants.core.goals.lint import AbstractLintRequest, LintResult
 from pants.util.strutil import pluralize
 
 from monorepo_hygiene.findings import Finding, Severity, render_findings
 from monorepo_hygiene.reports.github import render_github_annotations
-
-from .tool import HygieneCheckResult
 
 
 class OutputStyle(Enum):
@@ -51,14 +48,3 @@ def lint_result(
         partition_description=request.partition_metadata.description,
     )
 
-
-def fix_result(request: AbstractFixRequest.Batch, result: HygieneCheckResult) -> FixResult:
-    """What a checker's `--fix` run did to the batch; the findings it couldn't fix are listed
-    only when it changed something (`pants fix` shows the output of changed batches)."""
-    return FixResult(
-        input=request.snapshot,
-        output=result.output,
-        stdout=render_lint_report(result.findings) if result.fixed_files else "",
-        stderr="",
-        tool_name=request.tool_name,
-    )

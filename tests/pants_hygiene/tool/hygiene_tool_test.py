@@ -15,14 +15,9 @@ from pants.engine.process import Process, ProcessResult
 from pants.engine.rules import QueryRule
 from pants.testutil.python_rule_runner import PythonRuleRunner
 
-from pants_hygiene.util import tool
-from pants_hygiene.util.tool import (
-    CheckerInterpreter,
-    HygieneCheckRequest,
-    HygieneCheckResult,
-    HygieneToolPex,
-    runnable_versions,
-)
+from pants_hygiene.tool import register as tool_register
+from pants_hygiene.tool.interpreter import CheckerInterpreter, runnable_versions
+from pants_hygiene.tool.rules import HygieneCheckRequest, HygieneCheckResult, HygieneToolPex
 from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
 
 # Every CPython this repo's machines have (pyenv), as this repo's pants.toml lists them.
@@ -33,7 +28,7 @@ def make_rule_runner(*bootstrap_args: str) -> PythonRuleRunner:
     return PythonRuleRunner(
         bootstrap_args=bootstrap_args,
         rules=[
-            *tool.rules(),
+            *tool_register.rules(),
             *pex.rules(),
             QueryRule(CheckerInterpreter, []),
             QueryRule(HygieneToolPex, []),
