@@ -10,6 +10,11 @@ from pants.option.subsystem import Subsystem
 from pants.util.strutil import softwrap
 
 from monorepo_hygiene.annotations import RULE_CODES, RULE_DOCS
+from monorepo_hygiene.annotations.codes import (
+    MISSING_FIXTURE_ANNOTATION,
+    MISSING_PARAMETER_ANNOTATION,
+    MISSING_RETURN_ANNOTATION,
+)
 from monorepo_hygiene.rule_docs import render_rule_docs
 
 from ..util.options import InvalidOptionValue, one_of
@@ -46,11 +51,12 @@ class AnnotationsSubsystem(Subsystem):
 
     skip = SkipOption("lint", "fix")
     select = StrListOption(
-        default=["HA101"],
+        default=[MISSING_RETURN_ANNOTATION],
         help=softwrap(
-            """
-            The codes to report: `HA101` (missing return annotation), `HA102` (missing
-            parameter annotation, `self`/`cls` exempt; off by default) and `HA103` (missing
+            f"""
+            The codes to report: `{MISSING_RETURN_ANNOTATION}` (missing return annotation),
+            `{MISSING_PARAMETER_ANNOTATION}` (missing parameter annotation, `self`/`cls` exempt;
+            off by default) and `{MISSING_FIXTURE_ANNOTATION}` (missing
             annotation on a test's or fixture's parameter naming a fixture, fixed from the
             fixture's return type; off by default).
             """
@@ -79,7 +85,7 @@ class AnnotationsSubsystem(Subsystem):
     @property
     def checks_fixtures(self) -> bool:
         """HA103 reads the conftest.py files above each file."""
-        return any(code.strip().upper() == "HA103" for code in self.select)
+        return any(code.strip().upper() == MISSING_FIXTURE_ANNOTATION for code in self.select)
 
     def checker_args(self) -> tuple[str, ...]:
         return (
