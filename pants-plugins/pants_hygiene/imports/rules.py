@@ -27,7 +27,7 @@ from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
 from monorepo_hygiene.findings import render_findings
-from monorepo_hygiene.imports import RULE_DOCS
+from monorepo_hygiene.imports import RULE_DOCS, FileFacts, ImportFacts
 from monorepo_hygiene.imports.codes import CANNOT_FIX
 
 from ..alembic import discovery
@@ -63,10 +63,6 @@ logger = logging.getLogger(__name__)
 FACTS_PATH = "__hygiene_import_facts.json"
 
 
-# (module, is_package, owner, policy, loaded_by_path): `monorepo_hygiene.imports.FileFacts`.
-_FileFacts = Tuple[str, bool, str, str, Optional[str]]
-
-
 class ImportsLintRequest(LintTargetsRequest):
     field_set_type = ImportsFieldSet
     tool_subsystem = ImportsSubsystem
@@ -84,8 +80,7 @@ class ImportFactsMetadata:
     """The ownership facts of one resolve's files: the `monorepo_hygiene.imports.facts` shape."""
 
     resolve: str
-    # path -> (module, is_package, owner, policy, why it is loaded by path or None)
-    file_facts: FrozenDict[str, _FileFacts]
+    file_facts: FrozenDict[str, FileFacts]
     module_owners: FrozenDict[str, str]
 
     @property
@@ -100,23 +95,11 @@ class ImportFactsMetadata:
         module of another top-level package, and whether it can be fixed must not depend on
         which other files share the batch.
         """
-        batch_facts = {path: self.file_facts[path] for path in files}
-        document = {
-            "files": {
-                path: {
-                    "module": module,
-                    "is_package": is_package,
-                    "owner": owner,
-                    "policy": policy,
-                    **({} if loaded_by_path is None else {"loaded_by_path": loaded_by_path}),
-                }
-                for path, (module, is_package, owner, policy, loaded_by_path) in sorted(
-                    batch_facts.items()
-                )
-            },
-            "module_owners": dict(sorted(self.module_owners.items())),
-        }
-        return FileContent(FACTS_PATH, content=json.dumps(document, sort_keys=True).encode())
+        facts = ImportFacts(
+            files={path: self.file_facts[path] for path in sorted(files)},
+            module_owners=self.module_owners,
+        )
+        return FileContent(FACTS_PATH, content=json.dumps(facts.to_json(), sort_keys=True).encode())
 
 
 @dataclass(frozen=True)
@@ -136,18 +119,18 @@ async def gather_import_facts(
         strip_file_name(StrippedFileNameRequest(field_set.source.file_path))
         for field_set in request.field_sets
     )
-    files_by_resolve: DefaultDict[str, Dict[str, _FileFacts]] = defaultdict(dict)
+    files_by_resolve: DefaultDict[str, Dict[str, FileFacts]] = defaultdict(dict)
     for field_set, stripped in zip(request.field_sets, stripped_names):
         stripped_path = PurePath(stripped.value)
         files_by_resolve[field_set.resolve.normalized_value(python_setup)][
             field_set.source.file_path
-        ] = (
-            module_from_stripped_path(stripped_path),
-            stripped_path.stem == "__init__",
+        ] = FileFacts(
+            module=module_from_stripped_path(stripped_path),
+            is_package=stripped_path.stem == "__init__",
             # The owner is the BUILD file's directory, which is the target's spec_path.
-            field_set.address.spec_path,
-            subsystem.policy_for(field_set),
-            _loaded_by_path(field_set.source.file_path, alembic_setups),
+            owner=field_set.address.spec_path,
+            policy=subsystem.policy_for(field_set),
+            loaded_by_path=_loaded_by_path(field_set.source.file_path, alembic_setups),
         )
     return Partitions(
         Partition(
