@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Iterable, List, Set
+from typing import Iterable
 
 from pants.core.goals.lint import AbstractLintRequest, LintTargetsRequest
 from pants.engine.console import Console
@@ -14,7 +13,7 @@ from pants.engine.target import FilteredTargets
 from pants.engine.unions import UnionMembership
 from pants.util.strutil import pluralize
 
-from monorepo_hygiene.reports.baseline import Baseline, BaselineKey
+from monorepo_hygiene.reports.baseline import unchecked_entries, updated_baseline
 
 from ..util.compat import (
     concurrently,
@@ -92,34 +91,28 @@ async def hygiene_baseline(
     )
     all_keys = await concurrently(keys_of_findings(found) for found in all_findings)
     old = await loaded_baseline()
-    new_keys: List[BaselineKey] = [key for keys in all_keys for key in keys.keys]
-    checked: Set[str] = {path for found in all_findings for path in found.checked_paths}
     # Entries for paths this run didn't check stay, as long as their file or directory exists.
-    covered = checked | {
-        path[: index + 1] for path in checked for index, char in enumerate(path) if char == "/"
-    }
-    unchecked = {key for key, _ in old.baseline.counts if key.path not in covered}
+    unchecked = unchecked_entries(
+        old.baseline, (path for found in all_findings for path in found.checked_paths)
+    )
     existing = await path_globs_to_paths(
         PathGlobs(sorted({key.path.rstrip("/") for key in unchecked}))
     )
-    still_there = {*existing.files, *existing.dirs}
-    kept = [
-        (key, count)
-        for key, count in old.baseline.counts
-        if key in unchecked and key.path.rstrip("/") in still_there
-    ]
-    new = Baseline(tuple(sorted((Counter(new_keys) + Counter(dict(kept))).items())))
-    old_counts, new_counts = old.baseline.as_counter(), new.as_counter()
-    removed = old_counts - new_counts
-    added = new_counts - old_counts
-    baseline = FileContent(old.path, content=new.render().encode())
+    update = updated_baseline(
+        old.baseline,
+        (key for keys in all_keys for key in keys.keys),
+        unchecked,
+        {*existing.files, *existing.dirs},
+    )
+    baseline = FileContent(old.path, content=update.baseline.render().encode())
     digest = await create_digest(CreateDigest([baseline]))
     workspace.write_digest(digest)
     console.print_stdout(
-        f"Wrote {old.path}: {pluralize(sum(new_counts.values()), 'finding')} accepted "
-        f"({sum(added.values())} added, {sum(removed.values())} removed)."
+        f"Wrote {old.path}: "
+        f"{pluralize(sum(update.baseline.as_counter().values()), 'finding')} accepted "
+        f"({sum(update.added.values())} added, {sum(update.removed.values())} removed)."
     )
-    for key in sorted(removed):
+    for key in sorted(update.removed):
         console.print_stdout(f"  no longer found: {key.render()}")
     return HygieneBaseline(exit_code=0)
 

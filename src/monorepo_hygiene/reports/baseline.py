@@ -22,7 +22,7 @@ import json
 import tokenize
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..errors import FileError
 from ..findings import Finding
@@ -155,6 +155,45 @@ def apply_baseline(
         if count > 0 and key.path in checked and (wanted_codes is None or key.code in wanted_codes)
     )
     return BaselineOutcome(tuple(reported), tuple(baselined), stale)
+
+
+def unchecked_entries(baseline: Baseline, checked_paths: Iterable[str]) -> FrozenSet[BaselineKey]:
+    """The entries of `baseline` for paths a run didn't check. A checked file covers its own
+    entries and those of every directory above it (a BUILD file yet to be created keys by its
+    directory, `src/app/`)."""
+    checked = set(checked_paths)
+    covered = checked | {
+        path[: index + 1] for path in checked for index, char in enumerate(path) if char == "/"
+    }
+    return frozenset(key for key, _ in baseline.counts if key.path not in covered)
+
+
+@dataclass(frozen=True)
+class BaselineUpdate:
+    """The baseline a run writes, and how many of each entry it added and removed."""
+
+    baseline: Baseline
+    added: Counter
+    removed: Counter
+
+
+def updated_baseline(
+    old: Baseline,
+    new_keys: Iterable[BaselineKey],
+    unchecked: AbstractSet[BaselineKey],
+    existing_paths: AbstractSet[str],
+) -> BaselineUpdate:
+    """`old` rewritten from the keys of a run's findings: the entries the run didn't check
+    (`unchecked_entries`) stay as long as their file or directory is among `existing_paths`
+    (named without a trailing `/`); every other entry is replaced by the run's own."""
+    kept = [
+        (key, count)
+        for key, count in old.counts
+        if key in unchecked and key.path.rstrip("/") in existing_paths
+    ]
+    new = Baseline(tuple(sorted((Counter(new_keys) + Counter(dict(kept))).items())))
+    old_counts, new_counts = old.as_counter(), new.as_counter()
+    return BaselineUpdate(new, added=new_counts - old_counts, removed=old_counts - new_counts)
 
 
 class _Statements:

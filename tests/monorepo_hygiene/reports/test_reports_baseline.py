@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from typing import List
 
 import pytest
@@ -16,6 +17,8 @@ from monorepo_hygiene.reports.baseline import (
     BaselineKey,
     apply_baseline,
     finding_keys,
+    unchecked_entries,
+    updated_baseline,
 )
 
 SOURCE = """\
@@ -165,3 +168,40 @@ def test_a_bad_file_names_itself_and_the_problem(text: str, reason: str) -> None
     with pytest.raises(BaselineError) as error:
         Baseline.parse("hygiene-baseline.json", text)
     assert str(error.value) == reason
+
+
+def test_a_checked_file_covers_its_entries_and_its_directories_entries() -> None:
+    old = Baseline.from_keys(
+        [
+            BaselineKey("src/app/a.py", "HI101", "import os"),
+            BaselineKey("src/app/", "HB101", ""),  # A BUILD file yet to be created.
+            BaselineKey("src/", "HB101", ""),
+            BaselineKey("src/other/b.py", "HA101", "def f ( ) :"),
+            BaselineKey("src/other/", "HB101", ""),
+        ]
+    )
+    assert unchecked_entries(old, ["src/app/a.py"]) == {
+        BaselineKey("src/other/b.py", "HA101", "def f ( ) :"),
+        BaselineKey("src/other/", "HB101", ""),
+    }
+
+
+def test_an_update_keeps_unchecked_entries_of_existing_paths_and_counts_the_changes() -> None:
+    fixed = BaselineKey("src/app/a.py", "HI101", "import os")
+    still = BaselineKey("src/app/a.py", "HA101", "def f ( ) :")
+    elsewhere = BaselineKey("src/other/b.py", "HA101", "def g ( ) :")
+    elsewhere_dir = BaselineKey("src/other/", "HB101", "")
+    deleted = BaselineKey("src/gone.py", "HA101", "def h ( ) :")
+    old = Baseline(
+        tuple(sorted([(deleted, 1), (still, 1), (fixed, 2), (elsewhere_dir, 1), (elsewhere, 3)]))
+    )
+    found = BaselineKey("src/app/a.py", "HA101", "def k ( ) :")
+    unchecked = unchecked_entries(old, ["src/app/a.py"])
+    update = updated_baseline(
+        old, [still, still, found], unchecked, {"src/other/b.py", "src/other"}
+    )
+    assert update.baseline.counts == tuple(
+        sorted([(still, 2), (found, 1), (elsewhere, 3), (elsewhere_dir, 1)])
+    )
+    assert update.added == Counter({still: 1, found: 1})
+    assert update.removed == Counter({fixed: 2, deleted: 1})
