@@ -33,13 +33,11 @@ from monorepo_hygiene.build_files import (
     GlobFacts,
     RepoFacts,
     SubjectFinding,
-    TargetFacts,
     check_build_file_subjects,
     plan_build_files,
 )
+from monorepo_hygiene.build_files.gather import WrittenTarget, repo_facts
 from monorepo_hygiene.build_files.layout import render_dir
-from monorepo_hygiene.build_files.style import target_line
-from monorepo_hygiene.source import is_empty_python_source
 
 from ..util.compat import (
     call_rule_implicitly,
@@ -149,41 +147,28 @@ async def gather_repo_facts(
         (target.address, pattern): bool(paths.files)
         for (target, pattern), paths in zip(written_globs, glob_matches)
     }
-    build_file_texts = {
-        file.path: file.content.decode("utf-8", errors="replace") for file in build_contents
-    }
-    build_file_by_dir = {}
-    for path in sorted(build_file_texts):
-        build_file_by_dir.setdefault(posixpath.dirname(path), path)
-    target_facts = []
-    for target, owned in zip(source_targets, owned_paths):
-        build_file = build_file_by_dir.get(target.address.spec_path)
-        if build_file is None:  # Targets Pants synthesizes have no BUILD file to point at.
-            continue
-        target_facts.append(
-            TargetFacts(
-                address=target.address.spec,
-                alias=target.alias,
-                build_file=build_file,
-                owned_files=owned.files,
-                globs=tuple(
-                    GlobFacts(pattern, matched[(target.address, pattern)])
-                    for pattern in _written_patterns(target[SourcesField])
-                ),
-                line=target_line(
-                    build_file_texts[build_file], target.alias, target.address.target_name
-                ),
-            )
+    written_targets = [
+        WrittenTarget(
+            directory=target.address.spec_path,
+            address=target.address.spec,
+            alias=target.alias,
+            name=target.address.target_name,
+            owned_files=owned.files,
+            globs=tuple(
+                GlobFacts(pattern, matched[(target.address, pattern)])
+                for pattern in _written_patterns(target[SourcesField])
+            ),
         )
-    return RepoFacts(
+        for target, owned in zip(source_targets, owned_paths)
+    ]
+    return repo_facts(
         python_files=python_paths.files,
-        build_files=tuple(sorted(build_file_texts)),
-        targets=tuple(target_facts),
-        source_roots=tuple(root.path for root in all_source_roots),
-        build_file_contents=build_file_texts,
-        empty_files=tuple(
-            file.path for file in init_contents if is_empty_python_source(file.content)
-        ),
+        build_file_texts={
+            file.path: file.content.decode("utf-8", errors="replace") for file in build_contents
+        },
+        targets=written_targets,
+        source_roots=(root.path for root in all_source_roots),
+        init_files={file.path: file.content for file in init_contents},
     )
 
 
