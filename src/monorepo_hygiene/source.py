@@ -16,7 +16,7 @@ import re
 import sys
 import tokenize
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, List, Optional, Tuple, Union
 
 if TYPE_CHECKING:
@@ -109,9 +109,11 @@ def _place_of(content: bytes, offset: int) -> Tuple[int, int]:
 
 @dataclass(frozen=True)
 class NewerSyntax:
-    """Marks source that parses with libcst but not with the running interpreter's `ast`."""
+    """Marks source that parses with libcst but not with the running interpreter's `ast`; the
+    tree libcst made of it, so a front end doesn't parse it again."""
 
     text: str
+    module: "libcst.Module" = field(compare=False, repr=False)
 
 
 # CPython's errors for code no version accepts, so never a sign of newer syntax. Decoding
@@ -166,7 +168,7 @@ def parse_module(path: str, content: bytes) -> Union[ast.Module, NewerSyntax]:
     except (libcst.ParserSyntaxError, RecursionError):
         raise error from None
     _raise_if_never_valid(path, content, text, module)
-    return NewerSyntax(text)
+    return NewerSyntax(text, module)
 
 
 def compile_module(path: str, source: Union[ast.Module, bytes]) -> None:
@@ -217,7 +219,9 @@ def _raise_if_never_valid(path: str, content: bytes, text: str, module: "libcst.
     too_deep = _too_deep_bracket(text)
     if too_deep is not None:
         raise SourceError(path, *too_deep, "syntax error: too many nested parentheses")
-    non_ascii_bytes = _non_ascii_bytes_literal(module)
+    # Only a file with a non-ASCII character can hold such a literal; most are ASCII, and the
+    # walk of the whole libcst tree is the dearest part of reading a file on the libcst path.
+    non_ascii_bytes = None if text.isascii() else _non_ascii_bytes_literal(module)
     if non_ascii_bytes is not None:
         reason = "syntax error: bytes can only contain ASCII literal characters"
         raise SourceError(path, *non_ascii_bytes, reason)
@@ -307,17 +311,21 @@ def line_at(text: str, line: int) -> Optional[str]:
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
-def check_fix(path: str, original: bytes, fixed: bytes) -> None:
+def check_fix(
+    path: str, original: bytes, fixed: bytes, original_is_newer: Optional[bool] = None
+) -> None:
     """Raise SourceError, at the fixed file's line, unless a fix keeps the file valid Python.
 
     A file the running CPython compiled must still compile; a file of newer syntax must still
-    parse as such (see `parse_module`).
+    parse as such (see `parse_module`). A caller that parsed the original says which it was
+    (`original_is_newer`), so it isn't parsed again.
     """
     try:
-        if isinstance(parse_module(path, fixed), NewerSyntax) and not isinstance(
-            parse_module(path, original), NewerSyntax
-        ):
-            compile_module(path, fixed)  # Raises: CPython's parser just refused it.
+        if isinstance(parse_module(path, fixed), NewerSyntax):
+            if original_is_newer is None:
+                original_is_newer = isinstance(parse_module(path, original), NewerSyntax)
+            if not original_is_newer:
+                compile_module(path, fixed)  # Raises: CPython's parser just refused it.
     except SourceError as e:
         raise replace(e, reason=f"the fixed file would not compile ({e.reason})") from None
 

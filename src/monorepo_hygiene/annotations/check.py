@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..findings import Finding
 from ..noqa import is_suppressed
@@ -25,6 +25,9 @@ from .fixtures import FixtureModule
 from .functions import FunctionView, ModuleView, Parameter, SourceLines
 from .options import DEFAULT_OPTIONS, AnnotationOptions
 from .provable import NoneReturnJudge
+
+if TYPE_CHECKING:
+    import libcst
 
 # The conftest.py files a file sees, nearest first: (path, its fixtures or None if unreadable).
 Conftests = Sequence[Tuple[str, Optional[FixtureModule]]]
@@ -58,7 +61,7 @@ def check_source_and_plan(
     selected and `ast` reads the file): the fix writes what the check planned, planned once."""
     parsed = parse_module(path, content)
     if isinstance(parsed, NewerSyntax):
-        return check_source_with_libcst(path, content, options), {}
+        return check_source_with_libcst(path, content, options, parsed.module), {}
     lines = SourceLines(lambda: decode_source(path, content))
     plan = fixture_plan(path, parsed, lines, conftests) if _checks_fixtures(options) else {}
     return _findings(path, content, ast_functions(parsed, lines), lines, options, plan), plan
@@ -77,9 +80,13 @@ def _checks_fixtures(options: AnnotationOptions) -> bool:
 
 
 def check_source_with_libcst(
-    path: str, content: bytes, options: AnnotationOptions = DEFAULT_OPTIONS
+    path: str,
+    content: bytes,
+    options: AnnotationOptions = DEFAULT_OPTIONS,
+    tree: Optional["libcst.Module"] = None,
 ) -> Tuple[Finding, ...]:
-    """`check_source` with libcst's parser, whether or not the running `ast` could parse it.
+    """`check_source` with libcst's parser, whether or not the running `ast` could parse it
+    (`tree`: the file's libcst tree, if `parse_module` made one).
 
     `check_source` calls it for syntax newer than the interpreter; tests call it directly to
     show both paths agree.
@@ -89,7 +96,7 @@ def check_source_with_libcst(
 
     text = decode_source(path, content)
     lines = SourceLines(lambda: text)
-    module = cst_functions(parse_cst(path, text), lines)
+    module = cst_functions(parse_cst(path, text) if tree is None else tree, lines)
     # HA103 reads fixtures with `ast` only: a file the running `ast` can't parse isn't checked.
     return _findings(path, content, module, lines, options, {})
 
@@ -99,10 +106,10 @@ def none_return_reasons(path: str, content: bytes) -> Dict[Tuple[int, int], Opti
     provable (`provable`'s reasons), or None when it is. For tests and corpus counts."""
     parsed = parse_module(path, content)
     if isinstance(parsed, NewerSyntax):
-        from .cst_functions import cst_functions, parse_cst
+        from .cst_functions import cst_functions
 
         lines = SourceLines(lambda: parsed.text)
-        module = cst_functions(parse_cst(path, parsed.text), lines)
+        module = cst_functions(parsed.module, lines)
     else:
         module = ast_functions(parsed, SourceLines(lambda: decode_source(path, content)))
     judge = NoneReturnJudge(module)

@@ -273,6 +273,8 @@ class Analysis:
     statements: List[ImportStatement]
     # Fixes of unsuppressed findings, by position in `statements`.
     rewrites: Dict[int, Rewrite]
+    # Read with libcst: syntax newer than the running interpreter's `ast`.
+    newer_syntax: bool = False
 
 
 def analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwners) -> Analysis:
@@ -284,7 +286,7 @@ def analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwner
     if isinstance(parsed, NewerSyntax):
         from .cst_statements import statements_from_cst  # libcst: only if needed.
 
-        statements = statements_from_cst(parsed.text)
+        statements = statements_from_cst(parsed.text, parsed.module)
     else:
         statements = statements_from_ast(parsed)
     judged = []
@@ -292,8 +294,9 @@ def analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwner
         verdict = judge(statement, context, owners)
         if verdict is not None:
             judged.append((ordinal, statement, verdict))
+    newer_syntax = isinstance(parsed, NewerSyntax)
     if not judged:
-        return Analysis((), statements, {})
+        return Analysis((), statements, {}, newer_syntax)
     # Decoding again is cheaper than keeping every file's text for the rare file with findings.
     lines = source_lines(
         parsed.text if isinstance(parsed, NewerSyntax) else decode_source(path, content),
@@ -318,7 +321,7 @@ def analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwner
         )
         if verdict.rewrite is not None:
             rewrites[ordinal] = verdict.rewrite
-    return Analysis(tuple(findings), statements, rewrites)
+    return Analysis(tuple(findings), statements, rewrites, newer_syntax)
 
 
 def cannot_check(path: str, line: int, col: int, reason: str) -> Finding:

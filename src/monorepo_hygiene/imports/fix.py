@@ -81,7 +81,7 @@ def try_fix(
     try:
         body, ending = split_lone_cr_ending(content)
         new_content = apply_rewrites(body, analysis.statements, analysis.rewrites) + ending
-        check_fix(path, content, new_content)
+        check_fix(path, content, new_content, analysis.newer_syntax)
     except SourceError as e:
         return None, _unfixable(path, analysis, e.line, e.col, e.reason)
     except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
@@ -94,9 +94,8 @@ def try_fix(
 def _unfixable(path: str, analysis: Analysis, line: int, col: int, reason: str) -> Analysis:
     """A file left unchanged: its findings stay, as errors without `[*]`, beside an `HI105`."""
     kept = tuple(replace(finding, fixable=False) for finding in analysis.findings)
-    return Analysis(
-        tuple(sorted((*kept, cannot_fix(path, line, col, reason)))), analysis.statements, {}
-    )
+    findings = tuple(sorted((*kept, cannot_fix(path, line, col, reason))))
+    return Analysis(findings, analysis.statements, {}, analysis.newer_syntax)
 
 
 def cannot_fix(path: str, line: int, col: int, reason: str) -> Finding:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ast
 import importlib.util
 import sys
+from pathlib import Path
 from typing import List
 
+import libcst as cst
 import pytest
 
 from monorepo_hygiene.imports.cst_statements import statements_from_cst
@@ -98,3 +100,23 @@ def test_real_modules_are_listed_alike(module: str) -> None:
     assert spec is not None and spec.origin is not None
     with open(spec.origin, encoding="utf-8") as source_file:
         assert _listed_by_both(source_file.read())
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_places_follow_every_line_ending(newline: str) -> None:
+    # libcst places imports from the code it generates: a string spanning lines, a backslash
+    # continuation and each kind of line break must count as `ast` counts them.
+    text = 'x = """\nimport fake\n"""\ny = 1 + \\\n    2; import after_continuation\n' + _sample()
+    assert _listed_by_both(text.replace("\n", newline))
+
+
+@pytest.mark.parametrize("package", ["email", "json", "asyncio", "importlib"])
+def test_whole_stdlib_packages_are_listed_alike(package: str) -> None:
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.submodule_search_locations
+    for directory in spec.submodule_search_locations:
+        for path in sorted(Path(directory).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            assert statements_from_cst(text, cst.parse_module(text)) == statements_from_ast(
+                ast.parse(text)
+            ), path
