@@ -276,6 +276,30 @@ def test_a_new_owner_changes_every_imports_result(tmp_path: Path) -> None:
     assert cache.reused == 1  # The first facts' result, found again.
 
 
+def test_an_imports_result_is_reused_only_while_the_package_inits_it_read_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pkg/__init__.py` is not in the batch: the checker reads it from disk, as in the sandbox.
+    monkeypatch.chdir(tmp_path)
+    init = tmp_path / "src/pkg/__init__.py"
+    init.parent.mkdir(parents=True)
+    facts = ImportFacts(
+        files={"src/pkg/app.py": FileFacts("pkg.app", False, "src")},
+        module_owners={"pkg": "src", "pkg.app": "src", "pkg.logging": "src"},
+        package_inits={"pkg": "src/pkg/__init__.py"},
+    )
+    contents = {"src/pkg/app.py": b"import pkg.logging as lg\n"}
+    fixable = []
+    for init_content in ("", "import logging\n", "import logging\n", "x = 1\n"):
+        init.write_text(init_content)
+        cache = ResultCache.open(str(tmp_path), "imports", [imports_batch.cache_scope(facts)])
+        cached = imports_batch.check_files(contents, facts, cache=cache)
+        cache.save()
+        assert cached == imports_batch.check_files(contents, facts)
+        fixable.append((cache.reused, [f.fixable for f in cached.findings]))
+    assert fixable == [(0, [True]), (0, [False]), (1, [False]), (0, [True])]
+
+
 @pytest.mark.parametrize("checker", ["imports", "annotations"])
 def test_fixing_refuses_a_cache(tmp_path: Path, checker: str) -> None:
     (tmp_path / "facts.json").write_text(json.dumps({"files": {}, "module_owners": {}}))

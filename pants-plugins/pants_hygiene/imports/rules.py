@@ -12,6 +12,7 @@ from typing import Any, DefaultDict, Dict, Iterable, Optional, Tuple
 
 from pants.backend.python.dependency_inference.module_mapper import (
     FirstPartyPythonModuleMapping,
+    ModuleProviderType,
     module_from_stripped_path,
 )
 from pants.backend.python.subsystems.setup import PythonSetup
@@ -82,10 +83,23 @@ class ImportFactsMetadata:
     resolve: str
     file_facts: FrozenDict[str, FileFacts]
     module_owners: FrozenDict[str, str]
+    # package -> its `__init__.py`
+    package_inits: FrozenDict[str, str]
 
     @property
     def description(self) -> str:
         return self.resolve
+
+    def batch_package_inits(self, files: Iterable[str]) -> Dict[str, str]:
+        """The `__init__`s a batch's checker reads: those of the packages its files' BUILD files
+        own, where a fixed `import a.b.c as d` can point (only a module of the file's own BUILD
+        file becomes relative; its package is, but for odd layouts, owned there too)."""
+        owners = {self.file_facts[path].owner for path in files}
+        return {
+            package: path
+            for package, path in sorted(self.package_inits.items())
+            if self.module_owners.get(package) in owners
+        }
 
     def facts_file(self, files: Iterable[str]) -> FileContent:
         """The facts of one batch: its files' own, and every module's owner.
@@ -98,6 +112,7 @@ class ImportFactsMetadata:
         facts = ImportFacts(
             files={path: self.file_facts[path] for path in sorted(files)},
             module_owners=self.module_owners,
+            package_inits=self.batch_package_inits(files),
         )
         return FileContent(FACTS_PATH, content=json.dumps(facts.to_json(), sort_keys=True).encode())
 
@@ -139,6 +154,7 @@ async def gather_import_facts(
                 resolve=resolve,
                 file_facts=FrozenDict(file_facts),
                 module_owners=_module_owners(module_mapping, resolve),
+                package_inits=_package_inits(module_mapping, resolve),
             ),
         )
         for resolve, file_facts in sorted(files_by_resolve.items())
@@ -168,6 +184,24 @@ def _module_owners(mapping: FirstPartyPythonModuleMapping, resolve: str) -> Froz
     )
 
 
+def _package_inits(mapping: FirstPartyPythonModuleMapping, resolve: str) -> FrozenDict[str, str]:
+    """Every first-party package's `__init__.py` that a target of its own owns (a file target:
+    its address names the file). A package left out gets no `import a.b.c as d` fixed into it."""
+    modules = mapping.resolves_to_modules_to_providers.get(resolve, FrozenDict())
+    package_inits: Dict[str, str] = {}
+    for module, providers in modules.items():
+        paths = sorted(
+            provider.addr.filename
+            for provider in providers
+            if provider.typ == ModuleProviderType.IMPL
+            and provider.addr.is_file_target
+            and PurePath(provider.addr.filename).name == "__init__.py"
+        )
+        if paths:
+            package_inits[module] = paths[0]
+    return FrozenDict(package_inits)
+
+
 _import_facts = call_rule(gather_import_facts)
 
 
@@ -179,7 +213,7 @@ class _BatchFactsRequest:
 
 @dataclass(frozen=True)
 class _BatchFacts:
-    digest: Digest  # Holds FACTS_PATH.
+    digest: Digest  # Holds FACTS_PATH and the package `__init__`s the facts name.
 
 
 @rule(desc="Write a batch's import facts", level=LogLevel.DEBUG)
@@ -187,9 +221,12 @@ async def batch_facts(request: _BatchFactsRequest) -> _BatchFacts:
     """A rule, so the facts file (1 MB for 8,000 modules) is written once per batch and Pants
     keeps it: `pants lint` re-runs its fixers' rules on every run (their results render output),
     and they await this."""
-    return _BatchFacts(
-        await create_digest(CreateDigest([request.metadata.facts_file(request.files)]))
+    package_inits = request.metadata.batch_package_inits(request.files)
+    facts, inits = await concurrently(
+        create_digest(CreateDigest([request.metadata.facts_file(request.files)])),
+        path_globs_to_digest(PathGlobs(sorted(package_inits.values()))),
     )
+    return _BatchFacts(await merge_digests(MergeDigests([facts, inits])))
 
 
 _batch_facts = call_rule(batch_facts)

@@ -15,7 +15,7 @@ twice a no-op.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from ..findings import Finding
@@ -25,6 +25,7 @@ from . import codes
 from .ast_statements import statements_from_ast
 from .facts import RELATIVE_WITHIN_BUILD, FileFacts
 from .owners import ModuleOwners, Owner
+from .package_inits import PackageInits
 from .statements import ImportedNames, ImportStatement, Rewrite, source_lines
 
 # A referenced first-party module and its owner, or a name nobody owns and None.
@@ -47,9 +48,13 @@ class FileContext:
     relative_wanted: bool
     # Why Python loads the file by path, with no parent package; None if it is imported.
     loaded_by_path: Optional[str] = None
+    # The packages' `__init__`s, shared by the batch; none known: every package may bind names.
+    package_inits: PackageInits = field(
+        default_factory=lambda: PackageInits({}), compare=False, repr=False
+    )
 
     @classmethod
-    def of(cls, facts: FileFacts) -> FileContext:
+    def of(cls, facts: FileFacts, package_inits: Optional[PackageInits] = None) -> FileContext:
         parts = tuple(facts.module.split("."))
         loaded_by_path = facts.loaded_by_path
         if loaded_by_path is None and not all(part.isidentifier() for part in parts):
@@ -60,6 +65,7 @@ class FileContext:
             owner=facts.owner,
             relative_wanted=facts.policy == RELATIVE_WITHIN_BUILD,
             loaded_by_path=loaded_by_path,
+            package_inits=PackageInits({}) if package_inits is None else package_inits,
         )
 
 
@@ -118,14 +124,19 @@ def _judge_plain_import(
         if rewrite is not None:
             # `import a.b.c` binds `a`, which no `from` form does: reported, never rewritten.
             # `import a.b.c as d` is `from a.b import c as d` when `a.b.c` is a module (else
-            # the `from` form could bind an attribute `c` of `a.b`); statements with several
-            # names would have to be split.
+            # the `from` form could bind an attribute `c` of `a.b`) and `a.b` binds no `c`
+            # itself (the `from` form would take that); statements with several names would
+            # have to be split.
             convertible = asname is not None and len(statement.names) == 1 and name in owners
             module = _references(parent, ((last, asname),), owners)[0][0]
+            message = _same_build_message(module, context)
+            if convertible:
+                binds = context.package_inits.binding_reason(parent, last, owners.has_file(parent))
+                if binds is not None:
+                    message += f"; not fixable: {binds}"
+                    convertible = False
             return Verdict(
-                codes.ABSOLUTE_WITHIN_BUILD,
-                _same_build_message(module, context),
-                rewrite if convertible else None,
+                codes.ABSOLUTE_WITHIN_BUILD, message, rewrite if convertible else None
             )
     return None
 

@@ -68,8 +68,12 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
             module. Files loaded by path have no package and can't use relative imports, so
             they are exempt (see HI106).
             `import a.b.c as d` is rewritten to `from <dots>b import c as d` only when `a.b.c`
-            is a module; plain `import a.b.c` binds `a`, which no relative import does, so it
-            is reported without a fix.
+            is a module and `a.b`'s `__init__` binds no name `c` itself (the `from` form would
+            take that, say the stdlib `logging` a package imported, instead of the submodule):
+            any binding of `c` anywhere in it, a star import, a module `__getattr__` or
+            `globals()`/`setattr` count, as does an `__init__` the checker can't read.
+            Plain `import a.b.c` binds `a`, which no relative import does, so it is reported
+            without a fix.
             """,
     ),
     RuleDoc(

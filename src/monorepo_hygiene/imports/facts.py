@@ -21,6 +21,9 @@ file and each first-party module, and writes them down in this shape (`FACTS.jso
       },
       "module_owners": {
         "shop": "src/shop", "shop.models": "src/shop", "shop.models.user": "src/shop"
+      },
+      "package_inits": {
+        "shop": "src/shop/__init__.py", "shop.models": "src/shop/models/__init__.py"
       }
     }
 
@@ -35,6 +38,9 @@ file and each first-party module, and writes them down in this shape (`FACTS.jso
 - `module_owners`: every first-party module of the repo (packages with an `__init__` included;
   namespace packages may be left out, they are inferred from their contents) mapped to the
   owner of the target that owns it. A module not in here is third-party or standard library.
+- `package_inits` (optional): packages mapped to their `__init__` file, handed to the checker
+  with the files (at least those of the packages the batch's owners own): `import a.b.c as d`
+  becomes `from a.b import c as d` only when `a.b`'s `__init__` is here and binds no `c`.
 """
 
 from __future__ import annotations
@@ -105,6 +111,8 @@ class FileFacts:
 class ImportFacts:
     files: Mapping[str, FileFacts]
     module_owners: Mapping[str, str]
+    # Package -> its `__init__` file, as handed to the checker.
+    package_inits: Mapping[str, str] = field(default_factory=dict)
     # Built once per batch: every check of every file looks owners up in it.
     owners: ModuleOwners = field(init=False, repr=False, compare=False)
 
@@ -115,6 +123,7 @@ class ImportFacts:
         return {
             "files": {path: facts.to_json() for path, facts in self.files.items()},
             "module_owners": dict(self.module_owners),
+            "package_inits": dict(self.package_inits),
         }
 
     @classmethod
@@ -128,11 +137,17 @@ class ImportFacts:
             isinstance(owner, str) for owner in module_owners.values()
         ):
             raise FactsError("module_owners", "expected an object mapping module names to owners")
+        package_inits = data.get("package_inits", {})
+        if not isinstance(package_inits, dict) or not all(
+            isinstance(path, str) for path in package_inits.values()
+        ):
+            raise FactsError("package_inits", "expected an object mapping packages to files")
         return cls(
             files={
                 path: FileFacts.from_json(f"files.{path}", facts) for path, facts in files.items()
             },
             module_owners=module_owners,
+            package_inits=package_inits,
         )
 
 

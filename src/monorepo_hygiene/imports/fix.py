@@ -19,6 +19,7 @@ from .check import Analysis, FileContext, analyse
 from .errors import FixError, UnfixableFile
 from .facts import FileFacts
 from .owners import ModuleOwners
+from .package_inits import PackageInits
 
 
 def check_source(
@@ -26,15 +27,17 @@ def check_source(
     content: bytes,
     facts: FileFacts,
     module_owners: Union[ModuleOwners, Mapping[str, str]],
+    package_inits: Optional[PackageInits] = None,
 ) -> Tuple[Finding, ...]:
     """The import findings of one file, fixable (`[*]`) when `fix_source` fixes them; a file
     that can't be read gets one `HI100`, one libcst can't rewrite an `HI105`.
 
     Pass `ImportFacts.owners` as `module_owners` when checking many files: a plain mapping is
-    indexed anew on every call.
+    indexed anew on every call. Without `package_inits`, every package with an `__init__` may
+    bind any name.
     """
     owners = ModuleOwners.of(module_owners)
-    return try_fix(path, content, FileContext.of(facts), owners)[1].findings
+    return try_fix(path, content, FileContext.of(facts, package_inits), owners)[1].findings
 
 
 def fix_source(
@@ -42,11 +45,12 @@ def fix_source(
     content: bytes,
     facts: FileFacts,
     module_owners: Union[ModuleOwners, Mapping[str, str]],
+    package_inits: Optional[PackageInits] = None,
 ) -> Optional[bytes]:
     """The file's content with every fixable, unsuppressed finding fixed; None if none is (or
     the file can't be rewritten faithfully: `check_files` reports that as `HI105`)."""
     owners = ModuleOwners.of(module_owners)
-    return fix_file(path, content, FileContext.of(facts), owners)[0]
+    return fix_file(path, content, FileContext.of(facts, package_inits), owners)[0]
 
 
 def fix_file(

@@ -38,6 +38,7 @@ class ModuleOwners:
         subtree_owners.update(module_owners)
         subtree_owners.pop("__future__", None)  # A compiler directive, never first-party.
         self._owners = subtree_owners
+        self._with_file = frozenset(module_owners)
 
     @classmethod
     def of(cls, module_owners: Union[ModuleOwners, Mapping[str, str]]) -> ModuleOwners:
@@ -47,6 +48,10 @@ class ModuleOwners:
     def __contains__(self, module: str) -> bool:
         """Whether `module` is a first-party module or (namespace) package."""
         return module in self._owners
+
+    def has_file(self, module: str) -> bool:
+        """Whether `module` has a file of its own (a package: an `__init__`), not a namespace."""
+        return module in self._with_file
 
     def owner(self, module: str) -> Optional[Owner]:
         """The owner of exactly `module`; None for third-party and standard library modules."""

@@ -7,20 +7,30 @@ BUILD file owns each module (the nearest directory with a BUILD file) and which 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib.util
 import os
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from hypothesis import strategies as st
 
-from monorepo_hygiene.imports import FileFacts, ImportFacts
+from monorepo_hygiene.imports import ABSOLUTE, FileFacts, ImportFacts
+from monorepo_hygiene.imports.package_inits import PackageInits
 
 # Names no installed distribution or stdlib module uses, so a real import finds only the tree.
 TOP_LEVEL_NAMES = ("hyp_alpha", "hyp_beta")
 SUBPACKAGE_NAMES = ("pa", "pb")
 MODULE_NAMES = ("ma", "mb", "mc")
 TOP_LEVEL_MODULE = "hyp_tool"
+# Ways a package's `__init__` binds a name of its own (`{}`), each with a value whose `repr` is
+# the same in every process.
+SHADOWING_FORMS = (
+    "{} = 'shadow'\n",
+    "import json as {}\n",
+    "class {}:\n    pass\n",
+    "for {} in ['shadow']:\n    pass\n",
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,11 @@ class PackageTree:
     namespace_packages: FrozenSet[str]
     # Packages whose directory has its own BUILD file; `src/` has one too.
     build_packages: FrozenSet[str]
+    # What a package's `__init__` says after `TOKEN`: names bound there shadow the submodule of
+    # that name in `from package import name` (until the submodule is imported).
+    init_bodies: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # The names each package binds that way.
+    shadowed: Mapping[str, FrozenSet[str]] = dataclasses.field(default_factory=dict)
 
     def path(self, module: str) -> str:
         stem = "src/" + module.replace(".", "/")
@@ -59,14 +74,31 @@ class PackageTree:
                 for module, is_package in self.modules.items()
             },
             module_owners={module: self.owner(module) for module in self.modules},
+            package_inits={
+                module: self.path(module) for module, is_package in self.modules.items()
+                if is_package
+            },
         )
+
+    def init_contents(self) -> Dict[str, bytes]:
+        """Every package's `__init__` as `write_tree` writes it with no bodies."""
+        return {
+            self.path(package): f"TOKEN = {package!r}\n{self.init_bodies.get(package, '')}".encode()
+            for package, is_package in self.modules.items()
+            if is_package
+        }
+
+    def package_inits(self, contents: Mapping[str, bytes]) -> PackageInits:
+        """The packages' `__init__`s as the checker reads them, their files read from `contents`."""
+        return PackageInits(self.facts(ABSOLUTE).package_inits, contents.__getitem__)
 
 
 @st.composite
-def package_trees(draw: st.DrawFn, namespaces: bool = True) -> PackageTree:
+def package_trees(draw: st.DrawFn, namespaces: bool = True, shadows: bool = True) -> PackageTree:
     modules: Dict[str, bool] = {TOP_LEVEL_MODULE: False}
     namespace_packages = set()
     build_packages = set()
+    children: Dict[str, List[str]] = {}
 
     def add_package(name: str, depth: int) -> None:
         if namespaces and draw(st.integers(0, 4)) == 0:
@@ -75,16 +107,33 @@ def package_trees(draw: st.DrawFn, namespaces: bool = True) -> PackageTree:
             modules[name] = True
         if depth == 0 or draw(st.booleans()):
             build_packages.add(name)
-        for module_name in draw(st.sets(st.sampled_from(MODULE_NAMES), min_size=1)):
+        children[name] = sorted(draw(st.sets(st.sampled_from(MODULE_NAMES), min_size=1)))
+        for module_name in children[name]:
             modules[f"{name}.{module_name}"] = False
         if depth < 2:
             subpackage_names = st.sets(st.sampled_from(SUBPACKAGE_NAMES), min_size=int(depth == 0))
-            for subpackage_name in draw(subpackage_names):
+            for subpackage_name in sorted(draw(subpackage_names)):
+                children[name].append(subpackage_name)
                 add_package(f"{name}.{subpackage_name}", depth + 1)
 
     for top_level_name in draw(st.sets(st.sampled_from(TOP_LEVEL_NAMES), min_size=1)):
         add_package(top_level_name, 0)
-    return PackageTree(modules, frozenset(namespace_packages), frozenset(build_packages))
+    init_bodies: Dict[str, str] = {}
+    shadowed: Dict[str, FrozenSet[str]] = {}
+    if shadows:
+        for package in sorted(package for package, is_package in modules.items() if is_package):
+            names = draw(st.sets(st.sampled_from(children[package])))
+            init_bodies[package] = "".join(
+                draw(st.sampled_from(SHADOWING_FORMS)).format(name) for name in sorted(names)
+            )
+            shadowed[package] = frozenset(names)
+    return PackageTree(
+        modules,
+        frozenset(namespace_packages),
+        frozenset(build_packages),
+        init_bodies,
+        shadowed,
+    )
 
 
 def relative_spellings(package: str, module: str) -> List[str]:
@@ -118,9 +167,18 @@ def import_statements(
     relative import climbing above the top-level package.
     """
     package = tree.package_of(importer)
-    # Half the time a module of the importer's own top-level package, where the rule has a say.
+    # Half the time a module of the importer's own top-level package, where the rule has a say,
+    # half of that one of its own BUILD file, where it wants relative imports.
     near = [target for target in targets if target.split(".")[0] == importer.split(".")[0]]
-    target = draw(st.sampled_from(near if near and draw(st.booleans()) else targets))
+    same_build = [
+        target
+        for target in near
+        if target in tree.modules and tree.owner(target) == tree.owner(importer)
+    ]
+    pool = targets
+    if near and draw(st.booleans()):
+        pool = same_build if same_build and draw(st.booleans()) else near
+    target = draw(st.sampled_from(pool))
     parent, _, last = target.rpartition(".")
     has_token = target in tree.modules
     forms = ["import_plain"]
@@ -153,25 +211,37 @@ def climbing_imports(draw: st.DrawFn, tree: PackageTree, importer: str, alias: s
     return f"from {'.' * (depth + extra)}{named} import TOKEN as {alias}"
 
 
-def bindings(statement: ast.stmt, package: str) -> List[Tuple[str, str, str]]:
-    """What a statement binds, as (module, name in it, bound name), resolved like Python does.
+def bindings(
+    statement: ast.stmt, package: str, tree: PackageTree
+) -> List[Tuple[str, str, str, bool]]:
+    """What a statement binds, as (module, name in it, bound name, whether the module's own
+    binding of the name shadows its submodule), resolved like Python does.
 
-    `import a.b.c as d` is written as its `from a.b import c as d` equivalent; relative module
-    names are resolved with `importlib.util.resolve_name`.
+    `import a.b.c as d` is written as `from a.b import c as d`, which is its equivalent unless
+    `a.b` binds `c` itself: `from` takes that, `import` the submodule. Relative module names are
+    resolved with `importlib.util.resolve_name`.
     """
     if isinstance(statement, ast.ImportFrom):
         module = statement.module or ""
         if statement.level:
             module = importlib.util.resolve_name("." * statement.level + module, package)
-        return [(module, alias.name, alias.asname or alias.name) for alias in statement.names]
+        return [
+            (
+                module,
+                alias.name,
+                alias.asname or alias.name,
+                alias.name in tree.shadowed.get(module, ()),
+            )
+            for alias in statement.names
+        ]
     assert isinstance(statement, ast.Import)
     result = []
     for alias in statement.names:
         if alias.asname is None:
-            result.append(("", alias.name, alias.name.split(".")[0]))
+            result.append(("", alias.name, alias.name.split(".")[0], False))
         else:
             parent, _, last = alias.name.rpartition(".")
-            result.append((parent, last, alias.asname))
+            result.append((parent, last, alias.asname, False))
     return result
 
 
@@ -189,7 +259,8 @@ def write_tree(root: str, tree: PackageTree, bodies: Dict[str, str]) -> None:
         path = os.path.join(root, tree.path(module))
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as module_file:
-            module_file.write(f"TOKEN = {module!r}\n{bodies.get(module, '')}")
+            init_body = tree.init_bodies.get(module, "")
+            module_file.write(f"TOKEN = {module!r}\n{init_body}{bodies.get(module, '')}")
     for package in tree.namespace_packages:
         os.makedirs(os.path.join(root, "src", *package.split(".")), exist_ok=True)
 

@@ -21,6 +21,7 @@ from monorepo_hygiene.imports import (
 from monorepo_hygiene.imports.errors import StatementMismatch
 from monorepo_hygiene.imports.rewrite import apply_rewrites
 from monorepo_hygiene.imports.ast_statements import statements_from_ast
+from monorepo_hygiene.imports.package_inits import PackageInits
 from monorepo_hygiene.imports.statements import Rewrite
 
 # src/shop/BUILD owns the `shop` package except `shop.api`, which has its own BUILD file;
@@ -44,16 +45,35 @@ ORDER_ABSOLUTE = FileFacts("shop.models.order", is_package=False, owner="src/sho
 MODELS_INIT = FileFacts("shop.models", is_package=True, owner="src/shop")
 TOOLS_A = FileFacts("tools_a", is_package=False, owner="src")
 PATH = "src/shop/models/order.py"
+SHOP_MODELS_INIT = "src/shop/models/__init__.py"
 
 
-def fixed(before: str, facts: FileFacts = ORDER) -> str:
+def package_inits(**sources: str) -> PackageInits:
+    """The packages' `__init__`s, empty except those given (by file name, `/` as `_`)."""
+    paths = {
+        package: f"src/{package.replace('.', '/')}/__init__.py"
+        for package, owner in OWNERS_MAPPING.items()
+        if package in ("shop", "shop.models", "shop.api", "billing")
+    }
+    contents = {path: sources.get(path.replace("/", "_"), "").encode() for path in paths.values()}
+    return PackageInits(paths, contents.__getitem__)
+
+
+def fixed(before: str, facts: FileFacts = ORDER, inits: str = "") -> str:
     source = dedent(before)
-    result = fix_source(PATH, source.encode(), facts, OWNERS)
+    models_init = {"src_shop_models___init__.py": inits}
+    result = fix_source(PATH, source.encode(), facts, OWNERS, package_inits(**models_init))
     return source if result is None else result.decode()
 
 
-def rendered(source: str, facts: FileFacts = ORDER) -> List[str]:
-    return [f.render() for f in check_source(PATH, dedent(source).encode(), facts, OWNERS)]
+def rendered(source: str, facts: FileFacts = ORDER, inits: str = "") -> List[str]:
+    models_init = {"src_shop_models___init__.py": inits}
+    return [
+        f.render()
+        for f in check_source(
+            PATH, dedent(source).encode(), facts, OWNERS, package_inits(**models_init)
+        )
+    ]
 
 
 def test_absolute_import_within_the_build_file_becomes_relative() -> None:
@@ -103,6 +123,60 @@ def test_import_as_of_a_module_becomes_a_from_import() -> None:
     assert (
         fixed("import shop.models.user as user_module\n") == "from . import user as user_module\n"
     )
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "import user\n",
+        "import user.sub\n",
+        "from os import path as user\n",
+        "user = 1\n",
+        "if True:\n    user: int = 1\n",
+        "def user(): pass\n",
+        "class user: pass\n",
+        "for user in []: pass\n",
+        "with open(__file__) as user: pass\n",
+        "def f():\n    global user\n    user = 1\n",
+        "try:\n    pass\nexcept Exception as user:\n    pass\n",
+        "[user := 1]\n",
+        "del user\n",
+        "from os.path import *\n",
+        "def __getattr__(name): return name\n",
+        "globals()['us' + 'er'] = 1\n",
+        "import sys\nsetattr(sys.modules[__name__], 'user', 1)\n",
+        "type T = (\n",  # Not Python: nothing is proven.
+    ],
+)
+def test_import_as_is_not_rewritten_when_the_package_may_bind_the_name(init: str) -> None:
+    # `from . import user` would take `shop.models`' own `user`, not the submodule.
+    source = "import shop.models.user as user_module\n"
+    assert fixed(source, inits=init) == source
+    [finding] = rendered(source, inits=init)
+    assert "; not fixable: `src/shop/models/__init__.py` " in finding
+    assert not finding.endswith("[*]")
+
+
+def test_import_as_is_rewritten_when_the_package_binds_other_names() -> None:
+    init = "import logging\nfrom . import order\nUSER = 1\ndef f(users): return users\n"
+    assert fixed("import shop.models.user as u\n", inits=init) == "from . import user as u\n"
+
+
+def test_import_as_is_not_rewritten_without_the_packages_init() -> None:
+    source = "import shop.models.user as user_module\n"
+    assert fix_source(PATH, source.encode(), ORDER, OWNERS) is None
+    [finding] = check_source(PATH, source.encode(), ORDER, OWNERS)
+    assert finding.message.endswith(
+        "not fixable: the `__init__` of `shop.models` was not given to the checker"
+    )
+
+
+def test_import_as_from_a_namespace_package_is_rewritten() -> None:
+    # No `__init__`, no code that could bind anything.
+    owners = {"ns.mod": "src/ns", "ns.other": "src/ns"}
+    facts = FileFacts("ns.other", is_package=False, owner="src/ns")
+    fixed_source = fix_source("src/ns/other.py", b"import ns.mod as m\n", facts, owners)
+    assert fixed_source == b"from . import mod as m\n"
 
 
 def test_plain_import_is_reported_but_not_rewritten() -> None:

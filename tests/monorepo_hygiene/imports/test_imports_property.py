@@ -72,8 +72,14 @@ def test_fixed_imports_resolve_to_the_same_modules(data: st.DataObject, policy: 
     )
     facts = tree.facts(policy)
     path = tree.path(importer)
+    if tree.modules[importer]:
+        # A package's own `__init__`: what it binds itself, then the statements.
+        source = tree.init_bodies.get(importer, "") + source
+    # Every file the checker may read, and the importer as tested.
+    contents = {**tree.init_contents(), path: source.encode()}
+    inits = tree.package_inits(contents)
     file_facts = facts.files[path]
-    fixed = fix_source(path, source.encode(), file_facts, facts.owners)
+    fixed = fix_source(path, source.encode(), file_facts, facts.owners, inits)
     fixed_source = source if fixed is None else fixed.decode()
     package = tree.package_of(importer)
 
@@ -88,13 +94,14 @@ def test_fixed_imports_resolve_to_the_same_modules(data: st.DataObject, policy: 
             if len(candidates) != 1:
                 assert ast.dump(after) == ast.dump(before)
                 continue
-            assert [module for module, _, _ in bindings(after, package)] == candidates
+            assert [module for module, _, _, _ in bindings(after, package, tree)] == candidates
         else:
-            assert bindings(after, package) == bindings(before, package)
+            assert bindings(after, package, tree) == bindings(before, package, tree)
 
         is_relative = isinstance(after, ast.ImportFrom) and after.level > 0
         owners = {
-            owner_of_binding(tree, module, name) for module, name, _ in bindings(after, package)
+            owner_of_binding(tree, module, name)
+            for module, name, _, _ in bindings(after, package, tree)
         }
         if policy == ABSOLUTE:
             assert not is_relative
@@ -105,15 +112,17 @@ def test_fixed_imports_resolve_to_the_same_modules(data: st.DataObject, policy: 
             same_top_level = (after.module or "").split(".")[0] == package.split(".")[0]
             assert owners != {file_facts.owner} or not same_top_level
 
-    assert fix_source(path, fixed_source.encode(), file_facts, facts.owners) is None
+    assert fix_source(path, fixed_source.encode(), file_facts, facts.owners, inits) is None
     assert not any(
-        f.fixable for f in check_source(path, fixed_source.encode(), file_facts, facts.owners)
+        f.fixable
+        for f in check_source(path, fixed_source.encode(), file_facts, facts.owners, inits)
     )
     # The fix the check tried is the fix, and a fixed file keeps its findings without `[*]`
     # (one statement a line here, so their columns don't move): what a fixer takes from the
     # check's process (`--write-fixes`) is what fixing gives.
-    checked = check_files({path: source.encode()}, facts)
-    fixed_batch = check_files({path: source.encode()}, facts, fix=True)
+    checked = check_files(contents, facts)
+    fixed_batch = check_files(contents, facts, fix=True)
+    assert checked.fixes.get(path) == fixed
     assert checked.fixes == fixed_batch.fixed
     assert fixed_batch.findings == tuple(
         f for f in checked.findings if not (f.fixable and f.path in checked.fixes)
@@ -124,7 +133,8 @@ _IMPORT_AND_DESCRIBE = """
 import importlib, json, sys, types
 sys.path.insert(0, sys.argv[1])
 described = {}
-for name in sys.argv[2:]:
+names = sys.argv[3:]
+for name in reversed(names) if sys.argv[2] == "reversed" else names:
     module = importlib.import_module(name)
     described[name] = {
         key: f"module {value.__name__}" if isinstance(value, types.ModuleType) else repr(value)
@@ -135,21 +145,28 @@ print(json.dumps(described))
 """
 
 
-def _import_everything(root: str, tree: PackageTree) -> Dict[str, Dict[str, str]]:
-    """Every module of the tree imported in a fresh interpreter, its namespace described."""
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _IMPORT_AND_DESCRIBE,
-            os.path.join(root, "src"),
-            *sorted(tree.modules),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(completed.stdout)
+def _import_everything(root: str, tree: PackageTree) -> List[Dict[str, Dict[str, str]]]:
+    """Every module of the tree imported in a fresh interpreter, its namespace described: in
+    sorted order, then in reverse, where a module runs before the submodules it imports (and
+    `from package import name` meets what the package binds itself, not yet the submodule)."""
+    return [
+        json.loads(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    _IMPORT_AND_DESCRIBE,
+                    os.path.join(root, "src"),
+                    order,
+                    *sorted(tree.modules),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for order in ("sorted", "reversed")
+    ]
 
 
 def _fix_tree(root: str, tree: PackageTree, policy: str) -> int:
@@ -167,7 +184,8 @@ def _fix_tree(root: str, tree: PackageTree, policy: str) -> int:
 def test_fixed_trees_import_the_same_objects(data: st.DataObject) -> None:
     tree = data.draw(package_trees())
     # Only plain modules import, and only modules before them, so nothing imports in a cycle;
-    # package `__init__`s stay empty and can be imported from anywhere.
+    # package `__init__`s import no first-party module (they may bind their submodules' names
+    # themselves) and can be imported from anywhere.
     plain_modules = sorted(module for module, is_package in tree.modules.items() if not is_package)
     packages = sorted({*tree.namespace_packages, *(m for m, p in tree.modules.items() if p)})
     bodies = {}

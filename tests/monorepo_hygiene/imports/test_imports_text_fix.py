@@ -9,6 +9,7 @@ import pytest
 
 from monorepo_hygiene.imports import ABSOLUTE, FileFacts, ModuleOwners
 from monorepo_hygiene.imports.check import FileContext, analyse
+from monorepo_hygiene.imports.package_inits import PackageInits
 from monorepo_hygiene.imports.statements import Rewrite
 from monorepo_hygiene.imports.rewrite import apply_rewrites
 from monorepo_hygiene.imports.statements import ImportStatement
@@ -27,6 +28,8 @@ OWNERS = ModuleOwners(
 ORDER = FileFacts("shop.models.order", is_package=False, owner="src/shop")
 ORDER_ABSOLUTE = FileFacts("shop.models.order", is_package=False, owner="src/shop", policy=ABSOLUTE)
 PATH = "src/shop/models/order.py"
+# `shop.models`' `__init__`, empty: `import shop.models.user as u` has a `from` form.
+EMPTY_INITS = PackageInits({"shop.models": "src/shop/models/__init__.py"}, lambda path: b"")
 
 SOURCES = [
     "from shop.models.user import User\n",
@@ -58,7 +61,7 @@ RELATIVE_SOURCES = [
 def _rewrites(
     source: bytes, facts: FileFacts
 ) -> Tuple[List[ImportStatement], Dict[int, Rewrite]]:
-    analysis = analyse(PATH, source, FileContext.of(facts), OWNERS)
+    analysis = analyse(PATH, source, FileContext.of(facts, EMPTY_INITS), OWNERS)
     assert analysis.rewrites, "each case must have something to fix"
     return analysis.statements, dict(analysis.rewrites)
 

@@ -284,3 +284,33 @@ def test_findings_and_fixes_do_not_depend_on_the_batch(
 
 def _finding_texts(stdout: str) -> List[str]:
     return [line for line in stdout.splitlines() if ": HI" in line]
+
+
+@pytest.mark.parametrize("batch_size", [1, 128])
+def test_import_as_is_fixed_only_where_the_packages_init_binds_no_such_name(
+    rule_runner: PythonRuleRunner, batch_size: int
+) -> None:
+    # `pkg`'s `__init__` binds `logging` (the stdlib's), so `from . import logging as lg` would
+    # take that; `other`'s binds nothing of the kind. The `__init__`s reach the checker whichever
+    # batch they are in (batch size 1: never the importer's).
+    rule_runner.write_files(
+        {
+            "src/BUILD": 'python_sources(sources=["**/*.py"])',
+            "src/pkg/__init__.py": "import logging\n",
+            "src/pkg/logging.py": "NAME = 1\n",
+            "src/pkg/app.py": "import pkg.logging as lg\n",
+            "src/other/__init__.py": "import os\n",
+            "src/other/logging.py": "NAME = 1\n",
+            "src/other/app.py": "import other.logging as lg\n",
+        }
+    )
+    _, stdout = lint(rule_runner, batch_size=batch_size)
+    assert _finding_texts(stdout) == [
+        "src/other/app.py:1:1: HI101 Use a relative import for `other.logging`, owned by the same "
+        "BUILD file (`src/BUILD`) [*]",
+        "src/pkg/app.py:1:1: HI101 Use a relative import for `pkg.logging`, owned by the same "
+        "BUILD file (`src/BUILD`); not fixable: `src/pkg/__init__.py` binds `logging` itself",
+    ]
+    fix(rule_runner, f"--batch-size={batch_size}")
+    assert rule_runner.read_file("src/other/app.py") == "from . import logging as lg\n"
+    assert rule_runner.read_file("src/pkg/app.py") == "import pkg.logging as lg\n"
