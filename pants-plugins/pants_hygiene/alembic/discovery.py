@@ -1,4 +1,4 @@
-"""Finds every Alembic history of the repo, with or without a config in it.
+"""Finds the Alembic histories that may hold given files, with or without a config.
 
 Three ways, each history kept once: every `*.ini` with an `[alembic]` section (and every file
 named in `[check-alembic].config_files`), every `pyproject.toml` with a `[tool.alembic]` table
@@ -6,11 +6,19 @@ named in `[check-alembic].config_files`), every `pyproject.toml` with a `[tool.a
 `versions/` or `script.py.mako`). Shared by `check-alembic`, `rebase-alembic` and the imports
 check. Nothing here imports or runs a migration: configs are parsed as text and migration files
 are only listed.
+
+Only the given files' directories and the directories above them are looked at, never the whole
+repository (`**`): a file no lint or check asked about must not cost every run a walk of the
+repo, and Pants 2.17's glob expansion dies (SIGSEGV, no message) on a symlink that resolves to
+itself anywhere a wildcard reaches. Before a history's migrations are listed, its directories
+are searched for such links with the OS; one is an error of that history alone.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -19,9 +27,11 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 # Pants itself depends on `toml` (it reads pants.toml with it), so no requirement of ours names it;
 # CPython 3.9, which runs Pants, has no tomllib.
 import toml  # pants: no-infer-dep
+from pants.base.build_root import BuildRoot
 from pants.engine.collection import Collection
 from pants.engine.fs import PathGlobs, SpecsPaths
 from pants.engine.rules import collect_rules, rule
+from pants.util.logging import LogLevel
 from pants.source.source_root import AllSourceRoots
 
 from monorepo_hygiene.alembic.config import (
@@ -58,6 +68,8 @@ class AlembicHistory:
     recursive: bool = False
     # alembic's `file_template`, for the files `rebase-alembic --strategy=merge` writes.
     file_template: str = DEFAULT_FILE_TEMPLATE
+    # What lists its migrations.
+    migration_globs: Tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -83,32 +95,71 @@ class AllAlembicHistories(Collection[AlembicHistory]):
 
 
 @dataclass(frozen=True)
-class AllAlembicSetups:
-    """Every Alembic history of the repository, however it was found, each once; and the config
-    files that don't lead to one. Other capabilities use it to know which files Alembic loads by
-    path (`script_dir`, `versions_dirs`)."""
+class AlembicSetupsRequest:
+    """The Alembic setups that may hold `paths` (repo-relative files)."""
+
+    paths: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AlembicSetups:
+    """The Alembic histories found from some files' directories and those above them, however
+    they were found, each once, their migrations not listed (`migration_paths` is empty); and
+    the config files there that don't lead to one. Other capabilities use it to know which files
+    Alembic loads by path (`script_dir`, `versions_dirs`)."""
 
     histories: AllAlembicHistories
     config_errors: Tuple[AlembicConfigError, ...]
 
 
-# Everything discovery looks at, listed in one pass over the repository.
-_DISCOVERY_GLOBS = (
-    "**/*.ini",
-    "**/pyproject.toml",
-    "**/env.py",
-    "**/script.py.mako",
-    "**/versions",
-)
+# What discovery looks at in each directory it looks in.
+_DISCOVERY_NAMES = ("*.ini", "pyproject.toml", "env.py", "script.py.mako", "versions")
+
+
+def _directories_above(paths: Iterable[str]) -> Tuple[str, ...]:
+    """Each file's directory and every directory above it, the repo root (`""`) included."""
+    directories = set()
+    for path in paths:
+        directory = posixpath.dirname(path)
+        while directory not in directories:
+            directories.add(directory)
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+    return tuple(sorted(directories))
+
+
+@dataclass(frozen=True)
+class _SourceRootsRequest:
+    pass
+
+
+@dataclass(frozen=True)
+class _SourceRootPaths:
+    paths: Tuple[str, ...]
+
+
+@rule(desc="List the source roots", level=LogLevel.DEBUG)
+async def source_root_paths(
+    request: _SourceRootsRequest, all_source_roots: AllSourceRoots
+) -> _SourceRootPaths:
+    return _SourceRootPaths(tuple(root.path for root in all_source_roots))
+
+
+_source_root_paths = call_rule(source_root_paths)
 
 
 @rule(desc="Find Alembic configurations")
-async def find_all_alembic_setups(
-    subsystem: CheckAlembicSubsystem, all_source_roots: AllSourceRoots
-) -> AllAlembicSetups:
+async def find_alembic_setups(
+    request: AlembicSetupsRequest, subsystem: CheckAlembicSubsystem
+) -> AlembicSetups:
     configured_names = set(subsystem.config_files)
     listing = await path_globs_to_paths(
-        PathGlobs((*_DISCOVERY_GLOBS, *(f"**/{name}" for name in sorted(configured_names))))
+        PathGlobs(
+            posixpath.join(directory, name)
+            for directory in _directories_above(request.paths)
+            for name in (*_DISCOVERY_NAMES, *sorted(configured_names))
+        )
     )
     config_contents = await path_globs_to_digest_contents(
         PathGlobs(
@@ -119,7 +170,6 @@ async def find_all_alembic_setups(
             or PurePath(path).name in configured_names
         ),
     )
-    source_roots = tuple(root.path for root in all_source_roots)
     configs: List[AlembicConfig] = []
     config_errors: List[AlembicConfigError] = []
     for config_file in config_contents:
@@ -137,10 +187,15 @@ async def find_all_alembic_setups(
         except AlembicConfigError as e:
             config_errors.append(e)
 
+    # Listing every source root globs the whole repo: only a location in the package form
+    # needs them.
+    source_roots: Tuple[str, ...] = ()
+    if any(config.names_package_resources for config in configs):
+        source_roots = (await _source_root_paths(_SourceRootsRequest())).paths
     # A script location in the package form has one candidate directory per source root; the
-    # one that holds an `env.py` (or, failing that, any file) is the real one.
+    # one that holds anything is the real one.
     candidate_listings = await concurrently(
-        path_globs_to_paths(PathGlobs([f"{candidate}/*", f"{candidate}/**/*.py"]))
+        path_globs_to_paths(PathGlobs([f"{candidate}/*"]))
         for config in configs
         for candidate in config.script_dir_candidates(source_roots)
     )
@@ -148,7 +203,11 @@ async def find_all_alembic_setups(
     located: List[_Located] = []
     for config in configs:
         candidates = config.script_dir_candidates(source_roots)
-        script_dirs = [candidate for candidate in candidates if next(listings).files]
+        script_dirs = [
+            candidate
+            for candidate, listing in zip(candidates, listings)
+            if listing.files or listing.dirs
+        ]
         if script_dirs:
             located.append(
                 _Located(
@@ -189,23 +248,43 @@ async def find_all_alembic_setups(
                 )
             )
 
-    merged = _merge_duplicates(located)
-    migration_listings = await concurrently(
-        path_globs_to_paths(PathGlobs(setup.migration_globs)) for setup in merged
-    )
     histories = tuple(
         AlembicHistory(
             script_dir=setup.script_dir,
             versions_dirs=setup.versions_dirs,
-            migration_paths=tuple(sorted(listing.files)),
+            migration_paths=(),
             config_paths=setup.config_paths,
             found_by=setup.found_by,
             recursive=setup.recursive,
             file_template=setup.file_template,
+            migration_globs=setup.migration_globs,
         )
-        for setup, listing in zip(merged, migration_listings)
+        for setup in _merge_duplicates(located)
     )
-    return AllAlembicSetups(AllAlembicHistories(histories), tuple(config_errors))
+    return AlembicSetups(AllAlembicHistories(histories), tuple(config_errors))
+
+
+find_setups = call_rule(find_alembic_setups)
+
+
+def symlink_loops(root: str, directory: str, recursive: bool) -> Tuple[str, ...]:
+    """The symlinks in `directory` (and below it, if `recursive`) of the repo at `root` that
+    never resolve (ELOOP), found with the OS: Pants 2.17's glob expansion recurses on one until
+    the process dies."""
+    loops = []
+    for current, subdirectories, files in os.walk(os.path.join(root, directory)):
+        for name in (*subdirectories, *files):
+            link = os.path.join(current, name)
+            if not os.path.islink(link):
+                continue
+            try:
+                os.stat(link)
+            except OSError as e:
+                if e.errno == errno.ELOOP:
+                    loops.append(os.path.relpath(link, root).replace(os.sep, "/"))
+        if not recursive:
+            break
+    return tuple(sorted(loops))
 
 
 @dataclass(frozen=True)
@@ -260,16 +339,55 @@ def _tool_alembic_table(path: str, text: str) -> Optional[Mapping[str, Any]]:
 
 @rule(desc="Find the Alembic histories in the specs")
 async def find_alembic_histories(
-    specs_paths: SpecsPaths, all_setups: AllAlembicSetups
+    specs_paths: SpecsPaths, build_root: BuildRoot
 ) -> AlembicHistories:
+    setups = await find_setups(AlembicSetupsRequest(tuple(specs_paths.files)))
+    in_specs = [
+        history
+        for history in setups.histories
+        if any(history.contains(path) for path in specs_paths.files)
+    ]
+    listable: List[AlembicHistory] = []
+    loop_errors: List[AlembicConfigError] = []
+    for history in in_specs:
+        loops = [
+            link
+            for directory in (history.script_dir, *history.versions_dirs)
+            for link in symlink_loops(build_root.path, directory, history.recursive)
+        ]
+        if loops:
+            loop_errors.extend(
+                AlembicConfigError(
+                    link,
+                    None,
+                    f"symlink loop: `{link}` resolves to itself, so the history "
+                    f"`{history.name}` can't be listed; remove or fix the link",
+                )
+                for link in dict.fromkeys(loops)
+            )
+        else:
+            listable.append(history)
+    # A listing of each looping directory that matches no file: whichever way it changes (the
+    # link removed, say), this rule runs again.
+    listings = await concurrently(
+        path_globs_to_paths(
+            PathGlobs(
+                history.migration_globs
+                if history in listable
+                else [f"{directory}/*.hygiene-never-matches" for directory in history.versions_dirs]
+            )
+        )
+        for history in in_specs
+    )
     return AlembicHistories(
         histories=tuple(
-            history
-            for history in all_setups.histories
-            if any(history.contains(path) for path in specs_paths.files)
+            dataclasses.replace(history, migration_paths=tuple(sorted(listing.files)))
+            for history, listing in zip(in_specs, listings)
+            if history in listable
         ),
-        config_errors=tuple(
-            error for error in all_setups.config_errors if error.path in specs_paths.files
+        config_errors=(
+            *(error for error in setups.config_errors if error.path in specs_paths.files),
+            *loop_errors,
         ),
     )
 

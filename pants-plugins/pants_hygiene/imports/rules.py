@@ -32,7 +32,7 @@ from monorepo_hygiene.imports import RULE_DOCS, FileFacts, ImportFacts
 from monorepo_hygiene.imports.codes import CANNOT_FIX
 
 from ..alembic import discovery
-from ..alembic.discovery import AllAlembicSetups
+from ..alembic.discovery import AlembicSetups, AlembicSetupsRequest, find_setups
 from ..util.compat import (
     call_rule,
     concurrently,
@@ -128,11 +128,16 @@ async def gather_import_facts(
     subsystem: ImportsSubsystem,
     python_setup: PythonSetup,
     module_mapping: FirstPartyPythonModuleMapping,
-    alembic_setups: AllAlembicSetups,
 ) -> Partitions[str, ImportFactsMetadata]:
     stripped_names = await concurrently(
         strip_file_name(StrippedFileNameRequest(field_set.source.file_path))
         for field_set in request.field_sets
+    )
+    # Only the histories these files may belong to: nothing else of the repo is looked at.
+    alembic_setups = await find_setups(
+        AlembicSetupsRequest(
+            tuple(sorted(field_set.source.file_path for field_set in request.field_sets))
+        )
     )
     files_by_resolve: DefaultDict[str, Dict[str, FileFacts]] = defaultdict(dict)
     for field_set, stripped in zip(request.field_sets, stripped_names):
@@ -161,7 +166,7 @@ async def gather_import_facts(
     )
 
 
-def _loaded_by_path(path: str, alembic_setups: AllAlembicSetups) -> Optional[str]:
+def _loaded_by_path(path: str, alembic_setups: AlembicSetups) -> Optional[str]:
     """Why Python loads the file by path, if it does: Alembic runs `env.py` and every migration
     of its script directory and version locations by path, with no parent package."""
     for history in alembic_setups.histories:

@@ -58,6 +58,11 @@ class AlembicConfig:
             return f"{self.ini_path} [tool.alembic]"
         return f"{self.ini_path} [{self.section}]"
 
+    @property
+    def names_package_resources(self) -> bool:
+        """Whether a location is in the `package.module:dir` form, found through source roots."""
+        return any(map(_is_resource, (self.script_location, *self.version_locations)))
+
     def script_dir_candidates(self, source_roots: Sequence[str]) -> Tuple[str, ...]:
         """Repo-relative directories `script_location` may mean; the caller keeps the one that
         exists. A path gives one; `pkg.sub:dir` gives `<root>/pkg/sub/dir` per source root."""

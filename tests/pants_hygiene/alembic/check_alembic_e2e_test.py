@@ -83,3 +83,43 @@ def test_check_alembic_on_all_histories_then_only_the_changed_one(tmp_path: Path
     ]
     assert "billing" not in run.stdout
     assert "flowchart TD" in (tmp_path / "dist/alembic.md").read_text()
+
+
+def test_a_symlink_loop_is_an_error_of_its_own_history_only(tmp_path: Path) -> None:
+    # Pants 2.17's glob expansion dies (SIGSEGV, exit 139) on a link to itself wherever a wildcard
+    # reaches it, so discovery globs no more than the specs' directories and those above them
+    # (`::` itself reaches it in Pants' own spec expansion, as does every goal that needs all
+    # targets, like `lint` with the imports check's module mapping; file specs are what
+    # `--changed-since` hands over).
+    repo = E2ERepo.create(
+        tmp_path,
+        {
+            "svc/alembic.ini": INI + "recursive_version_locations = true\n",
+            "svc/migrations/env.py": "",
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+            "other/alembic.ini": INI,
+            "other/migrations/env.py": "",
+            "other/migrations/versions/b1_init.py": migration("b1", None),
+        },
+        backends=BACKENDS,
+    )
+    (tmp_path / "svc/migrations/versions/self_m.py").symlink_to("self_m.py")
+
+    run = repo.pants("check-alembic", "other::")
+    assert (run.exit_code, run.stdout) == (
+        0,
+        "other/migrations/versions: 1 revision, 1 head b1 (found by other/alembic.ini [alembic])\n",
+    ), run.stderr
+
+    run = repo.pants(
+        "check-alembic",
+        "svc/migrations/versions/a1_init.py",
+        "other/migrations/versions/b1_init.py",
+    )
+    assert (run.exit_code, run.stdout) == (
+        1,
+        "svc/migrations/versions/self_m.py:1:1: HM100 symlink loop: "
+        "`svc/migrations/versions/self_m.py` resolves to itself, so the history "
+        "`svc/migrations/versions` can't be listed; remove or fix the link\n"
+        "other/migrations/versions: 1 revision, 1 head b1 (found by other/alembic.ini [alembic])\n",
+    ), run.stderr

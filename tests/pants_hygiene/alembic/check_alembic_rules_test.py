@@ -11,7 +11,7 @@ from pants.testutil.rule_runner import GoalRuleResult, RuleRunner
 
 from pants_hygiene.alembic import register
 from pants_hygiene.alembic.check_goal import CheckAlembic
-from pants_hygiene.alembic.discovery import AllAlembicSetups
+from pants_hygiene.alembic.discovery import AlembicSetups, AlembicSetupsRequest
 
 INI = "[alembic]\nscript_location = %(here)s/migrations\n"
 F = " (found by svc/alembic.ini [alembic])"
@@ -33,7 +33,7 @@ def migration(revision: str, down_revision: Optional[str], revises: str = "") ->
 
 @pytest.fixture
 def rule_runner() -> RuleRunner:
-    runner = RuleRunner(rules=[*register.rules(), QueryRule(AllAlembicSetups, [])])
+    runner = RuleRunner(rules=[*register.rules(), QueryRule(AlembicSetups, [AlembicSetupsRequest])])
     runner.set_options(["--source-root-patterns=['/src', '/']"])
     return runner
 
@@ -242,13 +242,22 @@ def test_every_history_is_found_without_configuration(rule_runner: RuleRunner) -
             """
         ),
     )
-    setups = rule_runner.request(AllAlembicSetups, [])
+    files = [
+        "core/migrations/versions/a1_init.py",
+        "proxy/appproxy/versions/p1_init.py",
+        "reports/db/versions/r1_init.py",
+        "search/alembic/env.py",
+    ]
+    setups = rule_runner.request(AlembicSetups, [AlembicSetupsRequest(tuple(files))])
     assert [(h.script_dir, h.versions_dirs) for h in setups.histories] == [
         ("core/migrations", ("core/migrations/versions",)),
         ("proxy/appproxy", ("proxy/appproxy/versions",)),
         ("reports/db", ("reports/db/versions",)),
         ("search/alembic", ("search/alembic/versions",)),
     ]
+    # Only the given files' directories and those above them are looked at.
+    setups = rule_runner.request(AlembicSetups, [AlembicSetupsRequest(("reports/db/env.py",))])
+    assert [h.script_dir for h in setups.histories] == ["reports/db"]
 
 
 def test_a_history_found_twice_is_checked_once(rule_runner: RuleRunner) -> None:
