@@ -95,8 +95,9 @@ class Baseline:
                 raise BaselineError(
                     path, f"entry {index + 1} needs `path`, `code`, `statement` and `count`"
                 ) from None
+            # JSON's `true` is a Python int too: a count must be a number.
             if not all(isinstance(v, str) for v in (key.path, key.code, key.statement)) or not (
-                isinstance(count, int) and count >= 1
+                isinstance(count, int) and not isinstance(count, bool) and count >= 1
             ):
                 raise BaselineError(path, f"entry {index + 1}: strings and a count of 1 or more")
             counts[key] += count

@@ -162,6 +162,10 @@ def test_the_file_reads_back_as_written(keys: List[BaselineKey]) -> None:
             '{"version": 1, "entries": [{"path": "a.py", "code": "HA101", "statement": "", "count": 0}]}',
             "hygiene-baseline.json: entry 1: strings and a count of 1 or more",
         ),
+        (
+            '{"version": 1, "entries": [{"path": "a.py", "code": "HA101", "statement": "", "count": true}]}',
+            "hygiene-baseline.json: entry 1: strings and a count of 1 or more",
+        ),
     ],
 )
 def test_a_bad_file_names_itself_and_the_problem(text: str, reason: str) -> None:
