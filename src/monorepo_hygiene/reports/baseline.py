@@ -17,22 +17,27 @@ File format (JSON, one entry per line so diffs review well):
 
 from __future__ import annotations
 
-import io
 import json
-import tokenize
+import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import (
+    AbstractSet,
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from ..errors import FileError
 from ..findings import Finding
 
 BASELINE_VERSION = 1
-
-_SKIPPED_TOKENS = frozenset(
-    (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
-)
-
 
 @dataclass(frozen=True, order=True)
 class BaselineKey:
@@ -200,27 +205,25 @@ def updated_baseline(
 class _Statements:
     """The normalised logical line around any line of a file: tokens joined by single spaces,
     comments and line breaks dropped, so reformatting within the statement changes nothing
-    but editing its code does."""
+    but editing its code does.
+
+    Read by `_logical_lines`, not by the `tokenize` of the interpreter Pants runs on: a key must
+    not change with the interpreter (CPython 3.9's tokenizer gives up at a 3.12 f-string, and
+    3.12's splits f-strings into parts). Where `tokenize` reads a file it agrees, token for
+    token, with an f-string one token as up to 3.11."""
 
     def __init__(self, source: str, last_line: int) -> None:
-        """Tokenizes only as far as the statement holding `last_line` (the tokenizer is pure
-        Python: the rest of a long file would cost more than the whole lookup)."""
+        """Reads only as far as the statement holding `last_line`: the rest of a long file
+        would cost more than the whole lookup."""
         self._lines = source.splitlines()
         self._by_line: Dict[int, str] = {}
-        current: List[tokenize.TokenInfo] = []
-        try:
-            for token in tokenize.generate_tokens(io.StringIO(source).readline):
-                if token.type == tokenize.NEWLINE and current:
-                    text = " ".join(t.string for t in current)
-                    for line in range(current[0].start[0], token.end[0] + 1):
-                        self._by_line[line] = text
-                    current = []
-                    if token.end[0] >= last_line:
-                        break
-                elif token.type not in _SKIPPED_TOKENS and token.type != tokenize.ENDMARKER:
-                    current.append(token)
-        except (tokenize.TokenError, SyntaxError):
-            pass  # past a tokenizer error (not Python, or broken), lines key by their own text
+        for first, last, tokens in _logical_lines(source):
+            if tokens:
+                text = " ".join(tokens)
+                for line in range(first, last + 1):
+                    self._by_line[line] = text
+            if last >= last_line:
+                break
 
     def at(self, line: int) -> str:
         if line in self._by_line:
@@ -228,3 +231,116 @@ class _Statements:
         if 1 <= line <= len(self._lines):
             return " ".join(self._lines[line - 1].split())
         return ""
+
+
+_OPERATORS = (
+    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "!=", "%=", "&=", "**", "*=", "+=", "-=",
+    "//", "/=", "<<", "<=", "==", ">=", ">>", "@=", "^=", "|=",
+)  # fmt: skip
+_TOKEN_RE = re.compile(
+    r"(?P<space>[ \t\f]+|\\(?:\r\n|\r|\n))"
+    r"|(?P<comment>#[^\r\n]*)"
+    r"|(?P<newline>\r\n|\r|\n)"
+    r"""|(?P<string>(?:[rR][bBfF]?|[bBfF][rR]?|[uU])?(?:'''|\"\"\"|'|"))"""
+    r"|(?P<number>0[xXoObB][0-9a-fA-F_]+"
+    r"|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)"
+    r"|(?P<name>[^\W\d]\w*)"
+    r"|(?P<operator>" + "|".join(map(re.escape, _OPERATORS)) + r"|.)",
+    re.DOTALL,
+)
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+
+
+def _logical_lines(source: str) -> Iterator[Tuple[int, int, List[str]]]:
+    """(first line, last line, tokens) of each logical line, in order; a blank or comment-only
+    line has no tokens. A statement left open at the end of the file (a bracket, a triple-quoted
+    string) is no logical line: its lines key by their own text, as they did when `tokenize`
+    gave up there."""
+    position, line, depth, open_string = 0, 1, 0, False
+    first, tokens = 1, []
+    while position < len(source):
+        match = _TOKEN_RE.match(source, position)
+        assert match is not None  # The last alternative matches any character.
+        kind = match.lastgroup
+        end = match.end()
+        if kind == "string":
+            end = _string_end(source, end, match.group())
+            quote = match.group().lstrip("rRbBfFuU")
+            open_string = end - match.end() < len(quote) or not source.endswith(quote, 0, end)
+        if kind == "newline" and depth == 0:
+            yield first, line, tokens
+            first, tokens = line + 1, []
+        elif kind not in ("space", "comment", "newline"):
+            if not tokens:
+                first = line
+            text = source[position:end]
+            tokens.append(text)
+            if text in _OPENING:
+                depth += 1
+            elif text in _CLOSING:
+                depth = max(depth - 1, 0)
+        line += len(_LINE_BREAK_RE.findall(source, position, end))
+        position = end
+    if tokens and depth == 0 and not open_string:
+        yield first, line, tokens
+
+
+def _string_end(source: str, position: int, start: str) -> int:
+    """Where the string literal that `start` (prefix and quote) opens ends. A backslash escapes
+    the next character (in raw strings too, as far as the end goes); a replacement field of an
+    f-string is read as code, so it may hold strings in the same quotes (3.12)."""
+    quote = start.lstrip("rRbBfFuU")
+    formatted = "f" in start.lower()
+    while position < len(source):
+        char = source[position]
+        if source.startswith(quote, position):
+            return position + len(quote)
+        if char == "\\":
+            position += 2
+        elif char in "\r\n" and len(quote) == 1:
+            return position  # Unterminated: the line ends it.
+        elif formatted and source.startswith("{{", position):
+            position += 2
+        elif formatted and char == "{":
+            position = _replacement_field_end(source, position + 1)
+        else:
+            position += 1
+    return len(source)
+
+
+def _replacement_field_end(source: str, position: int) -> int:
+    """Where an f-string's replacement field that starts at `position` (after `{`) ends."""
+    depth = 0
+    while position < len(source):
+        char = source[position]
+        match = _TOKEN_RE.match(source, position)
+        assert match is not None
+        if match.lastgroup == "string":
+            position = _string_end(source, match.end(), match.group())
+            continue
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            if depth == 0:
+                return position + 1
+            depth -= 1
+        elif char == ":" and depth == 0 and match.group() != ":=":
+            return _format_spec_end(source, position + 1)
+        position = match.end()
+    return position
+
+
+def _format_spec_end(source: str, position: int) -> int:
+    """Where a replacement field's format spec (literal text, nested fields) ends."""
+    while position < len(source):
+        char = source[position]
+        if char == "}":
+            return position + 1
+        if char == "{":
+            position = _replacement_field_end(source, position + 1)
+        elif char in "\r\n":
+            return position
+        else:
+            position += 1
+    return position

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import io
+import sysconfig
+import tokenize
 from collections import Counter
-from typing import List
+from pathlib import Path
+from typing import Dict, List
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -69,10 +73,28 @@ def test_paths_without_text_and_broken_files_still_key() -> None:
     ]
 
 
+# f-strings of CPython 3.12 (PEP 701), which older tokenizers read differently or not at all.
+NEWER_F_STRINGS = (
+    's = f"{"""a"""}"',
+    "t = f'{x:{'>'}10}'",
+    'u = f"{"\'"}"',
+    'v = f"{a["b"]!r:>{width}} {{literal}}"',
+)
 lines_to_insert = st.lists(
-    st.sampled_from(["", "# a comment", "x = 1", "def helper() -> None:\n    pass", "import sys"]),
+    st.sampled_from(
+        ["", "# a comment", "x = 1", "def helper() -> None:\n    pass", "import sys"]
+        + list(NEWER_F_STRINGS)
+    ),
     max_size=5,
 )
+
+
+def _findings_of_edited(edited: str) -> List[Finding]:
+    """`_findings` of a file that may hold 3.12 f-strings, which the `ast` of the interpreter
+    running the tests may not read: each is found as a one-line statement like it."""
+    for line in NEWER_F_STRINGS:
+        edited = edited.replace(line, "x = 1")
+    return _findings(edited)
 
 
 # The machines that run these tests are shared and slow: no wall-clock health checks.
@@ -88,13 +110,60 @@ def test_keys_survive_lines_inserted_above_and_between(
     )
     before = finding_keys(_findings(SOURCE), {"m.py": SOURCE})
     baseline = Baseline.from_keys(before)
-    found = _findings(edited)
+    found = _findings_of_edited(edited)
     keys = finding_keys(found, {"m.py": edited})
     outcome = apply_baseline(baseline, found, keys, checked_paths=["m.py"])
     # Every original finding is still accepted wherever it moved; only inserted code reports.
     assert sorted(outcome.baselined) == sorted(f for f, k in zip(found, keys) if k in set(before))
     assert outcome.stale == ()
     assert len(outcome.baselined) == len(before)
+
+
+def test_keys_do_not_depend_on_the_interpreters_tokenizer() -> None:
+    # CPython 3.9-3.11's `tokenize` ends at `f"{"""a"""}"` (3.12 syntax), so a key computed with
+    # it turned from `def f ( x ) :` into the line's own text below such a line.
+    edited = NEWER_F_STRINGS[0] + "\n" + SOURCE
+    keys = finding_keys(_findings_of_edited(edited), {"m.py": edited})
+    assert keys == finding_keys(_findings(SOURCE), {"m.py": SOURCE})
+    assert BaselineKey("m.py", "HA101", "def main ( argv , env ) :") in keys
+
+
+def _tokenize_keys(source: str) -> Dict[int, str]:
+    """The oracle: each line's logical line as CPython's `tokenize` reads it, tokens joined by
+    single spaces, comments and line breaks dropped."""
+    skipped = (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    keys: Dict[int, str] = {}
+    current: List[tokenize.TokenInfo] = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == getattr(tokenize, "FSTRING_START", None):
+            # 3.12+ split f-strings into parts; the key keeps each whole, as before 3.12.
+            raise tokenize.TokenError("an f-string in parts")
+        if token.type == tokenize.NEWLINE:
+            if current:
+                for line in range(current[0].start[0], token.end[0] + 1):
+                    keys[line] = " ".join(t.string for t in current)
+            current = []
+        elif token.type not in skipped:
+            current.append(token)
+    return keys
+
+
+def test_keys_are_the_statements_as_cpythons_tokenizer_reads_them() -> None:
+    """On the standard library's own modules (whatever the interpreter's version reads), every
+    line keys as `tokenize` groups and splits it (an f-string one token, as up to 3.11)."""
+    checked = 0
+    for path in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:80]:
+        source = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            expected = _tokenize_keys(source)
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            continue
+        last_line = source.count("\n") + 1
+        findings = [Finding(path.name, line, 1, "X", "m") for line in sorted(expected)]
+        keys = finding_keys(findings, {path.name: source})
+        assert {f.line: k.statement for f, k in zip(findings, keys)} == expected, path
+        checked += last_line
+    assert checked > 10_000
 
 
 def test_reformatting_a_statement_keeps_its_key_and_editing_it_does_not() -> None:
