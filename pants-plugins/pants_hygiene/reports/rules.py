@@ -9,9 +9,12 @@ file as the batch's `LintResult.report`; Pants writes reports under `dist/lint/<
 from __future__ import annotations
 
 import dataclasses
+import os
+import posixpath
 from dataclasses import dataclass
 from typing import Iterable, List, Tuple
 
+from pants.base.build_root import BuildRoot
 from pants.core.goals.lint import AbstractLintRequest, LintResult
 from pants.core.util_rules import distdir
 from pants.engine.environment import EnvironmentName
@@ -39,6 +42,7 @@ from ..util.compat import (
     concurrently,
     create_digest,
     path_globs_to_digest_contents,
+    path_globs_to_paths,
     polymorphic_rule,
 )
 from .lint import lint_result
@@ -123,10 +127,29 @@ async def finding_keys_of(request: HygieneLintFindings) -> FindingKeys:
 
 
 @rule
-async def load_baseline(subsystem: HygieneReportsSubsystem) -> LoadedBaseline:
+async def load_baseline(
+    subsystem: HygieneReportsSubsystem, build_root: BuildRoot
+) -> LoadedBaseline:
     path = subsystem.baseline
-    contents = await path_globs_to_digest_contents(PathGlobs([path]))
-    if not contents:  # Not written yet: `hygiene-baseline` creates it.
+    parent = posixpath.dirname(path)
+    contents, listing = await concurrently(
+        path_globs_to_digest_contents(PathGlobs([path])),
+        path_globs_to_paths(PathGlobs([path, *([parent] if parent else [])])),
+    )
+    if not contents:
+        if path in listing.dirs:
+            raise ValueError(f"`[hygiene-reports].baseline`: `{path}` is a directory, not a file")
+        # What Pants ignores (`dist/`, `[GLOBAL].pants_ignore`, `.gitignore`) it never reads: a
+        # baseline there would be empty in every `lint`, whatever `hygiene-baseline` wrote.
+        on_disk = os.path.join(build_root.path, path)
+        if os.path.lexists(on_disk) or (
+            parent and parent not in listing.dirs and os.path.isdir(os.path.dirname(on_disk))
+        ):
+            raise ValueError(
+                f"`[hygiene-reports].baseline`: `{path}` lies where Pants ignores files "
+                "(`[GLOBAL].pants_ignore`, `.gitignore`, e.g. `dist/`): choose a path Pants reads"
+            )
+        # Not written yet: `hygiene-baseline` creates it.
         return LoadedBaseline(path, Baseline.from_keys([]))
     try:
         baseline = Baseline.parse(path, contents[0].content.decode("utf-8"))

@@ -192,3 +192,22 @@ def test_a_broken_baseline_names_the_option_and_the_file(rule_runner: PythonRule
         '`[hygiene-reports].baseline`: hygiene-baseline.json: expected "entries" to be a list'
         in str(error.value)
     )
+
+
+@pytest.mark.parametrize(
+    "files, path, problem",
+    [
+        ({"bl/x.json": ""}, "bl", "`bl` is a directory, not a file"),
+        ({"dist/bl.json": '{"version": 1, "entries": []}'}, "dist/bl.json", "Pants ignores"),
+        # Not written yet, where `hygiene-baseline` would write it for nothing.
+        ({"dist/other.txt": ""}, "dist/bl.json", "Pants ignores"),
+    ],
+)
+def test_a_baseline_pants_cannot_read_is_an_error(
+    rule_runner: PythonRuleRunner, files: Dict[str, str], path: str, problem: str
+) -> None:
+    rule_runner.write_files(files)
+    with pytest.raises(Exception) as error:
+        _lint_result(rule_runner, f"--hygiene-reports-baseline={path}")
+    assert "`[hygiene-reports].baseline`: " in str(error.value)
+    assert problem in str(error.value)
