@@ -61,15 +61,6 @@ async def check_alembic(
         )
         for history, history_contents in zip(found.histories, contents)
     )
-    if subsystem.mermaid_file is not None:
-        mermaid = await create_digest(
-            CreateDigest(
-                [FileContent(
-                        subsystem.mermaid_file, content=render_mermaid(reports).encode("utf-8")
-                    )]
-            )
-        )
-        workspace.write_digest(mermaid)
     if subsystem.output_format == OutputFormat.json:
         console.print_stdout(
             render_json(reports, found.config_errors, subsystem.warnings_as_errors)
@@ -83,9 +74,26 @@ async def check_alembic(
         ]
         sarif = await create_digest(CreateDigest([sarif_file(subsystem.name, RULE_DOCS, findings)]))
         workspace.write_digest(sarif, path_prefix=str(dist_dir.relpath / subsystem.name))
-    return CheckAlembic(
-        exit_code=exit_code(reports, found.config_errors, subsystem.warnings_as_errors)
-    )
+    code = exit_code(reports, found.config_errors, subsystem.warnings_as_errors)
+    # Written after the findings are printed: a path that can't be written must not hide them.
+    if subsystem.mermaid_file is not None:
+        mermaid = await create_digest(
+            CreateDigest(
+                [
+                    FileContent(
+                        subsystem.mermaid_file, content=render_mermaid(reports).encode("utf-8")
+                    )
+                ]
+            )
+        )
+        try:
+            workspace.write_digest(mermaid)
+        except Exception as e:  # noqa: BLE001 - the engine's error for a path it can't write.
+            console.print_stderr(
+                f"Cannot write `[check-alembic].mermaid_file` (`{subsystem.mermaid_file}`): {e}"
+            )
+            code = 1
+    return CheckAlembic(exit_code=code)
 
 
 def rules() -> Iterable:

@@ -360,3 +360,19 @@ def test_a_script_directory_a_config_points_into_is_not_a_history_of_its_own(
         0,
         f"svc/migrations/versions, svc/plugins/versions: 2 revisions, 1 head b1{F}\n",
     )
+
+
+def test_a_mermaid_file_that_cannot_be_written_fails_after_the_findings(
+    rule_runner: RuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            "svc/alembic.ini": INI,
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+        }
+    )
+    # An existing directory: no file can be written there.
+    result = rule_runner.run_goal_rule(CheckAlembic, args=["--mermaid-file=svc", "::"])
+    assert result.exit_code == 1
+    assert result.stdout == f"svc/migrations/versions: 1 revision, 1 head a1{F}\n"
+    assert "Cannot write `[check-alembic].mermaid_file` (`svc`): " in result.stderr
