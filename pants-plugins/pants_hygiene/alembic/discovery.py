@@ -25,8 +25,6 @@ from pathlib import PurePath
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 # Pants itself depends on `toml` (it reads pants.toml with it), so no requirement of ours names it;
-# CPython 3.9, which runs Pants, has no tomllib.
-import toml  # pants: no-infer-dep
 from pants.base.build_root import BuildRoot
 from pants.engine.collection import Collection
 from pants.engine.fs import PathGlobs, SpecsPaths
@@ -43,6 +41,7 @@ from monorepo_hygiene.alembic.config import (
     script_directories_by_structure,
 )
 from monorepo_hygiene.alembic.errors import AlembicConfigError
+from monorepo_hygiene.toml_file import TomlError, load_toml
 
 from ..util.compat import (
     call_rule,
@@ -322,13 +321,11 @@ def _tool_alembic_table(path: str, text: str) -> Optional[Mapping[str, Any]]:
     """The `[tool.alembic]` table of a pyproject.toml, None when it has none. A file that isn't
     valid TOML is only reported when it mentions `tool.alembic`: other tools own it otherwise."""
     try:
-        document = toml.loads(text)
-    except toml.TomlDecodeError as e:
+        document = load_toml(path, text)
+    except TomlError as e:
         if "tool.alembic" not in text:
             return None
-        raise AlembicConfigError(
-            path, getattr(e, "lineno", None), f"not valid TOML: {e.msg}"
-        ) from None
+        raise AlembicConfigError(path, e.line, e.reason) from None
     table = document.get("tool", {}).get("alembic")
     if table is None:
         return None

@@ -297,6 +297,42 @@ def test_version_locations_of_a_pyproject_are_followed(rule_runner: RuleRunner) 
     )
 
 
+def test_a_pyproject_is_read_as_toml_1_0(rule_runner: RuleRunner) -> None:
+    # A mixed-type array is valid TOML 1.0; the pre-1.0 `toml` package called the file invalid.
+    rule_runner.write_files(
+        {
+            "svc/pyproject.toml": (
+                '[tool.other]\nvalues = [1, "two"]\n'
+                '[tool.alembic]\nscript_location = "%(here)s/migrations"\n'
+            ),
+            "svc/migrations/env.py": "",
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+        }
+    )
+    assert run(rule_runner, "::") == (
+        0,
+        "svc/migrations/versions: 1 revision, 1 head a1 "
+        "(found by svc/pyproject.toml [tool.alembic])\n",
+    )
+
+
+def test_a_truncated_pyproject_is_an_error_naming_where(rule_runner: RuleRunner) -> None:
+    # The `toml` package accepted `version_locations = [` silently.
+    rule_runner.write_files(
+        {
+            "svc/pyproject.toml": (
+                '[tool.alembic]\nscript_location = "%(here)s/migrations"\nversion_locations = [\n'
+            ),
+            "svc/migrations/env.py": "",
+        }
+    )
+    exit_code, output = run(rule_runner, "::")
+    assert exit_code == 1
+    assert output.startswith(
+        "svc/pyproject.toml:4:1: HM100 not valid TOML: Invalid value (at end of document)"
+    ), output
+
+
 def test_bad_pyproject_alembic_table_is_a_config_error(rule_runner: RuleRunner) -> None:
     rule_runner.write_files(
         {

@@ -45,13 +45,13 @@ def test_without_python_39_it_says_what_to_install(tmp_path: Path) -> None:
         "Pants 2.17.1 runs only on CPython 3.9, and none was found: install Python 3.9 "
         "(e.g. `pyenv install 3.9` or your OS package python3.9), or point PANTS_PYTHON at one."
     )
-    assert not (tmp_path / "cache" / "pants-2.17.1-pex-2.1.137").exists()
+    assert not (tmp_path / "cache" / "pants-2.17.1-pex-2.1.137-tomli-2.5.0").exists()
 
 
 def test_a_killed_first_run_is_redone_not_trusted(tmp_path: Path) -> None:
     root = buildroot(tmp_path)
     cache = tmp_path / "cache"
-    bootstrap_dir = cache / "pants-2.17.1-pex-2.1.137"
+    bootstrap_dir = cache / "pants-2.17.1-pex-2.1.137-tomli-2.5.0"
     first = subprocess.Popen(
         ["./pants", "--version"],
         cwd=root,
