@@ -31,6 +31,7 @@ from .codes import (
 from .drawing import draw_mermaid, draw_text
 from .errors import MigrationReadError
 from .graph import HeadChain, RevisionGraph
+from .head_marker import MarkerFile, marker_content, marker_findings
 from .reader import Migration, decode_migration, read_history
 from .report import HistoryReport
 from .wording import quoted, with_file
@@ -46,6 +47,8 @@ class CheckOptions:
     allow_labeled_branches: bool = False
     # The command printed with HM101; the history's name is appended.
     rebase_command: str = "pants rebase-alembic"
+    # The command printed with fixable findings (HM113, HM114); the history's name is appended.
+    fix_command: str = "pants check-alembic --fix"
     # Compile each migration whole, so that a syntax error anywhere in it is reported (alembic
     # would fail to import it). Off by default: the metadata block before the first `def` is all
     # the graph needs, and compiling bodies costs ~4x the rest of the check; every Python linter
@@ -61,10 +64,12 @@ def check_history(
     files: Mapping[str, bytes],
     options: CheckOptions = CheckOptions(),
     found_by: Tuple[str, ...] = (),
+    head_marker: Optional[MarkerFile] = None,
 ) -> HistoryReport:
     """Check one history. `name` is its display name (its versions directory); `files` maps
     each repo-relative path to the bytes of every migration file of the history; `found_by` says
-    how it was found, for the summary line."""
+    how it was found, for the summary line; `head_marker` is its marker, when markers are on.
+    The report's `fixes` hold the new content of each file a fixable finding is in."""
     history = read_history(files, whole_files=options.check_syntax)
     graph = RevisionGraph.from_migrations(history.migrations)
     findings: List[Finding] = [
@@ -83,7 +88,14 @@ def check_history(
     findings += _docstring_mismatches(history.migrations)
     findings += _branch_label_clashes(history.migrations)
     findings += _illegal_ids(history.migrations)
+    if head_marker is not None:
+        findings += marker_findings(
+            head_marker, graph, name, options.fix_command, options.rebase_command
+        )
     kept = tuple(sorted(_unsuppressed(findings, files)))
+    fixes: Dict[str, bytes] = {}
+    if head_marker is not None and any(f.fixable and f.path == head_marker.path for f in kept):
+        fixes[head_marker.path] = marker_content(graph.heads[0])
     several_heads = any(finding.code == MULTIPLE_HEADS for finding in kept)
     return HistoryReport(
         name=name,
@@ -94,6 +106,7 @@ def check_history(
         found_by=found_by,
         drawing=draw_text(graph) if several_heads and options.draw_graph else (),
         mermaid=draw_mermaid(graph) if several_heads and options.mermaid else None,
+        fixes=tuple(sorted(fixes.items())),
     )
 
 
@@ -428,6 +441,9 @@ def _unsuppressed(findings: Iterable[Finding], files: Mapping[str, bytes]) -> Li
     texts: Dict[str, Optional[str]] = {}
     kept: List[Finding] = []
     for finding in findings:
+        if finding.path not in files:  # The head marker: no comments, no `# noqa`.
+            kept.append(finding)
+            continue
         if finding.path not in texts:
             try:
                 texts[finding.path], _ = decode_migration(finding.path, files[finding.path])

@@ -19,6 +19,10 @@ DOCSTRING_REVISION_ID_MISMATCH = "HM109"
 UNREADABLE_MIGRATION = "HM110"
 BRANCH_LABEL_CLASH = "HM111"
 ILLEGAL_REVISION_ID = "HM112"
+# The head marker (`head_marker.py`).
+HEAD_MARKER_MISSING = "HM113"
+HEAD_MARKER_STALE = "HM114"
+HEAD_MARKER_CONFLICT = "HM115"
 
 _NO_FIX = "No automatic fix."
 
@@ -215,5 +219,56 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         example='revision = "2024-05-add-users"',
         use_instead='revision = "2024_05_add_users"',
         fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code=HEAD_MARKER_MISSING,
+        name="head-marker-missing",
+        what_it_does=(
+            "With `[check-alembic].head_marker`, checks that the history has its head marker: "
+            "`alembic_head.txt` beside the versions directory, holding the head revision id."
+        ),
+        why_is_this_bad=(
+            "Two pull requests that each add a migration are green on their own; the second "
+            "head appears only once both are merged. When both also rewrite the one line of the "
+            "marker, git reports a conflict at merge or rebase time instead."
+        ),
+        example="svc/migrations/versions/  # and no svc/migrations/alembic_head.txt",
+        use_instead="# svc/migrations/alembic_head.txt\nc3d4e5f6a7b8",
+        options=("[check-alembic].head_marker",),
+        fix_safety=(
+            "`pants check-alembic --fix` writes it when the history has one head; "
+            "`pants rebase-alembic` writes it when it makes the history linear."
+        ),
+    ),
+    RuleDoc(
+        code=HEAD_MARKER_STALE,
+        name="head-marker-stale",
+        what_it_does="Checks that the head marker names the history's head.",
+        why_is_this_bad=(
+            "A migration was added without updating the marker (no post-write hook), so the "
+            "next branch that adds one won't conflict with it."
+        ),
+        example="# alembic_head.txt\na1  # but `c3` revises `a1`",
+        use_instead="# alembic_head.txt\nc3",
+        options=("[check-alembic].head_marker",),
+        fix_safety="`pants check-alembic --fix` rewrites it when the history has one head.",
+    ),
+    RuleDoc(
+        code=HEAD_MARKER_CONFLICT,
+        name="head-marker-conflict",
+        what_it_does="Reports a head marker that holds git conflict markers.",
+        why_is_this_bad=(
+            "Both branches added a migration on the same head: merged as is, the history has two "
+            "heads and `alembic upgrade head` fails."
+        ),
+        example="<<<<<<< HEAD\nb2\n=======\nc3\n>>>>>>> feature",
+        use_instead=("# `pants rebase-alembic` moved `c3` onto `b2`:\n# alembic_head.txt\nc3"),
+        options=("[check-alembic].head_marker",),
+        fix_safety=(
+            "`pants rebase-alembic` takes both heads from the conflict (during `git merge`, "
+            "`HEAD`'s is yours; during `git rebase`, the replayed commit's is), moves yours on "
+            "top (or writes a merge migration with `--strategy=merge`) and resolves the marker; "
+            "`git add` it to finish the merge or rebase."
+        ),
     ),
 )

@@ -137,3 +137,11 @@ class NoBaseRefError(GitError):
 
 class VerificationError(AlembicHygieneError):
     """The history read back after writing isn't what the plan promised."""
+
+
+class HeadMarkerError(RebaseRefusedError):
+    """A head marker in conflict that doesn't name one head on each side."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"the head marker can't be resolved: {reason}")

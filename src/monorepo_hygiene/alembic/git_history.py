@@ -36,6 +36,10 @@ class GitRepo:
     def ref_exists(self, ref: str) -> bool:
         return self._commit_or_none(ref) is not None
 
+    def merge_in_progress(self) -> bool:
+        """Whether a `git merge` stopped on a conflict (as opposed to a rebase or cherry-pick)."""
+        return self.ref_exists("MERGE_HEAD")
+
     def base_candidates(self) -> Tuple[str, ...]:
         """Every ref that may hold the base branch and exists: `origin/HEAD`'s target, then
         `DEFAULT_BASE_REFS`, each once."""

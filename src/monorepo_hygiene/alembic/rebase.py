@@ -34,6 +34,7 @@ from .errors import (
     AmbiguousSidesError,
     ConflictError,
     GitError,
+    HeadMarkerError,
     NoBaseRefError,
     RebaseRefusedError,
     TemplateError,
@@ -41,6 +42,7 @@ from .errors import (
 )
 from .git_history import DEFAULT_BASE_REFS, ORIGIN_HEAD, GitRepo, blob_id
 from .graph import RevisionGraph
+from .head_marker import MarkerConflict, MarkerFile, marker_content, read_marker
 from .merge_migration import merge_message, new_revision_id, render_merge_migration
 from .operations import SchemaOperation, upgrade_operations
 from .reader import History, is_migration_file, read_history
@@ -84,6 +86,8 @@ class RebaseRequest:
     # The history's migration files as discovery listed them (`check-alembic` reads the same);
     # () to list `versions_dirs` here.
     migration_paths: Tuple[str, ...] = ()
+    # The history's head marker (`head_marker.head_marker_path`), kept true; None: markers off.
+    head_marker: Optional[str] = None
 
     @property
     def history_name(self) -> str:
@@ -135,12 +139,18 @@ class _Rebase:
         self.root = request.repo_root
         self.dirs = tuple(posixpath.normpath(d) for d in request.versions_dirs)
         self.notes: List[str] = []
+        self.marker = self._read_marker()
+        state = read_marker(self.marker.content) if self.marker and self.marker.content else None
+        # A marker git left in conflict: a merge or rebase is under way and names both heads.
+        self.conflict: Optional[MarkerConflict] = state.conflict if state else None
 
     def run(self) -> RebaseOutcome:
         files = self._read_files()
         history = read_history(files)
         graph = _valid_graph(history)
         if len(graph.heads) <= 1:
+            if graph.heads and self._marker_contents(graph.heads[0]):
+                return self._write_marker(graph)
             state = f"one head (`{graph.heads[0]}`)" if graph.heads else "no migrations"
             return RebaseOutcome(
                 0, f"`{self.request.history_name}` has {state}: nothing to rebase."
@@ -167,15 +177,70 @@ class _Rebase:
             moved += f" (base: {base})"
         expected = frozenset(graph.revisions)
         _verify(read_history({**files, **contents}), expected)
+        describe = {change.path: change.describe() for change in plan.changes}
+        originals: Dict[str, Optional[bytes]] = {path: files[path] for path in contents}
+        self._add_marker(plan.heads_after[0], originals, contents, describe)
         return self._apply(
             git,
             graph,
-            originals={path: files[path] for path in contents},
+            originals=originals,
             contents=contents,
             action=(f"move {moved}", f"moved {moved}"),
-            describe={change.path: change.describe() for change in plan.changes},
+            describe=describe,
             expected=expected,
         )
+
+    # --- The head marker ---
+
+    def _read_marker(self) -> Optional[MarkerFile]:
+        if self.request.head_marker is None:
+            return None
+        try:
+            with open(os.path.join(self.root, self.request.head_marker), "rb") as f:
+                return MarkerFile(self.request.head_marker, f.read())
+        except FileNotFoundError:
+            return MarkerFile(self.request.head_marker, None)
+
+    def _marker_contents(self, head: str) -> Dict[str, bytes]:
+        """{marker path: content naming `head`}, when markers are on and it doesn't yet."""
+        if self.marker is None or self.marker.content == marker_content(head):
+            return {}
+        return {self.marker.path: marker_content(head)}
+
+    def _add_marker(
+        self,
+        head: str,
+        originals: Dict[str, Optional[bytes]],
+        contents: Dict[str, bytes],
+        describe: Dict[str, str],
+    ) -> None:
+        for path, content in self._marker_contents(head).items():
+            originals[path] = self.marker.content if self.marker else None
+            contents[path] = content
+            resolved = " (resolves the conflict; `git add` it)" if self.conflict else ""
+            describe[path] = f"head marker: `{head}`{resolved}"
+
+    def _write_marker(self, graph: RevisionGraph) -> RebaseOutcome:
+        """A linear history whose marker is missing, stale or in conflict: write it."""
+        originals: Dict[str, Optional[bytes]] = {}
+        contents: Dict[str, bytes] = {}
+        describe: Dict[str, str] = {}
+        self._add_marker(graph.heads[0], originals, contents, describe)
+        return self._apply(
+            self._git_or_none(),
+            graph,
+            originals=originals,
+            contents=contents,
+            action=("write the head marker", "wrote the head marker"),
+            describe=describe,
+            expected=frozenset(graph.revisions),
+        )
+
+    def _git_or_none(self) -> Optional[GitRepo]:
+        try:
+            return GitRepo(self.root)
+        except GitError:
+            return None
 
     # --- Steps ---
 
@@ -207,6 +272,8 @@ class _Rebase:
     ) -> Tuple[Optional[str], Tuple[str, ...], FrozenSet[str], str]:
         """(onto, tops, protected revisions, what protects them)."""
         explicit = self.request.onto is not None or bool(self.request.revisions)
+        if self.conflict is not None and not explicit:
+            return self._conflict_targets(git, graph, files)
         base = self._base_revisions(git, graph, files, explicit)
         added = self._added_order(git, graph)
         if not explicit:
@@ -230,6 +297,26 @@ class _Rebase:
                 excluded = graph.ancestors(onto) | {onto}
                 _, tops = choose_targets(graph, excluded, added)
         return onto, tops, base.protected, base.describe()
+
+    def _conflict_targets(
+        self, git: Optional[GitRepo], graph: RevisionGraph, files: Mapping[str, bytes]
+    ) -> Tuple[Optional[str], Tuple[str, ...], FrozenSet[str], str]:
+        """(onto, tops, ...) from the marker's conflict: git already says which head is whose."""
+        assert self.conflict is not None
+        merging = git is not None and git.merge_in_progress()
+        onto, top = self.conflict.sides(merging)
+        for revision in (onto, top):
+            if revision not in graph.heads:
+                raise HeadMarkerError(
+                    f"the conflict names `{revision}`, which is not a head of the history "
+                    f"(heads: {quoted(graph.heads)})"
+                )
+        self.notes.append(
+            f"{self.request.head_marker} is in conflict ({'merge' if merging else 'rebase'}): "
+            f"keeping `{onto}`, moving `{top}` on top of it."
+        )
+        base = self._base_revisions(git, graph, files, explicit=True)
+        return onto, (top,), base.protected, base.describe()
 
     def _base_revisions(
         self,
@@ -370,13 +457,17 @@ class _Rebase:
         expected = frozenset((*graph.revisions, revision))
         _verify(read_history({**files, path: migration.content}), expected)
         merged = f"{quoted(heads)} with a merge migration"
+        originals: Dict[str, Optional[bytes]] = {path: None}
+        contents = {path: migration.content}
+        describe = {path: f"merge migration `{revision}` of {quoted(heads)}"}
+        self._add_marker(revision, originals, contents, describe)
         return self._apply(
             git,
             graph,
-            originals={path: None},
-            contents={path: migration.content},
+            originals=originals,
+            contents=contents,
             action=(f"merge {merged}", f"merged {merged}"),
-            describe={path: f"merge migration `{revision}` of {quoted(heads)}"},
+            describe=describe,
             expected=expected,
         )
 
@@ -417,8 +508,9 @@ class _Rebase:
             )
             lines.append(f"To fix, run `{self.request.fix_command}`.")
             return RebaseOutcome(1, "\n".join(lines))
-        if git is not None and not self.request.allow_dirty:
-            # Only migrations matter: untracked caches or notes next to them change nothing.
+        if git is not None and not self.request.allow_dirty and self.conflict is None:
+            # Only migrations matter: untracked caches or notes next to them change nothing. In
+            # a merge or rebase stopped on the marker's conflict, what git staged is the point.
             dirty = [path for path in git.dirty_paths(self.dirs) if is_migration_file(path)]
             if dirty:
                 raise RebaseRefusedError(

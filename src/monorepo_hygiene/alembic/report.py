@@ -48,6 +48,8 @@ class HistoryReport:
     # With several heads: the fork point(s) up to each head, drawn as text lines and as Mermaid.
     drawing: Tuple[str, ...] = ()
     mermaid: Optional[str] = None
+    # (path, new content) of each file `check-alembic --fix` writes.
+    fixes: Tuple[Tuple[str, bytes], ...] = ()
 
     @property
     def exit_code(self) -> int:
