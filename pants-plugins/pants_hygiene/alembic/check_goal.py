@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Tuple
 
 from pants.core.util_rules.distdir import DistDir
 from pants.engine.console import Console
@@ -12,7 +12,9 @@ from pants.engine.rules import collect_rules, goal_rule
 
 from monorepo_hygiene.alembic.check import CheckOptions, check_history
 from monorepo_hygiene.alembic.codes import RULE_DOCS
+from monorepo_hygiene.alembic.head_marker import MarkerFile, head_marker_path
 from monorepo_hygiene.alembic.report import (
+    HistoryReport,
     config_error_finding,
     exit_code,
     render_json,
@@ -46,21 +48,48 @@ async def check_alembic(
         path_globs_to_digest_contents(PathGlobs(history.migration_paths))
         for history in found.histories
     )
+    markers = (
+        tuple(head_marker_path(history.versions_dirs) for history in found.histories)
+        if subsystem.head_marker
+        else ()
+    )
+    marker_contents = await concurrently(
+        path_globs_to_digest_contents(PathGlobs([path])) for path in markers
+    )
+    marker_files = [
+        MarkerFile(path, marker[0].content if marker else None)
+        for path, marker in zip(markers, marker_contents)
+    ]
     options = CheckOptions(
         allow_labeled_branches=subsystem.allow_labeled_branches,
         check_syntax=subsystem.check_syntax,
         draw_graph=subsystem.draw_graph,
         mermaid=subsystem.mermaid_file is not None,
     )
-    reports = tuple(
-        check_history(
-            history.name,
-            {file.path: file.content for file in history_contents},
-            options,
-            found_by=history.found_by,
+
+    def check_all() -> Tuple[HistoryReport, ...]:
+        return tuple(
+            check_history(
+                history.name,
+                {file.path: file.content for file in history_contents},
+                options,
+                found_by=history.found_by,
+                head_marker=marker_files[position] if marker_files else None,
+            )
+            for position, (history, history_contents) in enumerate(zip(found.histories, contents))
         )
-        for history, history_contents in zip(found.histories, contents)
-    )
+    reports = check_all()
+    fixes = [fix for report in reports for fix in report.fixes]
+    if subsystem.fix and fixes:
+        written = await create_digest(CreateDigest([FileContent(p, c) for p, c in fixes]))
+        workspace.write_digest(written)
+        fixed = dict(fixes)
+        marker_files = [
+            MarkerFile(marker.path, fixed.get(marker.path, marker.content))
+            for marker in marker_files
+        ]
+        console.print_stderr("Fixed: " + ", ".join(path for path, _ in fixes))
+        reports = check_all()  # What is left, as the files now are.
     if subsystem.output_format == OutputFormat.json:
         console.print_stdout(
             render_json(reports, found.config_errors, subsystem.warnings_as_errors)

@@ -11,10 +11,11 @@ from pants.engine.fs import SpecsPaths
 from pants.engine.goal import Goal
 from pants.engine.rules import collect_rules, goal_rule
 
+from monorepo_hygiene.alembic.head_marker import head_marker_path
 from monorepo_hygiene.alembic.rebase import RebaseRequest, run_rebase
 
 from .discovery import find_histories_in_specs
-from .subsystem import RebaseAlembicSubsystem
+from .subsystem import CheckAlembicSubsystem, RebaseAlembicSubsystem
 
 
 class RebaseAlembic(Goal):
@@ -27,6 +28,7 @@ class RebaseAlembic(Goal):
 async def rebase_alembic(
     console: Console,
     subsystem: RebaseAlembicSubsystem,
+    check_subsystem: CheckAlembicSubsystem,
     specs_paths: SpecsPaths,
     build_root: BuildRoot,
 ) -> RebaseAlembic:
@@ -60,6 +62,9 @@ async def rebase_alembic(
                 script_dir=history.script_dir,
                 fix_command=f"pants rebase-alembic {history.script_dir}::",
                 migration_paths=history.migration_paths,
+                head_marker=(
+                    head_marker_path(history.versions_dirs) if check_subsystem.head_marker else None
+                ),
             )
         )
         if outcome.output:

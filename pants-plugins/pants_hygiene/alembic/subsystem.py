@@ -110,6 +110,30 @@ class CheckAlembicSubsystem(GoalSubsystem):
             """
         ),
     )
+    head_marker = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Keep a head marker per history: `alembic_head.txt` beside its versions directory,
+            holding the head revision id. Two branches that each add a migration then both
+            rewrite that one line, and git reports the conflict at merge or rebase time, before
+            a second head reaches main. A marker that is missing (HM113), stale (HM114) or in
+            conflict (HM115) is reported; `--fix` writes it, `pants rebase-alembic` keeps it
+            true and resolves its conflict, and alembic's `post_write_hooks` keep it true on
+            `alembic revision` (`type = module`, `module =
+            monorepo_hygiene.alembic.head_marker`; see the README).
+            """
+        ),
+    )
+    fix = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Write the fixes of the findings marked `[*]` (the head marker, when the history has
+            one head), then report what is left.
+            """
+        ),
+    )
     warnings_as_errors = BoolOption(
         default=False,
         help=softwrap(
