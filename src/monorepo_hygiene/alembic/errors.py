@@ -59,7 +59,7 @@ class ProtectedRevisionError(RebaseRefusedError):
         self.base = base
         super().__init__(
             f"`{revision}` ({path}:{line}) is on {base} and may already be applied to "
-            "databases; it is never rewritten"
+            "databases; it is never rewritten (`--strategy=merge` joins the heads instead)"
         )
 
 
@@ -145,3 +145,26 @@ class HeadMarkerError(RebaseRefusedError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"the head marker can't be resolved: {reason}")
+
+
+class ReleasedRevisionError(RebaseRefusedError):
+    """A revision a release ref has, or whose release marker names a release, would move."""
+
+    def __init__(self, revision: str, path: str, line: int, released_by: str) -> None:
+        self.revision = revision
+        self.path = path
+        self.line = line
+        self.released_by = released_by
+        super().__init__(
+            f"`{revision}` ({path}:{line}) is released ({released_by}); it is never rewritten "
+            "(`--strategy=merge` joins the heads instead)"
+        )
+
+
+class ReleaseMarkerError(AlembicHygieneError):
+    """A release-marker option that can't be used: `option` names it."""
+
+    def __init__(self, option: str, reason: str) -> None:
+        self.option = option
+        self.reason = reason
+        super().__init__(f"`{option}`: {reason}")

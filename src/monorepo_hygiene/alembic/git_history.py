@@ -8,6 +8,7 @@ with, which need not be the top of the git work tree.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import posixpath
@@ -35,6 +36,24 @@ class GitRepo:
 
     def ref_exists(self, ref: str) -> bool:
         return self._commit_or_none(ref) is not None
+
+    def refs_matching(self, patterns: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
+        """(short name, full name) of every branch, remote branch and tag whose short name
+        (`origin/release/26.8`, `v26.8.0`) matches one of the glob `patterns` (`*` matches `/`)."""
+        if not patterns:
+            return ()
+        output = self._run(
+            "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes", "refs/tags"
+        )
+        matching: List[Tuple[str, str]] = []
+        for full in output.splitlines():
+            short = full
+            for namespace in ("refs/heads/", "refs/remotes/", "refs/tags/"):
+                if full.startswith(namespace):
+                    short = full[len(namespace) :]
+            if any(fnmatch.fnmatchcase(short, pattern) for pattern in patterns):
+                matching.append((short, full))
+        return tuple(matching)
 
     def merge_in_progress(self) -> bool:
         """Whether a `git merge` stopped on a conflict (as opposed to a rebase or cherry-pick)."""

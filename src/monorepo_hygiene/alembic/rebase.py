@@ -47,6 +47,7 @@ from .merge_migration import merge_message, new_revision_id, render_merge_migrat
 from .operations import SchemaOperation, upgrade_operations
 from .reader import History, is_migration_file, read_history
 from .rebase_plan import ChainMove, choose_targets, find_conflicts, plan_rebase, stack_chains
+from .release import ReleaseMarker
 from .rewrite import rewrite_down_revision
 from .templates import ScriptTemplate
 from .wording import quoted
@@ -88,6 +89,11 @@ class RebaseRequest:
     migration_paths: Tuple[str, ...] = ()
     # The history's head marker (`head_marker.head_marker_path`), kept true; None: markers off.
     head_marker: Optional[str] = None
+    # Released revisions are never rewritten: those of every ref matching one of these globs
+    # over branches, remote branches and tags (`origin/release/*`, `v*`), and those whose
+    # release marker names a release.
+    release_refs: Tuple[str, ...] = ()
+    release_marker: Optional[ReleaseMarker] = None
 
     @property
     def history_name(self) -> str:
@@ -161,7 +167,8 @@ class _Rebase:
         if self.request.strategy == MERGE:
             return self._merge(git, graph, files, onto, tops)
 
-        plan = plan_rebase(graph, tops, onto, protected, base or "the base branch")
+        released = self._released(git, graph, files)
+        plan = plan_rebase(graph, tops, onto, protected, base or "the base branch", released)
         if len(plan.heads_after) != 1:
             raise RebaseRefusedError(
                 f"after moving, it would still have heads {quoted(plan.heads_after)}; name every "
@@ -317,6 +324,25 @@ class _Rebase:
         )
         base = self._base_revisions(git, graph, files, explicit=True)
         return onto, (top,), base.protected, base.describe()
+
+    def _released(
+        self, git: Optional[GitRepo], graph: RevisionGraph, files: Mapping[str, bytes]
+    ) -> Dict[str, str]:
+        """revision -> what releases it: its release marker, else the first release ref
+        holding it."""
+        released: Dict[str, str] = {}
+        marker = self.request.release_marker
+        if marker is not None:
+            for revision in graph.revisions:
+                path = graph.migration(revision).path
+                found = marker.released(files[path].decode("utf-8", "replace"))
+                if found is not None:
+                    released[revision] = f"its marker `{found.text}`, line {found.line}"
+        if git is not None:
+            for short, full in git.refs_matching(self.request.release_refs):
+                for revision in sorted(self._revisions_at(git, full, graph, files)):
+                    released.setdefault(revision, f"on release ref `{short}`")
+        return released
 
     def _base_revisions(
         self,

@@ -10,7 +10,12 @@ import dataclasses
 from dataclasses import dataclass
 from typing import AbstractSet, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from .errors import BaseHeadsError, ProtectedRevisionError, UnknownRevisionError
+from .errors import (
+    BaseHeadsError,
+    ProtectedRevisionError,
+    ReleasedRevisionError,
+    UnknownRevisionError,
+)
 from .graph import RevisionGraph
 from .operations import Effect, Overlap, SchemaOperation, find_overlaps
 from .wording import quoted
@@ -111,13 +116,15 @@ def plan_rebase(
     onto: Optional[str],
     protected: AbstractSet[str],
     protected_by: str = "the base branch",
+    released: Optional[Mapping[str, str]] = None,
 ) -> RebasePlan:
     """The `down_revision` changes that stack each top's chain on `onto` (see `stack_chains`).
 
     In each chain, a revision whose `down_revision` leaves the chain (or that is a base) gets
     the chain's new parent in place of the outside ids, unless it already reaches the new parent
     through a parent inside the chain (a merge migration of ours and theirs keeps only ours).
-    Raises ProtectedRevisionError when a chain holds a `protected` revision.
+    Raises ProtectedRevisionError when a chain holds a `protected` revision, and
+    ReleasedRevisionError when it holds a `released` one (revision -> what releases it).
     """
     moves = stack_chains(graph, onto, tops)
     new_down: Dict[str, Tuple[str, ...]] = {
@@ -131,6 +138,11 @@ def plan_rebase(
                 migration = graph.migration(revision)
                 raise ProtectedRevisionError(
                     revision, migration.path, migration.revision_line, protected_by
+                )
+            if released and revision in released:
+                migration = graph.migration(revision)
+                raise ReleasedRevisionError(
+                    revision, migration.path, migration.revision_line, released[revision]
                 )
         reaching: Set[str] = set()
         for revision in move.revisions:

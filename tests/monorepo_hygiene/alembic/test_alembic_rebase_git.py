@@ -476,7 +476,7 @@ def test_revisions_of_the_base_branch_are_never_rewritten(tmp_path: Path) -> Non
     assert outcome == RebaseOutcome(
         1,
         f"Can't rebase `migrations/versions`: `t1` ({t1}:{line}) is on `main` and may already be "
-        "applied to databases; it is never rewritten",
+        "applied to databases; it is never rewritten (`--strategy=merge` joins the heads instead)",
     )
     assert repo.files() == before
 

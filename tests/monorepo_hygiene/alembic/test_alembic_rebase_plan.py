@@ -110,7 +110,7 @@ def test_protected_revision_is_never_moved() -> None:
     migration = graph.migration("t1")
     assert str(error.value) == (
         f"`t1` ({migration.path}:{migration.revision_line}) is on `origin/main` and may already "
-        "be applied to databases; it is never rewritten"
+        "be applied to databases; it is never rewritten (`--strategy=merge` joins the heads instead)"
     )
 
 
