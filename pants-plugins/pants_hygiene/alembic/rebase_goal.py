@@ -11,8 +11,10 @@ from pants.engine.fs import SpecsPaths
 from pants.engine.goal import Goal
 from pants.engine.rules import collect_rules, goal_rule
 
+from monorepo_hygiene.alembic.errors import ReleaseMarkerError
 from monorepo_hygiene.alembic.head_marker import head_marker_path
 from monorepo_hygiene.alembic.rebase import RebaseRequest, run_rebase
+from monorepo_hygiene.alembic.release import ReleaseMarker
 
 from .discovery import find_histories_in_specs
 from .subsystem import CheckAlembicSubsystem, RebaseAlembicSubsystem
@@ -44,6 +46,19 @@ async def rebase_alembic(
             f"{len(found.histories)}: {names}. Pass the directory of one of them."
         )
         return RebaseAlembic(exit_code=1)
+    try:
+        release_marker = (
+            ReleaseMarker.parse(
+                check_subsystem.release_marker,
+                check_subsystem.release_marker_placeholder,
+                option=f"[{check_subsystem.name}].release_marker",
+            )
+            if check_subsystem.release_marker
+            else None
+        )
+    except ReleaseMarkerError as e:
+        console.print_stderr(str(e))
+        return RebaseAlembic(exit_code=1)
     exit_code = 0
     for history in found.histories:
         outcome = run_rebase(
@@ -65,6 +80,8 @@ async def rebase_alembic(
                 head_marker=(
                     head_marker_path(history.versions_dirs) if check_subsystem.head_marker else None
                 ),
+                release_refs=tuple(subsystem.release_refs),
+                release_marker=release_marker,
             )
         )
         if outcome.output:

@@ -125,6 +125,28 @@ class CheckAlembicSubsystem(GoalSubsystem):
             """
         ),
     )
+    release_marker = StrOption(
+        default=None,
+        help=softwrap(
+            """
+            A regular expression (multi-line: `^` matches at each line) with a named group
+            `release`, matching the comment that says which release a migration is part of,
+            e.g. `^# Part of: (?P<release>\\S+)`. A migration whose marker names a release
+            (anything but `release_marker_placeholder`) is never rewritten by
+            `pants rebase-alembic`; `release_marker_required_after` requires the marker.
+            """
+        ),
+        advanced=True,
+    )
+    release_marker_placeholder = StrOption(
+        default=None,
+        help=softwrap(
+            """
+            The `release` value that means "not released yet", e.g. `NEXT_RELEASE_VERSION`.
+            """
+        ),
+        advanced=True,
+    )
     fix = BoolOption(
         default=False,
         help=softwrap(
@@ -207,6 +229,16 @@ class RebaseAlembicSubsystem(GoalSubsystem):
     allow_dirty = BoolOption(
         default=False,
         help="Rewrite even when the migration directories have uncommitted changes.",
+    )
+    release_refs = StrListOption(
+        help=softwrap(
+            """
+            Glob patterns over branch, remote branch and tag names (`*` also matches `/`), e.g.
+            `origin/release/*`, `v*`: every revision a matching ref holds is released and never
+            rewritten (nor is one whose `[check-alembic].release_marker` names a release); the
+            refusal names the ref, and `--strategy=merge` joins the heads instead.
+            """
+        ),
     )
     strategy = EnumOption(
         default=RebaseStrategy.rebase,
