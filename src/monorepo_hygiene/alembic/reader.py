@@ -25,6 +25,7 @@ from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 from ..source import NewerSyntax, SourceError, decode_source, parse_module
 from .errors import MigrationReadError
+from .wording import shortened
 
 # Alembic's own file filter (`alembic.script.base._only_source_rev_file`): editor lock files
 # (`.#name.py`) and anything named `__init__*` are not migrations.
@@ -286,14 +287,9 @@ def _literal(path: str, name: str, value: Optional[ast.expr], statement: ast.stm
     raise MigrationReadError(
         path,
         statement.lineno,
-        f"`{name}` is computed at runtime (`{_shortened(ast.unparse(statement))}`); "
+        f"`{name}` is computed at runtime (`{shortened(ast.unparse(statement))}`); "
         "write a string, a tuple of strings or `None`",
     )
-
-
-def _shortened(code: str, limit: int = 60) -> str:
-    one_line = " ".join(code.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 3] + "..."
 
 
 def _as_ids(value: _Value) -> Tuple[str, ...]:

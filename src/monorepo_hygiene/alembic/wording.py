@@ -26,3 +26,9 @@ def chain_text(revisions: Sequence[Tuple[str, str]], keep: int = 2) -> str:
     if len(shown) > 2 * keep + 1:
         shown = [*shown[:keep], f"... {len(shown) - 2 * keep} more", *shown[-keep:]]
     return " -> ".join(shown)
+
+
+def shortened(code: str, limit: int = 60) -> str:
+    """Code on one line, cut to `limit` characters, for a message."""
+    one_line = " ".join(code.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 3] + "..."
