@@ -12,7 +12,10 @@ from pants.engine.rules import collect_rules, goal_rule
 
 from monorepo_hygiene.alembic.check import CheckOptions, check_history
 from monorepo_hygiene.alembic.codes import RULE_DOCS
+from monorepo_hygiene.alembic.conventions import ConventionOptions
+from monorepo_hygiene.alembic.errors import ReleaseMarkerError
 from monorepo_hygiene.alembic.head_marker import MarkerFile, head_marker_path
+from monorepo_hygiene.alembic.release import ReleaseMarker
 from monorepo_hygiene.alembic.report import (
     HistoryReport,
     config_error_finding,
@@ -60,23 +63,50 @@ async def check_alembic(
         MarkerFile(path, marker[0].content if marker else None)
         for path, marker in zip(markers, marker_contents)
     ]
+    try:
+        release_marker = (
+            ReleaseMarker.parse(
+                subsystem.release_marker,
+                subsystem.release_marker_placeholder,
+                option=f"[{subsystem.name}].release_marker",
+            )
+            if subsystem.release_marker
+            else None
+        )
+    except ReleaseMarkerError as e:
+        console.print_stderr(str(e))
+        return CheckAlembic(exit_code=1)
     options = CheckOptions(
         allow_labeled_branches=subsystem.allow_labeled_branches,
         check_syntax=subsystem.check_syntax,
         draw_graph=subsystem.draw_graph,
         mermaid=subsystem.mermaid_file is not None,
+        conventions=ConventionOptions(
+            release_marker=release_marker,
+            required_after=subsystem.release_marker_required_after,
+            allow_placeholder=subsystem.release_marker_allow_placeholder,
+            offline_reads=subsystem.check_offline_reads,
+            option_names=(
+                f"[{subsystem.name}].release_marker",
+                f"[{subsystem.name}].release_marker_required_after",
+            ),
+        ),
     )
+    # path -> content of each history's files, and of its marker: `--fix` writes over them.
+    files = [
+        {file.path: file.content for file in history_contents} for history_contents in contents
+    ]
 
     def check_all() -> Tuple[HistoryReport, ...]:
         return tuple(
             check_history(
                 history.name,
-                {file.path: file.content for file in history_contents},
+                files[position],
                 options,
                 found_by=history.found_by,
                 head_marker=marker_files[position] if marker_files else None,
             )
-            for position, (history, history_contents) in enumerate(zip(found.histories, contents))
+            for position, history in enumerate(found.histories)
         )
     reports = check_all()
     fixes = [fix for report in reports for fix in report.fixes]
@@ -84,6 +114,8 @@ async def check_alembic(
         written = await create_digest(CreateDigest([FileContent(p, c) for p, c in fixes]))
         workspace.write_digest(written)
         fixed = dict(fixes)
+        for history_files in files:
+            history_files.update((path, fixed[path]) for path in history_files if path in fixed)
         marker_files = [
             MarkerFile(marker.path, fixed.get(marker.path, marker.content))
             for marker in marker_files

@@ -147,12 +147,42 @@ class CheckAlembicSubsystem(GoalSubsystem):
         ),
         advanced=True,
     )
+    release_marker_required_after = StrOption(
+        default=None,
+        help=softwrap(
+            """
+            A revision id: every migration after it (its descendants) must carry the
+            `release_marker` (HM117).
+            """
+        ),
+        advanced=True,
+    )
+    release_marker_allow_placeholder = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Accept the `release_marker_placeholder` as the marker (HM117), e.g. on main, where
+            new migrations are not released yet; leave it off on release branches.
+            """
+        ),
+        advanced=True,
+    )
+    check_offline_reads = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Report database reads in `upgrade()`/`downgrade()` (`execute`/`scalar` on
+            `op.get_bind()`, `sa.inspect(bind)`, `Session(bind=...)`) in a function that never
+            checks `context.is_offline_mode()`: `alembic upgrade --sql` fails on them (HM118).
+            """
+        ),
+    )
     fix = BoolOption(
         default=False,
         help=softwrap(
             """
             Write the fixes of the findings marked `[*]` (the head marker, when the history has
-            one head), then report what is left.
+            one head; redundant merge parents, HM116), then report what is left.
             """
         ),
     )

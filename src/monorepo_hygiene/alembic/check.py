@@ -28,6 +28,12 @@ from .codes import (
     REVISION_CYCLE,
     UNREADABLE_MIGRATION,
 )
+from .conventions import (
+    ConventionOptions,
+    offline_read_findings,
+    redundant_parent_findings,
+    release_marker_findings,
+)
 from .drawing import draw_mermaid, draw_text
 from .errors import MigrationReadError
 from .graph import HeadChain, RevisionGraph
@@ -54,6 +60,8 @@ class CheckOptions:
     # the graph needs, and compiling bodies costs ~4x the rest of the check; every Python linter
     # (ours: HA100/HI100) already compiles them.
     check_syntax: bool = False
+    # HM116-HM118 (conventions.py).
+    conventions: ConventionOptions = ConventionOptions()
     # With several heads (HM101): draw the fork points up to each head as text, and as Mermaid.
     draw_graph: bool = True
     mermaid: bool = False
@@ -88,12 +96,18 @@ def check_history(
     findings += _docstring_mismatches(history.migrations)
     findings += _branch_label_clashes(history.migrations)
     findings += _illegal_ids(history.migrations)
+    redundant, fixes = redundant_parent_findings(graph, files)
+    findings += redundant
+    findings += release_marker_findings(graph, files, options.conventions, name)
+    if options.conventions.offline_reads:
+        findings += offline_read_findings(history.migrations, files)
     if head_marker is not None:
         findings += marker_findings(
             head_marker, graph, name, options.fix_command, options.rebase_command
         )
     kept = tuple(sorted(_unsuppressed(findings, files)))
-    fixes: Dict[str, bytes] = {}
+    fixed_paths = {f.path for f in kept if f.fixable}
+    fixes = {path: content for path, content in fixes.items() if path in fixed_paths}
     if head_marker is not None and any(f.fixable and f.path == head_marker.path for f in kept):
         fixes[head_marker.path] = marker_content(graph.heads[0])
     several_heads = any(finding.code == MULTIPLE_HEADS for finding in kept)

@@ -23,6 +23,9 @@ ILLEGAL_REVISION_ID = "HM112"
 HEAD_MARKER_MISSING = "HM113"
 HEAD_MARKER_STALE = "HM114"
 HEAD_MARKER_CONFLICT = "HM115"
+REDUNDANT_MERGE_PARENT = "HM116"
+MISSING_RELEASE_MARKER = "HM117"
+OFFLINE_UNSAFE_READ = "HM118"
 
 _NO_FIX = "No automatic fix."
 
@@ -270,5 +273,75 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
             "top (or writes a merge migration with `--strategy=merge`) and resolves the marker; "
             "`git add` it to finish the merge or rebase."
         ),
+    ),
+    RuleDoc(
+        code=REDUNDANT_MERGE_PARENT,
+        name="redundant-merge-parent",
+        what_it_does=(
+            "Checks that no merge revision lists a parent that is already an ancestor of another "
+            "parent it lists. On by default: a graph fault."
+        ),
+        why_is_this_bad=(
+            "Alembic can't order such a merge: `alembic upgrade head` fails with a `KeyError` "
+            "naming the redundant parent, on a fresh database as on one already past it. It "
+            'happens when a "merge heads" lists revisions that were backported to a branch '
+            "and are already below another head."
+        ),
+        example=(
+            '# b revises a, c revises b, x revises a\nrevision = "m"\n'
+            'down_revision = ("b", "c", "x")'
+        ),
+        use_instead='revision = "m"\ndown_revision = ("c", "x")',
+        fix_safety=(
+            "`pants check-alembic --fix` drops the redundant parents from `down_revision` and "
+            "`Revises:`; the graph keeps the same heads, bases and ancestors (`b` is still below "
+            "`m`, through `c`)."
+        ),
+    ),
+    RuleDoc(
+        code=MISSING_RELEASE_MARKER,
+        name="missing-release-marker",
+        what_it_does=(
+            "With `release_marker` and `release_marker_required_after`, checks that every "
+            "migration added after that revision carries the release marker, and (unless "
+            "`release_marker_allow_placeholder`) that it names a release, not the placeholder."
+        ),
+        why_is_this_bad=(
+            "The marker says which release shipped a migration; `rebase-alembic` never rewrites "
+            "a released one, and reviewers know which migrations are already on databases."
+        ),
+        example='"""Add email"""\nrevision = "c3"',
+        use_instead='"""Add email"""\n# Part of: NEXT_RELEASE_VERSION\nrevision = "c3"',
+        options=(
+            "[check-alembic].release_marker",
+            "[check-alembic].release_marker_placeholder",
+            "[check-alembic].release_marker_required_after",
+            "[check-alembic].release_marker_allow_placeholder",
+        ),
+        fix_safety=_NO_FIX,
+    ),
+    RuleDoc(
+        code=OFFLINE_UNSAFE_READ,
+        name="offline-unsafe-read",
+        what_it_does=(
+            "With `check_offline_reads`, checks that `upgrade()`/`downgrade()` don't read from "
+            "the database (`execute`/`scalar` on `op.get_bind()`, `sa.inspect(bind)`, "
+            "`Session(bind=bind)`) unless the function checks `context.is_offline_mode()`."
+        ),
+        why_is_this_bad=(
+            "`alembic upgrade --sql` writes the SQL for a DBA without a database: there is "
+            "nothing to read from, and the command fails on the whole history."
+        ),
+        example=(
+            "def upgrade():\n    bind = op.get_bind()\n"
+            '    rows = bind.execute(sa.text("SELECT id FROM users")).fetchall()'
+        ),
+        use_instead=(
+            "def upgrade():\n    if context.is_offline_mode():\n"
+            '        raise NotImplementedError("needs the data: run online")\n'
+            '    rows = op.get_bind().execute(sa.text("SELECT id FROM users")).fetchall()'
+        ),
+        options=("[check-alembic].check_offline_reads",),
+        fix_safety=_NO_FIX,
     ),
 )

@@ -412,3 +412,90 @@ def test_a_mermaid_file_that_cannot_be_written_fails_after_the_findings(
     assert result.exit_code == 1
     assert result.stdout == f"svc/migrations/versions: 1 revision, 1 head a1{F}\n"
     assert "Cannot write `[check-alembic].mermaid_file` (`svc`): " in result.stderr
+
+
+def _redundant_merge_history() -> dict:
+    return {
+        "svc/alembic.ini": INI,
+        "svc/migrations/env.py": "",
+        "svc/migrations/versions/a1.py": migration("a1", None),
+        "svc/migrations/versions/b2.py": migration("b2", "a1"),
+        "svc/migrations/versions/c3.py": migration("c3", "b2"),
+        "svc/migrations/versions/m4.py": migration("m4", None, revises="a1, c3").replace(
+            "down_revision = None", 'down_revision = ("a1", "c3")  # merge heads'
+        ),
+    }
+
+
+def test_fix_drops_a_redundant_merge_parent_and_reports_what_is_left(
+    rule_runner: RuleRunner,
+) -> None:
+    rule_runner.write_files(_redundant_merge_history())
+    exit_code, stdout = run(rule_runner, "::")
+    assert (exit_code, stdout) == (
+        1,
+        "svc/migrations/versions/m4.py:7:1: HM116 Merge `m4` lists redundant parents: `a1` is an "
+        "ancestor of `c3`; `alembic upgrade` fails on it (KeyError); keep `c3` [*]\n"
+        f"svc/migrations/versions: 4 revisions, 1 head m4; 1 error{F}\n",
+    )
+    assert run(rule_runner, "--check-alembic-fix", "::") == (
+        0,
+        f"svc/migrations/versions: 4 revisions, 1 head m4{F}\n",
+    )
+    fixed = Path(rule_runner.build_root, "svc/migrations/versions/m4.py").read_text()
+    assert "Revises: c3\n" in fixed
+    assert 'down_revision = "c3"  # merge heads\n' in fixed
+
+
+def test_conventions_are_configured_and_a_bad_marker_regex_names_the_option(
+    rule_runner: RuleRunner,
+) -> None:
+    rule_runner.write_files(
+        {
+            "svc/alembic.ini": INI,
+            "svc/migrations/env.py": "",
+            "svc/migrations/versions/a1.py": migration("a1", None),
+            "svc/migrations/versions/b2.py": "# Part of: NEXT\n" + migration("b2", "a1"),
+            "svc/migrations/versions/c3.py": migration("c3", "b2")
+            + "\n\ndef upgrade():\n    op.get_bind().execute(sa.text('SELECT 1'))\n",
+        }
+    )
+    marker = ["--check-alembic-release-marker=^# Part of: (?P<release>\\S+)"]
+    after = ["--check-alembic-release-marker-required-after=a1"]
+    exit_code, stdout = run(
+        rule_runner,
+        *marker,
+        *after,
+        "--check-alembic-release-marker-placeholder=NEXT",
+        "--check-alembic-release-marker-allow-placeholder",
+        "--check-alembic-check-offline-reads",
+        "::",
+    )
+    assert exit_code == 1
+    assert stdout.splitlines()[:2] == [
+        "svc/migrations/versions/c3.py:6:1: HM117 `c3` has no release marker "
+        "(`[check-alembic].release_marker`)",
+        "svc/migrations/versions/c3.py:11:5: HM118 `upgrade()` reads from the database "
+        "(`op.get_bind().execute(sa.text('SELECT 1'))`) without a `context.is_offline_mode()` "
+        "guard; `alembic upgrade --sql` fails on it",
+    ]
+    bad = rule_runner.run_goal_rule(
+        CheckAlembic, args=["--check-alembic-release-marker=^# Part of: (\\S+)", "::"]
+    )
+    assert bad.exit_code == 1
+    assert bad.stderr == (
+        "`[check-alembic].release_marker`: needs a named group `(?P<release>...)` holding the "
+        "release\n"
+    )
+
+
+def test_help_documents_the_new_codes(rule_runner: RuleRunner) -> None:
+    from pants_hygiene.alembic.subsystem import CheckAlembicSubsystem
+
+    for code, name in (
+        ("HM113", "head-marker-missing"),
+        ("HM116", "redundant-merge-parent"),
+        ("HM117", "missing-release-marker"),
+        ("HM118", "offline-unsafe-read"),
+    ):
+        assert f"{code} ({name})\n\nWhat it does:" in CheckAlembicSubsystem.help
