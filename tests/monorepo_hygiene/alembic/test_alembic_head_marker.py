@@ -234,6 +234,20 @@ def test_alembic_revision_keeps_the_marker_through_the_post_write_hook(
     assert project.heads() == ("d4",)
 
 
+def test_the_alembic_command_line_runs_the_hook_too(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    ini = str(tmp_path / "alembic.ini")
+    for rev_id in ("a1", "b2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", ini, "revision", "-m", "x", "--rev-id", rev_id],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Running post write hook 'head_marker'" in result.stdout
+        assert project.marker() == f"{rev_id}\n"
+
+
 def _two_branches(top: Path) -> Project:
     """main and `feature` each add a migration on `a1` with `alembic revision`."""
     project = Project(top)
@@ -296,6 +310,22 @@ def test_rebase_conflicts_on_the_marker_and_rebase_alembic_resolves_it(tmp_path:
     # The rebased branch now merges into main without a conflict, fast-forward even.
     project.git("checkout", "-q", "main")
     project.git("merge", "-q", "--ff-only", "feature")
+    assert project.check() == ()
+
+
+def test_rebase_keeps_a_marker_that_merged_without_conflict_true(tmp_path: Path) -> None:
+    project = _two_branches(tmp_path)
+    project.git("checkout", "-q", "feature")
+    # Resolved by hand the wrong way: the marker names main's head, the branch's is left over.
+    project.git("merge", "-q", "--no-edit", "-X", "theirs", "main")
+    assert project.marker() == "m1\n"
+
+    outcome = project.rebase()
+
+    assert outcome.exit_code == 0, outcome.output
+    assert f"Updated {MARKER}: head marker: `f1`" in outcome.output
+    assert project.marker() == "f1\n"
+    assert project.heads() == ("f1",)
     assert project.check() == ()
 
 

@@ -431,7 +431,14 @@ def test_fix_drops_a_redundant_merge_parent_and_reports_what_is_left(
     rule_runner: RuleRunner,
 ) -> None:
     rule_runner.write_files(_redundant_merge_history())
-    exit_code, stdout = run(rule_runner, "::")
+    exit_code, stdout = run(rule_runner, "--hygiene-reports-sarif", "::")
+    sarif = json.loads(
+        Path(rule_runner.build_root, "dist/check-alembic/check-alembic.sarif").read_text()
+    )["runs"][0]
+    (result,) = sarif["results"]
+    assert (result["ruleId"], result["level"]) == ("HM116", "error")
+    rule = sarif["tool"]["driver"]["rules"][result["ruleIndex"]]
+    assert (rule["id"], rule["name"]) == ("HM116", "redundant-merge-parent")
     assert (exit_code, stdout) == (
         1,
         "svc/migrations/versions/m4.py:7:1: HM116 Merge `m4` lists redundant parents: `a1` is an "
