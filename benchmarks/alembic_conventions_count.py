@@ -32,10 +32,12 @@ _CODES = ("HM116", "HM117", "HM118")
 
 
 def _example_histories(root: Path) -> Dict[str, Dict[str, bytes]]:
+    """Each example's history, by script directory: its `versions*` directories together
+    (billing's `version_locations` adds `versions_v2`)."""
     histories: Dict[str, Dict[str, bytes]] = collections.defaultdict(dict)
-    for path in sorted(root.glob("examples/**/versions/*.py")):
+    for path in sorted(root.glob("examples/**/versions*/*.py")):
         relative = path.relative_to(root).as_posix()
-        histories[posixpath.dirname(relative)][relative] = path.read_bytes()
+        histories[posixpath.dirname(posixpath.dirname(relative))][relative] = path.read_bytes()
     return histories
 
 

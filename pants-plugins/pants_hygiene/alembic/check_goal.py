@@ -111,7 +111,9 @@ async def check_alembic(
     reports = check_all()
     fixes = [fix for report in reports for fix in report.fixes]
     if subsystem.fix and fixes:
-        written = await create_digest(CreateDigest([FileContent(p, c) for p, c in fixes]))
+        written = await create_digest(
+            CreateDigest([FileContent(path, content=content) for path, content in fixes])
+        )
         workspace.write_digest(written)
         fixed = dict(fixes)
         for history_files in files:
