@@ -171,8 +171,12 @@ def offline_read_findings(
 
 def _first_unguarded_read(function: ast.FunctionDef) -> Optional[ast.Call]:
     nodes = list(ast.walk(function))
-    if any(_is_call_to(node, "is_offline_mode") for node in nodes):
-        return None  # The function decides what to do offline.
+    if any(
+        _is_call_to(node, "is_offline_mode")
+        or (isinstance(node, ast.Attribute) and node.attr == "as_sql")
+        for node in nodes
+    ):
+        return None  # The function decides what to do offline (`op.get_context().as_sql` too).
     binds = {
         target.id
         for node in nodes

@@ -16,7 +16,7 @@ import os
 import posixpath
 import sys
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..files import write_atomically
 from ..findings import Finding
@@ -187,7 +187,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     versions_dir = arguments.versions_dir or os.path.dirname(
         os.path.abspath(arguments.revision_file)
     )
-    files = {}
+    files: Dict[str, bytes] = {}
     for name in sorted(os.listdir(versions_dir)):
         full = os.path.join(versions_dir, name)
         if os.path.isfile(full):

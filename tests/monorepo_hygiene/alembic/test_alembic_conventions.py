@@ -258,6 +258,10 @@ GUARDED = """\
         return
     count = op.get_bind().execute(sa.text("SELECT count(*) FROM alembic_version")).scalar()
 """
+GUARDED_AS_SQL = """\
+    if not op.get_context().as_sql:
+        count = op.get_bind().execute(sa.text("SELECT count(*) FROM alembic_version")).scalar()
+"""
 OFFLINE_SAFE = """\
     op.execute("UPDATE alembic_version SET version_num = version_num")
 """
@@ -298,7 +302,7 @@ def test_a_read_without_the_guard_is_reported_and_alembic_sql_fails_on_it(
     )
 
 
-@pytest.mark.parametrize("body", [GUARDED, OFFLINE_SAFE])
+@pytest.mark.parametrize("body", [GUARDED, GUARDED_AS_SQL, OFFLINE_SAFE])
 def test_guarded_or_offline_safe_upgrades_pass_and_alembic_sql_agrees(
     tmp_path: Path, body: str
 ) -> None:
