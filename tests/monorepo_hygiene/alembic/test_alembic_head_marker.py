@@ -51,6 +51,14 @@ hooks = head_marker
 head_marker.type = module
 head_marker.module = monorepo_hygiene.alembic.head_marker
 """
+# Alembic before 1.16.3 has no `module` hook type: `exec` runs the interpreter named.
+HOOK_INI_EXEC = f"""
+[post_write_hooks]
+hooks = head_marker
+head_marker.type = exec
+head_marker.executable = {sys.executable}
+head_marker.options = -m monorepo_hygiene.alembic.head_marker REVISION_SCRIPT_FILENAME
+"""
 HOOK_PYPROJECT = """
 [tool.alembic]
 script_location = "%(here)s/migrations"
@@ -176,8 +184,8 @@ class Project:
         self.git("init", "-q", "-b", "main")
         (top / ".gitignore").write_text("__pycache__/\n*.db\n")
         ini = write_alembic_project(top, ())
-        if config == "ini":
-            ini.write_text(ini.read_text() + HOOK_INI)
+        if config in ("ini", "ini-exec"):
+            ini.write_text(ini.read_text() + (HOOK_INI if config == "ini" else HOOK_INI_EXEC))
             self.config = Config(str(ini))
         else:
             ini.unlink()
@@ -216,7 +224,7 @@ class Project:
         return tuple(f.render() for f in report.findings)
 
 
-@pytest.mark.parametrize("config", ["ini", "pyproject"])
+@pytest.mark.parametrize("config", ["ini", "ini-exec", "pyproject"])
 def test_alembic_revision_keeps_the_marker_through_the_post_write_hook(
     tmp_path: Path, config: str
 ) -> None:
