@@ -5,7 +5,6 @@ release marker, HM118 database reads that `alembic upgrade --sql` (run for real)
 from __future__ import annotations
 
 import io
-import sys
 import textwrap
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -42,9 +41,7 @@ REDUNDANT = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+pytestmark = pytest.mark.usefixtures("no_bytecode")
 
 
 def _codes(report_findings: Sequence[object]) -> List[str]:
@@ -145,7 +142,7 @@ def _alembic_ancestry(files: Dict[str, bytes]) -> Dict[str, FrozenSet[str]]:
     }
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=60, deadline=None)
 @given(_random_dags())
 def test_the_fix_keeps_every_ancestry_as_alembic_computes_it(revisions: Tuple[Rev, ...]) -> None:
     files = history_files(revisions)

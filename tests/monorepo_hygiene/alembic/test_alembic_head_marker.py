@@ -70,14 +70,15 @@ module = "monorepo_hygiene.alembic.head_marker"
 """
 
 
+pytestmark = pytest.mark.usefixtures("no_bytecode")
+
+
 @pytest.fixture(autouse=True)
 def _hook_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     # Alembic runs the hook as `sys.executable -m ...`: it must import this checkout's core.
     source_root = os.path.dirname(os.path.dirname(monorepo_hygiene.__file__))
     path = os.environ.get("PYTHONPATH")
     monkeypatch.setenv("PYTHONPATH", source_root + (os.pathsep + path if path else ""))
-    # Alembic imports the migrations; __pycache__ in the versions dir would be untracked files.
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
 
 
 # --- Reading a marker ------------------------------------------------------------------------
