@@ -121,6 +121,7 @@ def read_migration(path: str, content: bytes, whole_file: bool = True) -> Migrat
     """
     module = _parse_head(path, content, whole_file)
     values = _module_level_values(path, module)
+    _refuse_global_rebinding(path, module)
     docstring = _read_docstring(module)
 
     if _REVISION in values:
@@ -261,6 +262,22 @@ def _module_level_values(path: str, module: ast.Module) -> Dict[str, Tuple[int, 
                     )
                 values[name] = (statement.lineno, _literal(path, name, value, statement))
     return values
+
+
+def _refuse_global_rebinding(path: str, module: ast.Module) -> None:
+    """A function that declares a metadata name `global` may rebind it when called, at import
+    or later: the module-level value read here may not be the one alembic gets (the head is only
+    cut short when no metadata name appears after it, so a `global` is always seen)."""
+    for node in ast.walk(module):
+        if isinstance(node, ast.Global):
+            for name in node.names:
+                if name in _METADATA_NAMES:
+                    raise MigrationReadError(
+                        path,
+                        node.lineno,
+                        f"`{name}` is declared `global` in a function, which may rebind it at "
+                        "import; assign it once, at module level",
+                    )
 
 
 def _bound_metadata_names(target: ast.expr) -> List[str]:

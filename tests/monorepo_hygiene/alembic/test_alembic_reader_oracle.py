@@ -81,3 +81,20 @@ def test_non_utf8_byte_in_a_comment_gives_alembics_heads(tmp_path: Path, whole_f
     assert (
         RevisionGraph.from_migrations(history.migrations).heads == tuple(alembic_heads) == ("c1",)
     )
+
+
+def test_a_global_rebinding_is_unreadable_not_a_wrong_graph(tmp_path: Path) -> None:
+    # Alembic imports the file, runs `_link()` and sees `b1` revise `a1`: one head. Read as
+    # written, `down_revision = None` made `b1` a second base and head.
+    ini = write_alembic_project(tmp_path, chain("a1"))
+    versions = tmp_path / "migrations" / "versions"
+    (versions / "b1_linked.py").write_text(
+        'revision = "b1"\ndown_revision = None\n\n\n'
+        'def _link():\n    global down_revision\n    down_revision = "a1"\n\n\n_link()\n'
+    )
+    assert ScriptDirectory.from_config(Config(str(ini))).get_heads() == ["b1"]
+    history = read_history(read_versions(str(tmp_path), ["migrations/versions"]))
+    assert [(error.path, error.line) for error in history.errors] == [
+        ("migrations/versions/b1_linked.py", 6)
+    ]
+    assert "`down_revision` is declared `global` in a function" in history.errors[0].reason
