@@ -11,9 +11,10 @@ from pants.engine.goal import Goal, GoalSubsystem
 from pants.engine.rules import collect_rules, goal_rule
 from pants.engine.target import FilteredTargets
 from pants.engine.unions import UnionMembership
-from pants.util.strutil import pluralize
+from pants.option.option_types import BoolOption
+from pants.util.strutil import pluralize, softwrap
 
-from monorepo_hygiene.reports.baseline import unchecked_entries, updated_baseline
+from monorepo_hygiene.reports.baseline import Baseline, unchecked_entries, updated_baseline
 
 from ..util.compat import (
     concurrently,
@@ -24,6 +25,8 @@ from ..util.compat import (
 )
 from .rules import (
     HygieneLintBatch,
+    LoadedBaseline,
+    baseline_file,
     batch_findings,
     keys_of_findings,
     loaded_baseline,
@@ -34,6 +37,17 @@ from .subsystem import HygieneReportsSubsystem
 class HygieneBaselineSubsystem(GoalSubsystem):
     name = "hygiene-baseline"
     help = "Write `[hygiene-reports].baseline`: accept every current hygiene lint finding."
+
+    force = BoolOption(
+        default=False,
+        help=softwrap(
+            """
+            Write the baseline anew from the current findings even when the file there can't
+            be read (not JSON, a wrong version, a bad entry): its entries are lost. Without it
+            such a file is refused, not overwritten.
+            """
+        ),
+    )
 
 
 class HygieneBaseline(Goal):
@@ -48,6 +62,7 @@ async def hygiene_baseline(
     targets: FilteredTargets,
     specs_paths: SpecsPaths,
     reports: HygieneReportsSubsystem,
+    subsystem: HygieneBaselineSubsystem,
     union_membership: UnionMembership,
 ) -> HygieneBaseline:
     if not reports.baseline:
@@ -90,7 +105,11 @@ async def hygiene_baseline(
         for partition in partitions
     )
     all_keys = await concurrently(keys_of_findings(found) for found in all_findings)
-    old = await loaded_baseline()
+    if subsystem.force:
+        # Where the file lies is still checked; what it holds is dropped.
+        old = LoadedBaseline((await baseline_file()).path, Baseline.from_keys([]))
+    else:
+        old = await loaded_baseline()
     # Entries for paths this run didn't check stay, as long as their file or directory exists.
     unchecked = unchecked_entries(
         old.baseline, (path for found in all_findings for path in found.checked_paths)

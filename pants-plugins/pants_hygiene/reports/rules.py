@@ -12,7 +12,7 @@ import dataclasses
 import os
 import posixpath
 from dataclasses import dataclass
-from typing import Iterable, List, Tuple
+from typing import Iterable, List, Optional, Tuple
 
 from pants.base.build_root import BuildRoot
 from pants.core.goals.lint import AbstractLintRequest, LintResult
@@ -126,40 +126,59 @@ async def finding_keys_of(request: HygieneLintFindings) -> FindingKeys:
     return FindingKeys(tuple(finding_keys(request.findings, sources)))
 
 
+@dataclass(frozen=True)
+class BaselineFile:
+    """`[hygiene-reports].baseline` as it is on disk: its bytes, or None if not written yet."""
+
+    path: str
+    content: Optional[bytes]
+
+
 @rule
-async def load_baseline(
+async def read_baseline_file(
     subsystem: HygieneReportsSubsystem, build_root: BuildRoot
-) -> LoadedBaseline:
+) -> BaselineFile:
     path = subsystem.baseline
     parent = posixpath.dirname(path)
     contents, listing = await concurrently(
         path_globs_to_digest_contents(PathGlobs([path])),
         path_globs_to_paths(PathGlobs([path, *([parent] if parent else [])])),
     )
-    if not contents:
-        if path in listing.dirs:
-            raise ValueError(f"`[hygiene-reports].baseline`: `{path}` is a directory, not a file")
-        # What Pants ignores (`dist/`, `[GLOBAL].pants_ignore`, `.gitignore`) it never reads: a
-        # baseline there would be empty in every `lint`, whatever `hygiene-baseline` wrote.
-        on_disk = os.path.join(build_root.path, path)
-        if os.path.lexists(on_disk) or (
-            parent and parent not in listing.dirs and os.path.isdir(os.path.dirname(on_disk))
-        ):
-            raise ValueError(
-                f"`[hygiene-reports].baseline`: `{path}` lies where Pants ignores files "
-                "(`[GLOBAL].pants_ignore`, `.gitignore`, e.g. `dist/`): choose a path Pants reads"
-            )
-        # Not written yet: `hygiene-baseline` creates it.
-        return LoadedBaseline(path, Baseline.from_keys([]))
+    if contents:
+        return BaselineFile(path, contents[0].content)
+    if path in listing.dirs:
+        raise ValueError(f"`[hygiene-reports].baseline`: `{path}` is a directory, not a file")
+    # What Pants ignores (`dist/`, `[GLOBAL].pants_ignore`, `.gitignore`) it never reads: a
+    # baseline there would be empty in every `lint`, whatever `hygiene-baseline` wrote.
+    on_disk = os.path.join(build_root.path, path)
+    if os.path.lexists(on_disk) or (
+        parent and parent not in listing.dirs and os.path.isdir(os.path.dirname(on_disk))
+    ):
+        raise ValueError(
+            f"`[hygiene-reports].baseline`: `{path}` lies where Pants ignores files "
+            "(`[GLOBAL].pants_ignore`, `.gitignore`, e.g. `dist/`): choose a path Pants reads"
+        )
+    # Not written yet: `hygiene-baseline` creates it.
+    return BaselineFile(path, None)
+
+
+@rule
+async def load_baseline(file: BaselineFile) -> LoadedBaseline:
+    if file.content is None:
+        return LoadedBaseline(file.path, Baseline.from_keys([]))
     try:
-        baseline = Baseline.parse(path, contents[0].content.decode("utf-8"))
+        baseline = Baseline.parse(file.path, file.content.decode("utf-8"))
     except (BaselineError, UnicodeDecodeError) as e:
-        raise ValueError(f"`[hygiene-reports].baseline`: {e}") from None
-    return LoadedBaseline(path, baseline)
+        raise ValueError(
+            f"`[hygiene-reports].baseline`: {e}; fix it, or write it anew from the current "
+            "findings with `pants hygiene-baseline --force ::`"
+        ) from None
+    return LoadedBaseline(file.path, baseline)
 
 
 # What the rules below and `hygiene-baseline` await.
 keys_of_findings = call_rule(finding_keys_of)
+baseline_file = call_rule_implicitly(read_baseline_file)
 loaded_baseline = call_rule_implicitly(load_baseline)
 
 

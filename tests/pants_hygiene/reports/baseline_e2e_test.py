@@ -79,3 +79,15 @@ def test_baseline_accepts_old_findings_survives_edits_and_only_shrinks(tmp_path:
         "  no longer found: src/app/jobs.py: HA101 `def main ( ) :`",
     ]
     assert repo.pants("lint", "::").exit_code == 0
+
+    # A baseline that can't be read is refused, saying how to write it anew; --force does.
+    repo.write({"hygiene-baseline.json": '{"version": 1, "entries": [{"count": true}]}\n'})
+    refused = repo.pants("hygiene-baseline", "::")
+    assert refused.exit_code != 0
+    assert "`pants hygiene-baseline --force ::`" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    forced = repo.pants("hygiene-baseline", "--force", "::")
+    assert forced.stdout.splitlines()[0] == (
+        "Wrote hygiene-baseline.json: 2 findings accepted (2 added, 0 removed)."
+    )
+    assert repo.pants("lint", "::").exit_code == 0
