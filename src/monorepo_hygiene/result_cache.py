@@ -7,15 +7,18 @@ one-line edit, one file of a 1,700-file batch. In Pants it lives in a named cach
 (`append_only_caches`), so it outlives sandboxes and pantsd.
 
 A result is found by a key that hashes everything it is computed from: the checker's code (every
-source file of this package), the interpreter (its `ast` decides what parses), libcst's version,
-the checker's options and facts (`scope`), the file's path, its own extra inputs (`extra`: its
-ownership facts, the conftests above it) and its bytes. Nothing else goes in, so a hit is the
-result a fresh check would give; the tests check that against a cold run on real code.
+source file of this package), the interpreter (its `ast` decides what parses) and its recursion
+limit (what is too deeply nested to check), libcst's version, the checker's options and facts
+(`scope`), the file's path, its own extra inputs (`extra`: its ownership facts, the conftests
+above it) and its bytes. Nothing else goes in, so a hit is the result a fresh check would give;
+the tests check that against a cold run on real code. Each row holds a checksum of its key and
+value: a row whose bytes were damaged is a miss, even when they still read as JSON.
 
 Storage is one SQLite database per checker: atomic transactions (no half-written entry), safe
 for the parallel processes of one `pants lint`, compact. Results unused for `RETENTION_DAYS` are
 dropped. The cache never fails a check: a database that can't be opened, read or written (locked
-too long, corrupt, read-only, no `sqlite3` module) turns it off for the run, and `note` says why.
+too long, read-only, no `sqlite3` module) turns it off for the run, and `note` says why; one that
+isn't a database (corrupt) is started anew once, so the next runs have a cache again.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ def _code_identity() -> bytes:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     digest.update(sys.version.encode() + b"\0")
+    # A process with a raised limit checks files a default one reports as too deeply nested.
+    digest.update(str(sys.getrecursionlimit()).encode() + b"\0")
     # Imported here: only a check with a cache needs it.
     from importlib.metadata import PackageNotFoundError, version
 
@@ -95,21 +100,18 @@ class ResultCache:
             import sqlite3  # Optional in a CPython build; without it there's no cache.
 
             os.makedirs(directory, exist_ok=True)
-            connection = sqlite3.connect(
-                os.path.join(directory, f"{checker}.sqlite3"),
-                timeout=_LOCK_TIMEOUT_SECONDS,
-                isolation_level=None,  # Transactions are explicit (`save`).
-            )
+            database = os.path.join(directory, f"{checker}.sqlite3")
             try:
-                # WAL lets one process read while another writes; where it can't be had (some
-                # network filesystems) the default journal is still correct, only slower.
-                connection.execute("PRAGMA journal_mode=WAL")
-                for statement in _SCHEMA:
-                    connection.execute(statement)
-            except BaseException:
-                connection.close()
-                raise
-        # No `sqlite3` module, an unreadable directory, sqlite3.Error (corrupt, read-only, ...).
+                connection = _connect(database)
+            except sqlite3.DatabaseError as e:
+                if "not a database" not in str(e):
+                    raise
+                # Corrupt: started anew once, or every later run would check afresh and warn.
+                for stale in (database, f"{database}-wal", f"{database}-shm"):
+                    if os.path.exists(stale):
+                        os.remove(stale)
+                connection = _connect(database)
+        # No `sqlite3` module, an unreadable directory, sqlite3.Error (read-only, locked, ...).
         except Exception as e:  # noqa: BLE001
             cache = cls(None, b"", directory)
             cache.note = f"`{directory}`: {type(e).__name__}: {e}"
@@ -144,8 +146,11 @@ class ResultCache:
             return None
         if row is None:
             return None
+        checksum, _, stored = row[0].partition(" ")
+        if checksum != _checksum(key, stored):
+            return None  # Damaged bytes, however well they read.
         try:
-            value = decode(json.loads(row[0]))
+            value = decode(json.loads(stored))
         except (KeyError, TypeError, ValueError):
             return None
         self.reused += 1
@@ -155,7 +160,8 @@ class ResultCache:
 
     def put(self, key: bytes, value: Any) -> None:
         if self._connection is not None:
-            self._new.append((key, json.dumps(value, separators=(",", ":"))))
+            stored = json.dumps(value, separators=(",", ":"))
+            self._new.append((key, f"{_checksum(key, stored)} {stored}"))
 
     def save(self) -> None:
         """Write the new results (and when the reused ones were last used) in one transaction,
@@ -189,6 +195,31 @@ class ResultCache:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def _connect(database: str) -> Any:
+    import sqlite3
+
+    connection = sqlite3.connect(
+        database,
+        timeout=_LOCK_TIMEOUT_SECONDS,
+        isolation_level=None,  # Transactions are explicit (`save`).
+    )
+    try:
+        # WAL lets one process read while another writes; where it can't be had (some network
+        # filesystems) the default journal is still correct, only slower.
+        connection.execute("PRAGMA journal_mode=WAL")
+        for statement in _SCHEMA:
+            connection.execute(statement)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _checksum(key: bytes, stored: str) -> str:
+    """What a row's value starts with: its key's and its own bytes' hash, so damage is seen."""
+    return hashlib.sha256(key + stored.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def cache_stats(cache: ResultCache) -> Dict[str, Any]:

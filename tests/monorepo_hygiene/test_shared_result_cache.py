@@ -76,16 +76,27 @@ def test_another_interpreter_or_checker_code_is_a_miss(
     assert _lookup(tmp_path, b"scope", "a.py", b"x = 1\n") is None
 
 
-@pytest.mark.parametrize("damage", ["garbage", "not a directory"])
-def test_a_cache_that_cannot_be_opened_is_turned_off_with_a_note(
-    tmp_path: Path, damage: str
+def test_a_raised_recursion_limit_is_another_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A file too deeply nested for the default limit is checked under a raised one.
+    _stored(tmp_path, b"scope", "a.py", b"x = 1\n", 1)
+    monkeypatch.setattr(sys, "getrecursionlimit", lambda: 100_000)
+    assert _lookup(tmp_path, b"scope", "a.py", b"x = 1\n") is None
+
+
+def test_a_corrupt_database_is_started_anew_once(tmp_path: Path) -> None:
+    (tmp_path / "checker.sqlite3").write_bytes(b"this is not a database" * 100)
+    cache = ResultCache.open(str(tmp_path), "checker", [b"scope"])
+    assert cache.enabled and cache.note is None
+    cache.put(cache.key("a.py", b"x = 1\n"), 1)
+    cache.save()
+    assert _lookup(tmp_path, b"scope", "a.py", b"x = 1\n") == 1
+
+
+def test_a_cache_that_cannot_be_opened_is_turned_off_with_a_note(tmp_path: Path) -> None:
     directory = tmp_path / "cache"
-    if damage == "garbage":
-        directory.mkdir()
-        (directory / "checker.sqlite3").write_bytes(b"this is not a database" * 100)
-    else:
-        directory.write_text("a file")
+    directory.write_text("a file, not a directory")
     cache = ResultCache.open(str(directory), "checker", [b"scope"])
     assert not cache.enabled
     assert cache.note and str(directory) in cache.note
@@ -123,7 +134,8 @@ def test_rows_unused_for_the_retention_period_are_dropped(tmp_path: Path) -> Non
     # A hit marks its row used today; the next save drops the rest.
     assert _lookup(tmp_path, b"scope", "kept.py", b"") == "kept"
     with sqlite3.connect(tmp_path / "checker.sqlite3") as connection:
-        assert connection.execute("SELECT value FROM results").fetchall() == [('"kept"',)]
+        rows = connection.execute("SELECT value FROM results").fetchall()
+    assert [value.partition(" ")[2] for (value,) in rows] == ['"kept"']
 
 
 def _write_many(directory: str, start: int) -> None:
@@ -336,3 +348,12 @@ def test_a_damaged_row_is_a_miss_that_the_fresh_result_replaces(tmp_path: Path) 
     assert (damaged, cache.reused, cache.note) == (fresh, 0, None)
     repaired, cache = check()
     assert (repaired, cache.reused) == (fresh, 1)
+
+
+def test_a_row_damaged_into_other_valid_json_is_a_miss(tmp_path: Path) -> None:
+    _stored(tmp_path, b"scope", "a.py", b"x = 1\n", {"findings": [1]})
+    with sqlite3.connect(tmp_path / "checker.sqlite3") as connection:
+        (stored,) = connection.execute("SELECT value FROM results").fetchone()
+        # One digit flipped: still JSON, no longer the result stored.
+        connection.execute("UPDATE results SET value = ?", (stored.replace("[1]", "[7]"),))
+    assert _lookup(tmp_path, b"scope", "a.py", b"x = 1\n") is None

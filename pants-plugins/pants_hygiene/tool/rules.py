@@ -161,9 +161,12 @@ async def run_hygiene_check(request: HygieneCheckRequest, tool: HygieneTool) -> 
         raise HygieneToolError(request.checker, result.exit_code, result.stderr.decode())
     payload: Dict[str, Any] = json.loads(result.stdout)
     if "cache_note" in payload:
+        # The note names the cache's place in the sandbox; a user knows it by its name.
+        note = payload["cache_note"].replace(_RESULT_CACHE_PATH, RESULT_CACHE_NAME)
         logger.warning(
-            f"The `{request.checker}` checker could not use its result cache, so it checked "
-            f"every file afresh: {payload['cache_note']}"
+            f"The `{request.checker}` checker could not use its result cache (the named cache "
+            f"`{RESULT_CACHE_NAME}` under `[GLOBAL].named_caches_dir`), so it checked every "
+            f"file afresh: {note}"
         )
     if request.fix:
         output = await digest_to_snapshot(result.output_digest)
