@@ -103,10 +103,12 @@ class ResultCache:
             database = os.path.join(directory, f"{checker}.sqlite3")
             try:
                 connection = _connect(database)
-            except sqlite3.DatabaseError as e:
-                if "not a database" not in str(e):
+            except sqlite3.DatabaseError:
+                if not _is_foreign_file(database):
                     raise
-                # Corrupt: started anew once, or every later run would check afresh and warn.
+                # Not a database at all: started anew once, or every later run would check
+                # afresh and warn. Only then: a database another process is creating is empty
+                # or starts with SQLite's header, and must not be removed under it.
                 for stale in (database, f"{database}-wal", f"{database}-shm"):
                     if os.path.exists(stale):
                         os.remove(stale)
@@ -215,6 +217,17 @@ def _connect(database: str) -> Any:
         connection.close()
         raise
     return connection
+
+
+_SQLITE_HEADER = b"SQLite format 3\0"
+
+
+def _is_foreign_file(database: str) -> bool:
+    """A non-empty file that doesn't start with SQLite's header: no database, nor one being
+    made."""
+    with open(database, "rb") as file:
+        start = file.read(len(_SQLITE_HEADER))
+    return bool(start) and start != _SQLITE_HEADER
 
 
 def _checksum(key: bytes, stored: str) -> str:
