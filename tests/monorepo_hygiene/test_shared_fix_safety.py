@@ -99,7 +99,7 @@ def test_an_import_fix_that_would_not_compile_is_not_written(
     # The fix `pants fix` can't make is not promised: no `[*]`.
     assert _rendered(result.findings) == [
         "src/shop/a.py:1:1: HI101 Use a relative import for `shop.b`, owned by the same BUILD "
-        "file (`src/shop/BUILD`)",
+        "file (`src/shop/BUILD`) (policy `relative-within-build`: relative at any depth)",
         "src/shop/a.py:2:1: HI105 Cannot fix file: the fixed file would not compile "
         "(syntax error: nonlocal declaration not allowed at module level)",
     ]
@@ -156,7 +156,7 @@ def test_imports_cli_reports_a_read_only_file_and_fixes_the_others(tmp_path: Pat
     assert read_only.read_bytes() == b"from shop.a import x\n"
     assert [Finding.from_json(item).render() for item in output["findings"]] == [
         "src/shop/a.py:1:1: HI101 Use a relative import for `shop.a`, owned by the same BUILD "
-        "file (`src/shop/BUILD`) [*]",
+        "file (`src/shop/BUILD`) (policy `relative-within-build`: relative at any depth) [*]",
         "src/shop/a.py:1:1: HI105 Cannot fix file: cannot write it "
         "(Permission denied (the file is read-only))",
     ]

@@ -11,13 +11,20 @@ from __future__ import annotations
 from .batch import BatchResult, check_files
 from .codes import RULE_DOCS
 from .errors import FactsError, ImportRuleError
-from .facts import ABSOLUTE, RELATIVE_WITHIN_BUILD, FileFacts, ImportFacts
+from .facts import (
+    ABSOLUTE,
+    RELATIVE_WITHIN_BUILD,
+    RELATIVE_WITHIN_BUILD_NO_PARENTS,
+    FileFacts,
+    ImportFacts,
+)
 from .fix import check_source, fix_source
 from .owners import ModuleOwners
 
 __all__ = [
     "ABSOLUTE",
     "RELATIVE_WITHIN_BUILD",
+    "RELATIVE_WITHIN_BUILD_NO_PARENTS",
     "RULE_DOCS",
     "BatchResult",
     "FactsError",

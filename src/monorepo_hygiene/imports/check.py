@@ -23,7 +23,7 @@ from ..noqa import is_suppressed
 from ..source import NewerSyntax, SourceError, decode_source, parse_module
 from . import codes
 from .ast_statements import statements_from_ast
-from .facts import RELATIVE_WITHIN_BUILD, FileFacts
+from .facts import ABSOLUTE, RELATIVE_WITHIN_BUILD_NO_PARENTS, FileFacts
 from .owners import ModuleOwners, Owner
 from .package_inits import PackageInits
 from .statements import ImportedNames, ImportStatement, Rewrite, source_lines
@@ -45,7 +45,11 @@ class FileContext:
     # The package relative imports start from: the module itself for `__init__`, else its parent.
     package_parts: Tuple[str, ...]
     owner: str
+    policy: str
     relative_wanted: bool
+    # Relative imports only in the module's own package and below (one dot), like ruff's
+    # TID252 `ban-relative-imports = "parents"`.
+    parents_banned: bool
     # Why Python loads the file by path, with no parent package; None if it is imported.
     loaded_by_path: Optional[str] = None
     # The packages' `__init__`s, shared by the batch; none known: every package may bind names.
@@ -63,7 +67,9 @@ class FileContext:
         return cls(
             package_parts=parts if facts.is_package else parts[:-1],
             owner=facts.owner,
-            relative_wanted=facts.policy == RELATIVE_WITHIN_BUILD,
+            policy=facts.policy,
+            relative_wanted=facts.policy != ABSOLUTE,
+            parents_banned=facts.policy == RELATIVE_WITHIN_BUILD_NO_PARENTS,
             loaded_by_path=loaded_by_path,
             package_inits=PackageInits({}) if package_inits is None else package_inits,
         )
@@ -149,16 +155,33 @@ def _judge_relative(
         return _judge_beyond_top_level(statement, context, owners)
     base = ".".join(package_parts[: len(package_parts) - statement.level + 1])
     module = f"{base}.{statement.module}" if statement.module else base
-    if _relative_form_if_wanted(module, statement.names, context, owners) is not None:
-        return None
+    wanted = _relative_form_if_wanted(module, statement.names, context, owners)
     references = _references(module, statement.names, owners)
+    if wanted is not None:
+        if statement.level == 1 or not context.parents_banned:
+            return None
+        # The same module without climbing: `from ..models.user` is `from .user` in `models`.
+        return Verdict(
+            codes.RELATIVE_IMPORT_BANNED,
+            f"Use `{'.' * wanted.level}{wanted.module}` for `{references[0][0]}`: "
+            + _NO_PARENTS_REASON,
+            wanted,
+        )
     if not context.relative_wanted:
         return Verdict(
             codes.RELATIVE_IMPORT_BANNED,
             f"Use an absolute import for `{references[0][0]}` (policy `absolute`)",
             Rewrite(0, module),
         )
-    name, owner = next((name, owner) for name, owner in references if owner != context.owner)
+    elsewhere = [(name, owner) for name, owner in references if owner != context.owner]
+    if not elsewhere:
+        # Everything is this BUILD file's, but reached through a parent package.
+        return Verdict(
+            codes.RELATIVE_IMPORT_BANNED,
+            f"Use an absolute import for `{references[0][0]}`: {_NO_PARENTS_REASON}",
+            Rewrite(0, module),
+        )
+    name, owner = elsewhere[0]
     if isinstance(owner, str):
         reason = f"owned by another BUILD file (`{_build_file(owner)}`)"
     else:
@@ -254,23 +277,36 @@ def _relative_form_if_wanted(
     """The relative form of `from <module> import <names>` when the policy wants one, else None.
 
     Relative is wanted only when a relative form exists at all (checked first: it is cheap and
-    rules out every import of another top-level package) and everything the statement refers
-    to is owned by the importing file's own BUILD file.
+    rules out every import of another top-level package), has one dot if the policy bans
+    relative imports from parent packages, and everything the statement refers to is owned by
+    the importing file's own BUILD file.
     """
     if not context.relative_wanted:
         return None
     rewrite = _relative_form(context.package_parts, module)
-    if rewrite is None:
+    if rewrite is None or (context.parents_banned and rewrite.level > 1):
         return None
     if any(owner != context.owner for _, owner in _references(module, names, owners)):
         return None
     return rewrite
 
 
+_NO_PARENTS_REASON = (
+    f"no relative imports from parent packages (policy `{RELATIVE_WITHIN_BUILD_NO_PARENTS}`, "
+    "ruff's TID252 `parents`)"
+)
+
+
 def _same_build_message(module: str, context: FileContext) -> str:
+    """HI101's message, naming the depth the policy allows relative imports at."""
+    if context.parents_banned:
+        where = " and in this module's package"
+        depth = "relative only in the own package and below"
+    else:
+        where, depth = "", "relative at any depth"
     return (
         f"Use a relative import for `{module}`, owned by the same BUILD file "
-        f"(`{_build_file(context.owner)}`)"
+        f"(`{_build_file(context.owner)}`){where} (policy `{context.policy}`: {depth})"
     )
 
 

@@ -16,8 +16,12 @@ RELATIVE_IMPORT_IN_FILE_LOADED_BY_PATH = "HI106"
 
 _POLICY_OPTION = (
     "`policy` (per target): `relative-within-build` (the default) wants relative imports for "
-    "modules owned by the importing file's own BUILD file and absolute ones for everything "
-    "else; `absolute` wants absolute imports only"
+    "modules owned by the importing file's own BUILD file, at any depth, and absolute ones for "
+    "everything else; `relative-within-build-no-parents` wants them only for such modules in "
+    "the importing module's own package and below (`from .x`, `from .sub.x`) and absolute "
+    'ones through a parent package, as ruff\'s TID252 `ban-relative-imports = "parents"` '
+    "does; `absolute` wants absolute imports only. By default the policy follows the repo's "
+    'ruff configuration (see the README\'s "Living with ruff")'
 )
 
 RULE_DOCS: Tuple[RuleDoc, ...] = (
@@ -106,11 +110,13 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         what_it_does="""
             Checks for relative imports in targets whose import policy is `absolute` (what
             ruff's TID252 with `ban-relative-imports = "all"` does, with the build tool's
-            source roots).
+            source roots), and relative imports from parent packages (`from ..x`) under
+            `relative-within-build-no-parents` (ruff's `ban-relative-imports = "parents"`).
             """,
         why_is_this_bad="""
-            The target's policy asks for absolute imports only: they read the same everywhere
-            and survive copying code between packages.
+            The target's policy asks for absolute imports only, or for relative ones only in
+            the module's own package and below: they read the same everywhere and survive
+            copying code between packages, and the repo's ruff agrees.
             """,
         example="""
             from .models import User
@@ -121,7 +127,8 @@ RULE_DOCS: Tuple[RuleDoc, ...] = (
         options=(_POLICY_OPTION,),
         fix_safety="""
             The fix is safe: the absolute form names the module the relative import resolves
-            to.
+            to. A parent spelling of a module in the own package (`from ..models.user` in
+            `models`) becomes its one-dot form (`from .user`).
             """,
     ),
     RuleDoc(

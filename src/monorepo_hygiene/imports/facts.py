@@ -30,8 +30,9 @@ file and each first-party module, and writes them down in this shape (`FACTS.jso
 - `files`: every file to check, keyed by the path given on the command line. `module` is its
   dotted name under its source root; `is_package` is true for `__init__.py` / `__init__.pyi`
   (whose module *is* the package); `owner` is the directory of the BUILD file declaring the
-  target that owns it (`""` for the repo root); `policy` is `relative-within-build` or
-  `absolute` (per target). `loaded_by_path` (optional) says why the file is loaded by its path
+  target that owns it (`""` for the repo root); `policy` is `relative-within-build` (relative
+  at any depth inside the subtree), `relative-within-build-no-parents` (relative only in the
+  module's own package and below, like ruff's TID252 `parents`) or `absolute` (per target). `loaded_by_path` (optional) says why the file is loaded by its path
   rather than imported as part of its package (an Alembic script directory, say): relative
   imports fail there, so absolute ones are wanted under every policy. The checker also treats
   every file whose module name is not made of identifiers (`0002_add_stock.py`) that way.
@@ -52,8 +53,12 @@ from .errors import FactsError
 from .owners import ModuleOwners
 
 RELATIVE_WITHIN_BUILD = "relative-within-build"
+# Relative only for modules of the importing module's own package and below (`from .x`,
+# `from .sub.x`), absolute once a parent package is needed: named after ruff's TID252
+# `ban-relative-imports = "parents"` ("ban relative imports from parent modules").
+RELATIVE_WITHIN_BUILD_NO_PARENTS = "relative-within-build-no-parents"
 ABSOLUTE = "absolute"
-POLICIES = (RELATIVE_WITHIN_BUILD, ABSOLUTE)
+POLICIES = (RELATIVE_WITHIN_BUILD, RELATIVE_WITHIN_BUILD_NO_PARENTS, ABSOLUTE)
 
 
 @dataclass(frozen=True)

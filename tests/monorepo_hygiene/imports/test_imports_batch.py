@@ -105,7 +105,8 @@ def test_cli_checks_and_prints_json(tmp_path: Path) -> None:
     output = json.loads(completed.stdout)
     assert output["fixed"] == []
     same_build = (
-        "Use a relative import for `shop.b`, owned by the same BUILD file (`src/shop/BUILD`)"
+        "Use a relative import for `shop.b`, owned by the same BUILD file (`src/shop/BUILD`) "
+        "(policy `relative-within-build`: relative at any depth)"
     )
     unreadable = "Cannot check file: cannot read it (No such file or directory)"
     assert [Finding.from_json(item).render() for item in output["findings"]] == [

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import List
 
-from monorepo_hygiene.imports import ABSOLUTE, FileFacts, ModuleOwners, check_source
+from monorepo_hygiene.imports import (
+    ABSOLUTE,
+    RELATIVE_WITHIN_BUILD_NO_PARENTS,
+    FileFacts,
+    ModuleOwners,
+    check_source,
+)
 
 OWNERS = ModuleOwners(
     {
@@ -71,7 +77,8 @@ def test_root_build_file_is_named_plainly() -> None:
     facts = FileFacts("tool.main", False, "")
     findings = check_source("tool/main.py", b"from tool.cli import run\n", facts, owners)
     assert [f.message for f in findings] == [
-        "Use a relative import for `tool.cli`, owned by the same BUILD file (`BUILD`)"
+        "Use a relative import for `tool.cli`, owned by the same BUILD file (`BUILD`) "
+        "(policy `relative-within-build`: relative at any depth)"
     ]
 
 
@@ -128,3 +135,56 @@ def test_a_directory_that_is_no_identifier_gives_no_fix() -> None:
     facts = FileFacts("shop.my-migrations.env", False, "src/shop")
     findings = check_source(PATH, b"from .helpers import h\n", facts, owners)
     assert [(f.code, f.fixable) for f in findings] == [("HI106", False)]
+
+
+# --- `relative-within-build-no-parents`: ruff's TID252 `ban-relative-imports = "parents"` ---
+
+NO_PARENTS = FileFacts("shop.models.order", False, "src/shop", RELATIVE_WITHIN_BUILD_NO_PARENTS)
+DEPTH_OWNERS = ModuleOwners(
+    {
+        "shop.config": "src/shop",
+        "shop.models.user": "src/shop",
+        "shop.models.order": "src/shop",
+        "shop.models.sub.item": "src/shop",
+    }
+)
+
+
+def no_parents(source: str, facts: FileFacts = NO_PARENTS) -> List[str]:
+    return [f.render() for f in check_source(PATH, source.encode(), facts, DEPTH_OWNERS)]
+
+
+def test_no_parents_wants_relative_imports_in_the_own_package_and_below() -> None:
+    assert no_parents("from shop.models.user import User\nimport shop.models.sub.item as i\n") == [
+        f"{PATH}:1:1: HI101 Use a relative import for `shop.models.user`, owned by the same "
+        "BUILD file (`src/shop/BUILD`) and in this module's package (policy "
+        "`relative-within-build-no-parents`: relative only in the own package and below) [*]",
+        f"{PATH}:2:1: HI101 Use a relative import for `shop.models.sub.item`, owned by the same "
+        "BUILD file (`src/shop/BUILD`) and in this module's package (policy "
+        "`relative-within-build-no-parents`: relative only in the own package and below) [*]",
+    ]
+    assert no_parents("from .user import User\nfrom .sub import item\nfrom . import user\n") == []
+
+
+def test_no_parents_wants_absolute_imports_through_a_parent_package() -> None:
+    assert no_parents("from shop.config import settings\nfrom shop import config\n") == []
+    assert no_parents("from ..config import settings\n") == [
+        f"{PATH}:1:1: HI103 Use an absolute import for `shop.config`: no relative imports from "
+        "parent packages (policy `relative-within-build-no-parents`, ruff's TID252 `parents`) [*]"
+    ]
+
+
+def test_no_parents_shortens_a_parent_spelling_of_the_own_package() -> None:
+    # `from ..models.user` climbs out and back in: ruff's TID252 `parents` bans the two dots.
+    assert no_parents("from ..models.user import User\n") == [
+        f"{PATH}:1:1: HI103 Use `.user` for `shop.models.user`: no relative imports from "
+        "parent packages (policy `relative-within-build-no-parents`, ruff's TID252 `parents`) [*]"
+    ]
+
+
+def test_the_any_depth_policy_names_its_depth() -> None:
+    facts = FileFacts("shop.models.order", False, "src/shop")
+    assert no_parents("from shop.config import settings\n", facts) == [
+        f"{PATH}:1:1: HI101 Use a relative import for `shop.config`, owned by the same BUILD "
+        "file (`src/shop/BUILD`) (policy `relative-within-build`: relative at any depth) [*]"
+    ]

@@ -56,7 +56,7 @@ def test_policy_defaults_to_relative_within_build() -> None:
             },
             (
                 "Invalid import facts at `files.a.py`: unknown policy `loose` (expected one of "
-                "relative-within-build, absolute)"
+                "relative-within-build, relative-within-build-no-parents, absolute)"
             ),
         ),
     ],

@@ -11,6 +11,7 @@ import pytest
 from monorepo_hygiene.findings import Severity
 from monorepo_hygiene.imports import (
     ABSOLUTE,
+    RELATIVE_WITHIN_BUILD_NO_PARENTS,
     FileFacts,
     ImportFacts,
     ModuleOwners,
@@ -186,7 +187,7 @@ def test_plain_import_is_reported_but_not_rewritten() -> None:
     assert rendered(source) == [
         (
             f"{PATH}:1:1: HI101 Use a relative import for `shop.models.user`, owned by the same "
-            "BUILD file (`src/shop/BUILD`)"
+            "BUILD file (`src/shop/BUILD`) (policy `relative-within-build`: relative at any depth)"
         )
     ]
 
@@ -317,7 +318,8 @@ def test_newer_syntax_than_the_interpreter_is_checked_and_fixed() -> None:
     assert rendered(before) == [
         (
             f"{PATH}:2:10: HI101 Use a relative import for `shop.models.user`, owned by the same "
-            "BUILD file (`src/shop/BUILD`) [*]"
+            "BUILD file (`src/shop/BUILD`) (policy `relative-within-build`: relative at any "
+            "depth) [*]"
         )
     ]
     assert fixed(before) == "type UserId = int\nx = 'é'; from .user import User\n"
@@ -455,4 +457,29 @@ def test_a_relative_import_in_an_alembic_migration_becomes_absolute() -> None:
     assert fixed(before, facts) == (
         "from shop.models.user import User\nfrom shop.models.order import Order\n"
         "from shop.models import user\n"
+    )
+
+
+NO_PARENTS = FileFacts("shop.models.order", False, "src/shop", RELATIVE_WITHIN_BUILD_NO_PARENTS)
+
+
+def test_no_parents_fixes_both_ways() -> None:
+    before = (
+        "from ..config import settings\n"
+        "from shop.models.user import User\n"
+        "from ..models import user\n"
+        "from shop import config\n"
+    )
+    after = (
+        "from shop.config import settings\n"
+        "from .user import User\n"
+        "from . import user\n"
+        "from shop import config\n"
+    )
+    assert fixed(before, NO_PARENTS) == after
+    assert fixed(after, NO_PARENTS) == after
+    # Converting back to any depth is one more fix.
+    assert fixed(after) == (
+        "from ..config import settings\nfrom .user import User\nfrom . import user\n"
+        "from .. import config\n"
     )

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from monorepo_hygiene.imports import (
     ABSOLUTE,
     RELATIVE_WITHIN_BUILD,
+    RELATIVE_WITHIN_BUILD_NO_PARENTS,
     check_files,
     check_source,
     fix_source,
@@ -31,6 +32,8 @@ from tests.monorepo_hygiene.imports.imports_trees import (
     read_tree,
     write_tree,
 )
+
+POLICIES = (RELATIVE_WITHIN_BUILD, RELATIVE_WITHIN_BUILD_NO_PARENTS, ABSOLUTE)
 
 # Where an import statement can sit; `{}` is the statement.
 _PLACES = (
@@ -49,7 +52,7 @@ def _climb_candidates(tree: PackageTree, package: str, named: str) -> List[str]:
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), policy=st.sampled_from([RELATIVE_WITHIN_BUILD, ABSOLUTE]))
+@given(data=st.data(), policy=st.sampled_from(POLICIES))
 def test_fixed_imports_resolve_to_the_same_modules(data: st.DataObject, policy: str) -> None:
     tree = data.draw(package_trees())
     importer = data.draw(st.sampled_from(sorted(tree.modules)))
@@ -107,10 +110,19 @@ def test_fixed_imports_resolve_to_the_same_modules(data: st.DataObject, policy: 
             assert not is_relative
         elif is_relative:
             assert owners == {file_facts.owner}
+            # Ruff's TID252 `parents` accepts it: one dot, the own package and below.
+            assert policy != RELATIVE_WITHIN_BUILD_NO_PARENTS or after.level == 1
         elif isinstance(after, ast.ImportFrom) and package:
             # Absolute and left so: something is owned elsewhere, or there's no relative form.
-            same_top_level = (after.module or "").split(".")[0] == package.split(".")[0]
-            assert owners != {file_facts.owner} or not same_top_level
+            module = after.module or ""
+            same_top_level = module.split(".")[0] == package.split(".")[0]
+            # Under `no-parents`, a module outside the own package needs `..`: absolute.
+            in_own_package = module == package or module.startswith(package + ".")
+            assert (
+                owners != {file_facts.owner}
+                or not same_top_level
+                or (policy == RELATIVE_WITHIN_BUILD_NO_PARENTS and not in_own_package)
+            )
 
     assert fix_source(path, fixed_source.encode(), file_facts, facts.owners, inits) is None
     assert not any(
@@ -203,7 +215,7 @@ def test_fixed_trees_import_the_same_objects(data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as root:
         write_tree(root, tree, bodies)
         original = _import_everything(root, tree)
-        for policy in (RELATIVE_WITHIN_BUILD, ABSOLUTE, RELATIVE_WITHIN_BUILD):
+        for policy in (*POLICIES, RELATIVE_WITHIN_BUILD):
             _fix_tree(root, tree, policy)
             assert _import_everything(root, tree) == original
             assert _fix_tree(root, tree, policy) == 0

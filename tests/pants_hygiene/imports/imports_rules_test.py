@@ -63,7 +63,8 @@ def test_one_build_per_package_root_owns_the_subtree(rule_runner: PythonRuleRunn
     }
     assert (
         "src/shop/models/user.py:2:1: HI101 Use a relative import for `shop.util`, owned by the "
-        "same BUILD file (`src/shop/BUILD`) [*]"
+        "same BUILD file (`src/shop/BUILD`)"
+        " (policy `relative-within-build`: relative at any depth) [*]"
     ) in stdout
 
     assert fix(rule_runner) == 0
@@ -256,7 +257,7 @@ def test_a_file_libcst_cannot_rewrite_is_reported_without_a_fix(
         "src/shop/feed.py:1:1: HI105 Cannot fix file: libcst doesn't reproduce it exactly "
         "(a form feed starting a line?)",
         "src/shop/feed.py:1:2: HI101 Use a relative import for `shop.util`, owned by the same "
-        "BUILD file (`src/shop/BUILD`)",
+        "BUILD file (`src/shop/BUILD`) (policy `relative-within-build`: relative at any depth)",
         "Found 2 findings.",
     ]
 

@@ -97,7 +97,8 @@ def test_a_second_clone_gets_every_checker_result_from_the_remote_cache(
         == _findings(writing)
         == [
             "src/app/jobs.py:1:1: HI101 Use a relative import for `app.util`, owned by the same "
-            "BUILD file (`src/app/BUILD`) [*]",
+            "BUILD file (`src/app/BUILD`) (policy `relative-within-build`: relative at any depth) "
+            "[*]",
             "src/app/jobs.py:4:1: HA101 Missing return annotation for function `main` [*]",
         ]
     )
