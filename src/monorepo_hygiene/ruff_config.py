@@ -57,6 +57,8 @@ class Setting:
     key: str
 
     def describe(self) -> str:
+        if not self.line:
+            return f"`{self.key}` unset: ruff's default"
         return f"`{self.key}` ({self.file}:{self.line})"
 
 
@@ -99,12 +101,9 @@ class RuffConfig:
         for layer in reversed(self.layers):
             if layer.ban_relative_imports is not None:
                 return layer.ban_relative_imports
-        return Setting(
-            DEFAULT_BAN_RELATIVE_IMPORTS,
-            self.path or "ruff's defaults",
-            0,
-            "lint.flake8-tidy-imports.ban-relative-imports (ruff's default)",
-        )
+        # Line 0: written nowhere.
+        key = "lint.flake8-tidy-imports.ban-relative-imports"
+        return Setting(DEFAULT_BAN_RELATIVE_IMPORTS, self.path or "", 0, key)
 
     def rule(self, code: str, path: str) -> RuleState:
         """Whether rule `code` (e.g. `TID252`) is on for the file `path` (relative to the build

@@ -1,6 +1,7 @@
 """Under the `absolute` policy the rule is ruff's TID252 (`ban-relative-imports = "all"`): same
 statements flagged, same fixes, on trees where every package has an `__init__.py` (how ruff
-finds packages)."""
+finds packages). And with the policy the repo's ruff configuration implies, the fixed tree passes
+that ruff: no TID252 left."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import json
 import os
 import subprocess
 import tempfile
-from typing import Dict, List, Set, Tuple
+from dataclasses import replace
+from typing import Dict, List, Optional, Set, Tuple
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruff.__main__ import find_ruff_bin
 
-from monorepo_hygiene.imports import ABSOLUTE, check_files
+from monorepo_hygiene.imports import ABSOLUTE, RELATIVE_WITHIN_BUILD, ImportFacts, check_files
+from monorepo_hygiene.imports.ruff_policy import resolve_policy, ruff_import_rule
+from monorepo_hygiene.ruff_config import CONFIG_FILE_NAMES, read_ruff_config
 from tests.monorepo_hygiene.imports.imports_trees import (
     PackageTree,
     import_statements,
@@ -80,3 +84,84 @@ def test_absolute_policy_flags_and_fixes_what_ruff_tid252_does(data: st.DataObje
         fixed = check_files(original, tree.facts(ABSOLUTE), fix=True).fixed
         _ruff(root, "--fix", "--unsafe-fixes")
         assert read_tree(root, tree) == {**original, **fixed}
+
+
+# The repo's own ruff configurations the suite must agree with: TID252 with each
+# `ban-relative-imports`, and one with a per-file-ignore where the policy stays any-depth.
+_REPO_CONFIGS = (
+    '[lint]\nextend-select = ["TID252"]\n',
+    '[lint]\nselect = ["TID"]\n[lint.flake8-tidy-imports]\nban-relative-imports = "all"\n',
+    '[lint]\nextend-select = ["TID252"]\n[lint.per-file-ignores]\n"src/hyp_beta/**" = ["TID252"]\n',
+)
+
+
+def _facts_following_ruff(root: str, tree: PackageTree) -> ImportFacts:
+    """The tree's facts with each file's policy as the adapter resolves it from the repo's ruff
+    configuration (the suite's default policy, nothing set explicitly)."""
+    files: Dict[str, Optional[bytes]] = {}
+    for name in CONFIG_FILE_NAMES:
+        path = os.path.join(root, name)
+        files[name] = None
+        if os.path.exists(path):
+            with open(path, "rb") as config_file:
+                files[name] = config_file.read()
+    config = read_ruff_config(files)
+    facts = tree.facts(RELATIVE_WITHIN_BUILD)
+    return ImportFacts(
+        files={
+            path: replace(
+                file_facts,
+                policy=resolve_policy(
+                    RELATIVE_WITHIN_BUILD, None, ruff_import_rule(config, path)
+                )[0],
+            )
+            for path, file_facts in facts.files.items()
+        },
+        module_owners=facts.module_owners,
+    )
+
+
+def _tid252(root: str) -> Set[Tuple[str, int]]:
+    completed = subprocess.run(
+        [find_ruff_bin(), "check", "--no-cache", "--output-format", "json", "src"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    return {
+        (os.path.relpath(item["filename"], root), item["location"]["row"])
+        for item in json.loads(completed.stdout)
+        if item["code"] == "TID252"
+    }
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), config=st.sampled_from(_REPO_CONFIGS))
+def test_fixing_with_the_policy_ruff_implies_leaves_no_tid252(
+    data: st.DataObject, config: str
+) -> None:
+    tree: PackageTree = data.draw(package_trees())
+    modules = sorted(tree.modules)
+    targets = sorted({*tree.modules, *tree.namespace_packages})
+    bodies = {
+        importer: "".join(
+            f"{data.draw(import_statements(tree, importer, f'n{i}', targets))}\n"
+            for i in range(data.draw(st.integers(0, 3)))
+        )
+        for importer in modules
+    }
+    with tempfile.TemporaryDirectory() as root:
+        write_tree(root, tree, bodies)
+        with open(os.path.join(root, "ruff.toml"), "w", encoding="utf-8") as ruff_toml:
+            ruff_toml.write(config)
+        facts = _facts_following_ruff(root, tree)
+        fixed = check_files(read_tree(root, tree), facts, fix=True)
+        assert not any(finding.fixable for finding in fixed.findings)
+        for path, content in fixed.fixed.items():
+            with open(os.path.join(root, path), "wb") as module_file:
+                module_file.write(content)
+        assert _tid252(root) == set()
+        # And it is a fixed point: fixing again changes nothing.
+        assert check_files(read_tree(root, tree), facts, fix=True).fixed == {}
