@@ -8,7 +8,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, DefaultDict, Dict, Iterable, Optional, Tuple
+from typing import Any, DefaultDict, Dict, Iterable, List, Optional, Tuple
 
 from pants.backend.python.dependency_inference.module_mapper import (
     FirstPartyPythonModuleMapping,
@@ -30,15 +30,25 @@ from pants.util.strutil import pluralize
 from monorepo_hygiene.findings import render_findings
 from monorepo_hygiene.imports import RULE_DOCS, FileFacts, ImportFacts
 from monorepo_hygiene.imports.codes import CANNOT_FIX
+from monorepo_hygiene.imports.ruff_policy import resolve_policy, ruff_import_rule
+from monorepo_hygiene.ruff_config import (
+    CONFIG_FILE_NAMES,
+    NeedFile,
+    RuffConfig,
+    RuffConfigError,
+    read_ruff_config,
+)
 
 from ..alembic import discovery
 from ..alembic.discovery import AlembicSetups, AlembicSetupsRequest, find_setups
 from ..util.compat import (
     call_rule,
+    call_rule_implicitly,
     concurrently,
     create_digest,
     merge_digests,
     path_globs_to_digest,
+    path_globs_to_digest_contents,
     strip_file_name,
 )
 from ..reports.rules import (
@@ -122,6 +132,38 @@ class _ImportFactsRequest:
     field_sets: Tuple[ImportsFieldSet, ...]
 
 
+@dataclass(frozen=True)
+class RepoRuffConfig:
+    """The repo's ruff configuration; None when `[hygiene-imports].follow_ruff` is off."""
+
+    config: Optional[RuffConfig]
+
+
+@rule(desc="Read the repo's ruff configuration", level=LogLevel.DEBUG)
+async def read_repo_ruff_config(subsystem: ImportsSubsystem) -> RepoRuffConfig:
+    if not subsystem.follow_ruff:
+        return RepoRuffConfig(None)
+    files: Dict[str, Optional[bytes]] = {}
+    wanted: List[str] = list(CONFIG_FILE_NAMES)
+    # The root files first, then each file the chain `extend`s, as the reader asks for them.
+    while True:
+        contents = await path_globs_to_digest_contents(PathGlobs(wanted))
+        found = {file.path: file.content for file in contents}
+        files.update({path: found.get(path) for path in wanted})
+        try:
+            return RepoRuffConfig(read_ruff_config(files))
+        except NeedFile as need:
+            wanted = [need.path]
+        except RuffConfigError as e:
+            raise ValueError(
+                f"Cannot read the repo's ruff configuration: {e} (`[hygiene-imports].follow_ruff "
+                "= false` stops reading it)"
+            ) from None
+
+
+_repo_ruff_config = call_rule_implicitly(read_repo_ruff_config)
+
+
 @rule(desc="Gather import ownership facts", level=LogLevel.DEBUG)
 async def gather_import_facts(
     request: _ImportFactsRequest,
@@ -129,6 +171,7 @@ async def gather_import_facts(
     python_setup: PythonSetup,
     module_mapping: FirstPartyPythonModuleMapping,
 ) -> Partitions[str, ImportFactsMetadata]:
+    ruff = await _repo_ruff_config()
     stripped_names = await concurrently(
         strip_file_name(StrippedFileNameRequest(field_set.source.file_path))
         for field_set in request.field_sets
@@ -140,8 +183,17 @@ async def gather_import_facts(
         )
     )
     files_by_resolve: DefaultDict[str, Dict[str, FileFacts]] = defaultdict(dict)
+    # Reported once per run, however many files each one concerns.
+    conflicts: Dict[str, None] = {}
     for field_set, stripped in zip(request.field_sets, stripped_names):
         stripped_path = PurePath(stripped.value)
+        policy = subsystem.policy_for(field_set)
+        if ruff.config is not None:
+            ruff_rule = ruff_import_rule(ruff.config, field_set.source.file_path)
+            setting = subsystem.explicit_policy_setting(field_set) if ruff_rule else None
+            policy, conflict = resolve_policy(policy, setting, ruff_rule)
+            if conflict is not None:
+                conflicts[conflict.message()] = None
         files_by_resolve[field_set.resolve.normalized_value(python_setup)][
             field_set.source.file_path
         ] = FileFacts(
@@ -149,9 +201,11 @@ async def gather_import_facts(
             is_package=stripped_path.stem == "__init__",
             # The owner is the BUILD file's directory, which is the target's spec_path.
             owner=field_set.address.spec_path,
-            policy=subsystem.policy_for(field_set),
+            policy=policy,
             loaded_by_path=_loaded_by_path(field_set.source.file_path, alembic_setups),
         )
+    for message in conflicts:
+        logger.warning(message)
     return Partitions(
         Partition(
             tuple(sorted(file_facts)),

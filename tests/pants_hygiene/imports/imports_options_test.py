@@ -15,4 +15,7 @@ def test_an_unknown_policy_names_the_option_and_the_valid_policies(option: str) 
         read_options(ImportsSubsystem, f"--hygiene-imports-{option}=relative")
     message = " ".join(str(error.value).split())  # Pants wraps its message.
     assert f"Error computing value for --{option} in scope 'hygiene-imports'" in message
-    assert "Invalid choice 'relative'. Choose from: relative-within-build, absolute" in message
+    assert (
+        "Invalid choice 'relative'. Choose from: relative-within-build, "
+        "relative-within-build-no-parents, absolute"
+    ) in message

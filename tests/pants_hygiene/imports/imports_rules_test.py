@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional, Tuple
 
 import pytest
@@ -315,3 +316,68 @@ def test_import_as_is_fixed_only_where_the_packages_init_binds_no_such_name(
     fix(rule_runner, f"--batch-size={batch_size}")
     assert rule_runner.read_file("src/other/app.py") == "from . import logging as lg\n"
     assert rule_runner.read_file("src/pkg/app.py") == "import pkg.logging as lg\n"
+# --- The repo's ruff configuration (issue 23) ---
+
+DEEP_PACKAGE = {
+    "src/shop/BUILD": 'python_sources(sources=["**/*.py"])',
+    "src/shop/__init__.py": "",
+    "src/shop/util.py": "x = 1\n",
+    "src/shop/models/__init__.py": "",
+    "src/shop/models/base.py": "y = 1\n",
+    "src/shop/models/user.py": "from ..util import x\nfrom shop.models.base import y\n",
+    "pyproject.toml": '[project]\nname = "shop"\n\n[tool.ruff.lint]\nextend-select = ["TID252"]\n',
+}
+
+
+def test_the_default_policy_follows_ruffs_tid252(
+    rule_runner: PythonRuleRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    rule_runner.write_files(DEEP_PACKAGE)
+    exit_code, stdout = lint(rule_runner)
+    assert (exit_code, finding_lines(stdout)) == (
+        1,
+        {"src/shop/models/user.py:1:1": "HI103", "src/shop/models/user.py:2:1": "HI101"},
+    )
+    assert "relative-within-build-no-parents" in stdout
+    assert fix(rule_runner) == 0
+    assert rule_runner.read_file("src/shop/models/user.py") == (
+        "from shop.util import x\nfrom .base import y\n"
+    )
+    assert "ruff" not in caplog.text
+
+
+def test_follow_ruff_off_keeps_the_any_depth_policy(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files(DEEP_PACKAGE)
+    exit_code, stdout = lint(rule_runner, "--no-hygiene-imports-follow-ruff")
+    assert (exit_code, finding_lines(stdout)) == (1, {"src/shop/models/user.py:2:1": "HI101"})
+
+
+def test_an_explicit_policy_ruff_contradicts_is_obeyed_and_reported_once(
+    rule_runner: PythonRuleRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    rule_runner.write_files(DEEP_PACKAGE)
+    exit_code, stdout = lint(rule_runner, "--hygiene-imports-policy=relative-within-build")
+    assert (exit_code, finding_lines(stdout)) == (1, {"src/shop/models/user.py:2:1": "HI101"})
+    warnings = [r.getMessage() for r in caplog.records if "TID252" in r.getMessage()]
+    assert warnings == [
+        '`[hygiene-imports].policy = "relative-within-build"` (the command line) asks for '
+        "relative imports from parent packages (`from ..x`), which ruff's TID252 with "
+        '`ban-relative-imports = "parents"` (TID252 selected by `lint.extend-select` '
+        "(pyproject.toml:5); `lint.flake8-tidy-imports.ban-relative-imports` unset: ruff's "
+        "default) reports. The explicit setting is obeyed, so `pants fix` writes imports ruff "
+        'rejects: set `"relative-within-build-no-parents"` (or remove the setting, to follow '
+        "ruff), or change ruff's."
+    ]
+
+
+def test_an_unreadable_ruff_config_is_an_error_naming_file_and_line(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    rule_runner.write_files({**DEEP_PACKAGE, "ruff.toml": "[lint]\nselect = [\n'TID' 'ANN']\n"})
+    with pytest.raises(Exception) as error:
+        lint(rule_runner)
+    # The line is the TOML reader's: tomllib/tomli say 3, the `toml` of Pants 2.17's venv 2.
+    assert re.search(
+        r"Cannot read the repo's ruff configuration: ruff\.toml:[23]: not valid TOML",
+        str(error.value),
+    )
