@@ -32,7 +32,8 @@ file and each first-party module, and writes them down in this shape (`FACTS.jso
   (whose module *is* the package); `owner` is the directory of the BUILD file declaring the
   target that owns it (`""` for the repo root); `policy` is `relative-within-build` (relative
   at any depth inside the subtree), `relative-within-build-no-parents` (relative only in the
-  module's own package and below, like ruff's TID252 `parents`) or `absolute` (per target). `loaded_by_path` (optional) says why the file is loaded by its path
+  module's own package and below, like ruff's TID252 `parents`) or `absolute` (per target).
+  `loaded_by_path` (optional) says why the file is loaded by its path
   rather than imported as part of its package (an Alembic script directory, say): relative
   imports fail there, so absolute ones are wanted under every policy. The checker also treats
   every file whose module name is not made of identifiers (`0002_add_stock.py`) that way.
