@@ -72,3 +72,53 @@ def test_lint_finds_the_planted_problems_fix_repairs_them_and_tests_still_pass(
     assert again.exit_code == 0, again.stderr
     tests = repo.pants("test", "::")
     assert tests.exit_code == 0, tests.stderr
+
+
+# Issue 23: one BUILD file over a deep package, and the repo's ruff selecting TID252 (its
+# default `ban-relative-imports = "parents"`), in the deprecated top-level form the ruff of
+# Pants 2.17's backend reads too.
+RUFF_FILES = {
+    "pyproject.toml": '[project]\nname = "shop"\n\n[tool.ruff]\nextend-select = ["TID252"]\n',
+    "src/shop/BUILD": 'python_sources(sources=["**/*.py"])\n',
+    "src/shop/__init__.py": "",
+    "src/shop/util.py": "def money(cents: int) -> str:\n    return f'{cents / 100:.2f}'\n",
+    "src/shop/models/__init__.py": "",
+    "src/shop/models/base.py": "RATE = 2\n",
+    # Planted: a parent-relative import ruff rejects, and an own-package absolute one.
+    "src/shop/models/order.py": (
+        "from ..util import money\nfrom shop.models.base import RATE\n\n\n"
+        "def total(cents: int) -> str:\n    return money(cents * RATE)\n"
+    ),
+    "tests/shop/BUILD": "python_tests()\n",
+    "tests/shop/test_order.py": (
+        "from shop.models.order import total\n\n\n"
+        "def test_total() -> None:\n    assert total(617) == '12.34'\n"
+    ),
+}
+
+
+def test_fix_follows_the_repos_ruff_and_both_linters_pass_after_it(tmp_path: Path) -> None:
+    repo = E2ERepo.create(
+        tmp_path,
+        RUFF_FILES,
+        backends=(*BACKENDS, "pants.backend.experimental.python.lint.ruff"),
+        source_roots=("/src", "/tests"),
+    )
+    lint = repo.pants("lint", "::")
+    assert lint.exit_code == 1
+    assert "src/shop/models/order.py:1:1: TID252" in lint.stderr
+    findings = sorted(line for line in lint.stderr.splitlines() if ": HI" in line)
+    assert [line.split(" ")[:2] for line in findings] == [
+        ["src/shop/models/order.py:1:1:", "HI103"],
+        ["src/shop/models/order.py:2:1:", "HI101"],
+    ]
+
+    fix = repo.pants("fix", "::")
+    assert fix.exit_code == 0, fix.stderr
+    assert repo.read("src/shop/models/order.py").startswith(
+        "from shop.util import money\nfrom .base import RATE\n"
+    )
+    again = repo.pants("lint", "::")
+    assert again.exit_code == 0, again.stderr
+    tests = repo.pants("test", "::")
+    assert tests.exit_code == 0, tests.stderr
