@@ -11,7 +11,9 @@ depth: what the issue ran) and for the policy the suite now derives from that ru
 (`relative-within-build-no-parents`), on a fresh copy each: HI101 and all findings of the check,
 files the fix rewrites, and real ruff's TID252 count before and after the fix. The check and fix
 are the core's (`check_files`), as the checker process runs them; ruff is the one in this
-interpreter's environment.
+interpreter's environment. Every rewritten file is also checked to bind the same objects: each
+import statement, resolved as Python resolves it, binds the same (module, name) pairs before and
+after (the property tests' `bindings`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from monorepo_hygiene.imports import (
 )
 from monorepo_hygiene.imports.ruff_policy import resolve_policy, ruff_import_rule
 from monorepo_hygiene.ruff_config import CONFIG_FILE_NAMES, read_ruff_config
+from tests.monorepo_hygiene.imports.imports_trees import bindings, import_nodes
 
 RUFF_TOML = '[lint]\nextend-select = ["TID252"]\n'
 OWNER = "src/homeassistant"
@@ -104,6 +107,10 @@ def _run(pristine: Path, root: Path, follow_ruff: bool) -> Dict[str, object]:
     for path, content in fixed.fixed.items():
         (root / path).write_bytes(content)
     lines = _changed_import_lines(contents, fixed.fixed)
+    same = sum(
+        _binds_the_same(facts.files[path], contents[path], content)
+        for path, content in fixed.fixed.items()
+    )
     return {
         "policy": next(iter(facts.files.values())).policy,
         "files": len(contents),
@@ -111,11 +118,20 @@ def _run(pristine: Path, root: Path, follow_ruff: bool) -> Dict[str, object]:
         "findings": sum(codes.values()),
         "by_code": dict(sorted(codes.items())),
         "rewritten": len(fixed.fixed),
+        "same_bindings": same,
         "lines": lines,
         "tid252_before": tid252_before,
         "tid252_after": _tid252(root),
         "left": len(fixed.findings),
     }
+
+
+def _binds_the_same(facts: FileFacts, before: bytes, after: bytes) -> bool:
+    package = facts.module if facts.is_package else facts.module.rpartition(".")[0]
+    old, new = import_nodes(before.decode()), import_nodes(after.decode())
+    return len(old) == len(new) and all(
+        bindings(a, package) == bindings(b, package) for a, b in zip(old, new)
+    )
 
 
 def _changed_import_lines(before: Dict[str, bytes], after: Dict[str, bytes]) -> Dict[str, int]:
@@ -152,14 +168,14 @@ def _print_table(rows: List[Dict[str, object]]) -> None:
         f"ruff.toml: {RUFF_TOML.strip()!r} (ban-relative-imports: ruff's default, parents)\n"
     )
     print(
-        "| policy | HI101 | all findings | files rewritten | import lines written "
-        "| TID252 before | TID252 after fix | findings left |"
+        "| policy | HI101 | all findings | files rewritten (binding the same objects) "
+        "| import lines written | TID252 before | TID252 after fix | findings left |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(
             f"| `{row['policy']}` | {row['HI101']:,} | {row['findings']:,} {row['by_code']} | "
-            f"{row['rewritten']:,} | {row['lines']} | {row['tid252_before']:,} | "
+            f"{row['rewritten']:,} ({row['same_bindings']:,}) | {row['lines']} | {row['tid252_before']:,} | "
             f"{row['tid252_after']:,} | {row['left']:,} |"
         )
 
