@@ -2,7 +2,7 @@
 issue's — one BUILD file over a deep package, ruff's TID252 selected with its default
 `ban-relative-imports = "parents"`.
 
-    PYTHONPATH=src python benchmarks/imports_ruff_agreement.py [--wheel WHEEL]
+    PYTHONPATH=.:src python benchmarks/imports_ruff_agreement.py [--wheel WHEEL]
 
 Lays the homeassistant 2024.3.3 wheel (6,725 files, ~1,000 component packages) out as
 `src/homeassistant/`, owned by one BUILD file (`python_sources(sources=["**/*.py"])`), with a
