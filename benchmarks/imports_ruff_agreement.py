@@ -175,8 +175,8 @@ def _print_table(rows: List[Dict[str, object]]) -> None:
     for row in rows:
         print(
             f"| `{row['policy']}` | {row['HI101']:,} | {row['findings']:,} {row['by_code']} | "
-            f"{row['rewritten']:,} ({row['same_bindings']:,}) | {row['lines']} | {row['tid252_before']:,} | "
-            f"{row['tid252_after']:,} | {row['left']:,} |"
+            f"{row['rewritten']:,} ({row['same_bindings']:,}) | {row['lines']} | "
+            f"{row['tid252_before']:,} | {row['tid252_after']:,} | {row['left']:,} |"
         )
 
 
