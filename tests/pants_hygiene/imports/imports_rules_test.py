@@ -309,13 +309,16 @@ def test_import_as_is_fixed_only_where_the_packages_init_binds_no_such_name(
     _, stdout = lint(rule_runner, batch_size=batch_size)
     assert _finding_texts(stdout) == [
         "src/other/app.py:1:1: HI101 Use a relative import for `other.logging`, owned by the same "
-        "BUILD file (`src/BUILD`) [*]",
+        "BUILD file (`src/BUILD`) (policy `relative-within-build`: relative at any depth) [*]",
         "src/pkg/app.py:1:1: HI101 Use a relative import for `pkg.logging`, owned by the same "
-        "BUILD file (`src/BUILD`); not fixable: `src/pkg/__init__.py` binds `logging` itself",
+        "BUILD file (`src/BUILD`) (policy `relative-within-build`: relative at any depth); "
+        "not fixable: `src/pkg/__init__.py` binds `logging` itself",
     ]
     fix(rule_runner, f"--batch-size={batch_size}")
     assert rule_runner.read_file("src/other/app.py") == "from . import logging as lg\n"
     assert rule_runner.read_file("src/pkg/app.py") == "import pkg.logging as lg\n"
+
+
 # --- The repo's ruff configuration (issue 23) ---
 
 DEEP_PACKAGE = {
