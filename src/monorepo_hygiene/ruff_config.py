@@ -14,8 +14,7 @@ TID252), then `per-file-ignores` (the last file that sets it) and every file's
 
 Not read: configs in subdirectories (ruff's hierarchical configs), the user-level config and
 ruff's command-line flags. No rule the suite asks about is in ruff's default selection.
-TOML is read with the stdlib `tomllib` (CPython 3.11+), else `tomli`, else the `toml` package
-Pants itself ships, so it also runs in Pants 2.17's own CPython 3.9 process.
+TOML is read as TOML 1.0 (`toml_file`: tomllib, or tomli below CPython 3.11), as ruff reads it.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .errors import FileError
+from .toml_file import TomlError, load_toml
 
 # ruff's order when one directory holds several.
 CONFIG_FILE_NAMES = (".ruff.toml", "ruff.toml", "pyproject.toml")
@@ -197,24 +197,11 @@ def read_ruff_config(files: Mapping[str, Optional[bytes]]) -> RuffConfig:
 
 def _load(path: str, content: bytes) -> Dict[str, Any]:
     try:
-        import tomllib as toml_reader  # type: ignore[import-not-found]
-    except ImportError:
-        try:
-            import tomli as toml_reader  # type: ignore[no-redef]
-        except ImportError:
-            toml_reader = None
-    try:
-        text = content.decode("utf-8")
-        if toml_reader is not None:
-            return toml_reader.loads(text)
-        import toml  # pants: no-infer-dep  (Pants 2.17's own process has only this one)
-
-        return toml.loads(text)
-    except (UnicodeDecodeError, ValueError) as e:  # Every reader's error is a ValueError.
-        # tomllib and tomli say where in the message ("(at line 2, column 9)"), toml in `lineno`.
-        where = re.search(r"at line (\d+)", str(e))
-        line = int(where.group(1)) if where else getattr(e, "lineno", None)
-        raise RuffConfigError(path, line, f"not valid TOML ({e})") from None
+        return load_toml(path, content.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise RuffConfigError(path, None, f"not UTF-8 ({e})") from None
+    except TomlError as e:
+        raise RuffConfigError(path, e.line, e.reason) from None
 
 
 def _ruff_table(path: str, document: Dict[str, Any]) -> Optional[Dict[str, Any]]:
