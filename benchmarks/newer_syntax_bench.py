@@ -12,14 +12,13 @@ does) and of the annotations check, on each form, and their ratios. Run it on CP
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import random
 import sys
 import sysconfig
 from typing import Dict
 
-from benchmarks.imports_bench import best_times, load_corpus
+from benchmarks.imports_bench import bare_parse, best_times, load_corpus
 from monorepo_hygiene.annotations import check_source
 from monorepo_hygiene.imports import check_files
 
@@ -43,20 +42,13 @@ def main() -> None:
             plain[path] = source.read()
     newer = {path: content + NEWER for path, content in plain.items()}
 
-    def parse(contents: Dict[str, bytes]) -> None:
-        for content in contents.values():
-            try:
-                ast.parse(content)
-            except (SyntaxError, ValueError):
-                pass
-
     def annotations(contents: Dict[str, bytes]) -> None:
         for path, content in contents.items():
             check_source(path, content)
 
     times = best_times(
         {
-            "parse": lambda: parse(plain),
+            "parse": lambda: bare_parse(plain),
             "imports": lambda: check_files(plain, facts),
             "annotations": lambda: annotations(plain),
             "imports (3.12 syntax)": lambda: check_files(newer, facts),

@@ -15,7 +15,6 @@ from monorepo_hygiene.alembic.codes import RULE_DOCS
 from monorepo_hygiene.alembic.conventions import ConventionOptions
 from monorepo_hygiene.alembic.errors import ReleaseMarkerError
 from monorepo_hygiene.alembic.head_marker import MarkerFile, head_marker_path
-from monorepo_hygiene.alembic.release import ReleaseMarker
 from monorepo_hygiene.alembic.report import (
     HistoryReport,
     config_error_finding,
@@ -64,15 +63,7 @@ async def check_alembic(
         for path, marker in zip(markers, marker_contents)
     ]
     try:
-        release_marker = (
-            ReleaseMarker.parse(
-                subsystem.release_marker,
-                subsystem.release_marker_placeholder,
-                option=f"[{subsystem.name}].release_marker",
-            )
-            if subsystem.release_marker
-            else None
-        )
+        release_marker = subsystem.parsed_release_marker()
     except ReleaseMarkerError as e:
         console.print_stderr(str(e))
         return CheckAlembic(exit_code=1)

@@ -14,7 +14,6 @@ from pants.engine.rules import collect_rules, goal_rule
 from monorepo_hygiene.alembic.errors import ReleaseMarkerError
 from monorepo_hygiene.alembic.head_marker import head_marker_path
 from monorepo_hygiene.alembic.rebase import RebaseRequest, run_rebase
-from monorepo_hygiene.alembic.release import ReleaseMarker
 
 from .discovery import find_histories_in_specs
 from .subsystem import CheckAlembicSubsystem, RebaseAlembicSubsystem
@@ -47,15 +46,7 @@ async def rebase_alembic(
         )
         return RebaseAlembic(exit_code=1)
     try:
-        release_marker = (
-            ReleaseMarker.parse(
-                check_subsystem.release_marker,
-                check_subsystem.release_marker_placeholder,
-                option=f"[{check_subsystem.name}].release_marker",
-            )
-            if check_subsystem.release_marker
-            else None
-        )
+        release_marker = check_subsystem.parsed_release_marker()
     except ReleaseMarkerError as e:
         console.print_stderr(str(e))
         return RebaseAlembic(exit_code=1)

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Optional
 
 from pants.engine.goal import GoalSubsystem
 from pants.option.option_types import BoolOption, EnumOption, StrListOption, StrOption
 from pants.util.strutil import softwrap
 
 from monorepo_hygiene.alembic.codes import RULE_DOCS
+from monorepo_hygiene.alembic.release import ReleaseMarker
 from monorepo_hygiene.rule_docs import render_rule_docs
 
 
@@ -195,6 +197,17 @@ class CheckAlembicSubsystem(GoalSubsystem):
             """
         ),
     )
+
+    def parsed_release_marker(self) -> Optional[ReleaseMarker]:
+        """`release_marker` compiled, or None if unset; raises ReleaseMarkerError naming the
+        option when it can't be used."""
+        if not self.release_marker:
+            return None
+        return ReleaseMarker.parse(
+            self.release_marker,
+            self.release_marker_placeholder,
+            option=f"[{self.name}].release_marker",
+        )
 
 
 class RebaseStrategy(Enum):
