@@ -138,7 +138,9 @@ def test_rows_unused_for_the_retention_period_are_dropped(tmp_path: Path) -> Non
     assert [value.partition(" ")[2] for (value,) in rows] == ['"kept"']
 
 
-def _write_many(directory: str, start: int) -> None:
+def _write_many(directory: str, start: int, recursion_limit: int) -> None:
+    # The parent's limit, which the cache keys on (a test before may have raised it).
+    sys.setrecursionlimit(recursion_limit)
     cache = ResultCache.open(directory, "checker", [b"scope"])
     for number in range(start, start + 500):
         cache.put(cache.key(f"{number}.py", b""), number)
@@ -148,7 +150,9 @@ def _write_many(directory: str, start: int) -> None:
 
 def test_parallel_processes_all_keep_their_results(tmp_path: Path) -> None:
     processes = [
-        multiprocessing.get_context("spawn").Process(target=_write_many, args=(str(tmp_path), n))
+        multiprocessing.get_context("spawn").Process(
+            target=_write_many, args=(str(tmp_path), n, sys.getrecursionlimit())
+        )
         for n in (0, 500, 1000, 1500)
     ]
     for process in processes:

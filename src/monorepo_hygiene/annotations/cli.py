@@ -20,11 +20,13 @@ from typing import FrozenSet, Optional, Sequence
 
 from ..files import write_atomically
 from ..result_cache import add_cache_dir_argument, cache_stats, open_for_arguments
+from ..source import allows_deep_nesting
 from .batch import cache_scope, check_files, fix_files
 from .codes import RULE_CODES
 from .options import DEFAULT_OPTIONS, AnnotationOptions
 
 
+@allows_deep_nesting
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)

@@ -28,12 +28,14 @@ from typing import Dict, List, Optional, Sequence
 from ..findings import Finding
 from ..files import write_atomically
 from ..result_cache import add_cache_dir_argument, cache_stats, open_for_arguments
+from ..source import allows_deep_nesting
 from .batch import cache_scope, check_files
 from .check import cannot_check
 from .facts import FactsError, ImportFacts
 from .fix import cannot_fix
 
 
+@allows_deep_nesting
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m monorepo_hygiene.imports",

@@ -197,3 +197,22 @@ def test_rule_docs_document_the_differences_from_ruff() -> None:
     assert "backslash continuation" in return_doc.what_it_does
     assert "`# noqa` on the name's line only" in return_doc.what_it_does
     assert "first keyword-only\n    parameter is reported" in parameter_doc.what_it_does
+
+
+def test_deeply_nested_newer_syntax_is_checked_not_an_internal_error(tmp_path: Path) -> None:
+    # 150 nested lists compile on CPython (200 brackets is its limit); on an interpreter older
+    # than the file's PEP 695 syntax libcst reads it, whose visitors need more than the default
+    # recursion limit: the checker raises it (in a process of its own here, as in Pants).
+    nested = "[" * 150 + "1" + "]" * 150
+    source = f"def f[T](x: T) -> T:\n    return x\n\n\ny = {nested}\n\n\ndef g(x):\n    print(x)\n"
+    (tmp_path / "deep.py").write_text(source)
+    completed = subprocess.run(
+        [sys.executable, "-m", "monorepo_hygiene.annotations", "deep.py"],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    findings = json.loads(completed.stdout)["findings"]
+    assert [(f["line"], f["code"]) for f in findings] == [(8, "HA101")]
