@@ -19,16 +19,12 @@ after (the property tests' `bindings`).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
-
-from ruff.__main__ import find_ruff_bin
 
 from monorepo_hygiene.imports import (
     RELATIVE_WITHIN_BUILD,
@@ -39,6 +35,7 @@ from monorepo_hygiene.imports import (
 from monorepo_hygiene.imports.ruff_policy import resolve_policy, ruff_import_rule
 from monorepo_hygiene.ruff_config import CONFIG_FILE_NAMES, read_ruff_config
 from tests.monorepo_hygiene.imports.imports_trees import bindings, import_nodes
+from tests.monorepo_hygiene.ruff_json import ruff_findings
 
 RUFF_TOML = '[lint]\nextend-select = ["TID252"]\n'
 OWNER = "src/homeassistant"
@@ -150,16 +147,10 @@ def _changed_import_lines(before: Dict[str, bytes], after: Dict[str, bytes]) -> 
 
 
 def _tid252(root: Path) -> int:
-    completed = subprocess.run(
-        [find_ruff_bin(), "check", "--no-cache", "--output-format", "json", "src"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode not in (0, 1):
-        raise SystemExit(f"ruff failed: {completed.stderr}")
-    return sum(1 for item in json.loads(completed.stdout) if item["code"] == "TID252")
+    findings = ruff_findings(str(root), "src")
+    if findings is None:
+        raise SystemExit("ruff refused the configuration")
+    return sum(1 for item in findings if item["code"] == "TID252")
 
 
 def _print_table(rows: List[Dict[str, object]]) -> None:

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 from typing import Dict, List, Optional, Set, Tuple
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ruff.__main__ import find_ruff_bin
 
+from tests.monorepo_hygiene.ruff_json import ruff_findings
 from monorepo_hygiene.ruff_config import (
     CONFIG_FILE_NAMES,
     NeedFile,
@@ -76,18 +75,12 @@ def configurations(draw: st.DrawFn) -> Dict[str, str]:
 
 def _ruff_reports(root: str) -> Optional[Set[Tuple[str, int]]]:
     """(file, line) of each TID252/ANN201 ruff reports; None if ruff refuses the config."""
-    completed = subprocess.run(
-        [find_ruff_bin(), "check", "--no-cache", "--output-format", "json", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode == 2:
+    findings = ruff_findings(root, ".")
+    if findings is None:
         return None
     return {
         (os.path.relpath(item["filename"], root), item["location"]["row"])
-        for item in json.loads(completed.stdout)
+        for item in findings
         if item["code"] in ("TID252", "ANN201")
     }
 

@@ -51,15 +51,24 @@ class RebaseRefusedError(AlembicHygieneError):
     """The history can't be made linear safely as asked; nothing was written."""
 
 
-class ProtectedRevisionError(RebaseRefusedError):
-    def __init__(self, revision: str, path: str, line: int, base: str) -> None:
+class _NeverRewrittenError(RebaseRefusedError):
+    """A revision the rebase would move, which `why` says must stay as it is."""
+
+    def __init__(self, revision: str, path: str, line: int, why: str) -> None:
         self.revision = revision
         self.path = path
         self.line = line
+        super().__init__(
+            f"`{revision}` ({path}:{line}) {why}; it is never rewritten "
+            "(`--strategy=merge` joins the heads instead)"
+        )
+
+
+class ProtectedRevisionError(_NeverRewrittenError):
+    def __init__(self, revision: str, path: str, line: int, base: str) -> None:
         self.base = base
         super().__init__(
-            f"`{revision}` ({path}:{line}) is on {base} and may already be applied to "
-            "databases; it is never rewritten (`--strategy=merge` joins the heads instead)"
+            revision, path, line, f"is on {base} and may already be applied to databases"
         )
 
 
@@ -147,18 +156,12 @@ class HeadMarkerError(RebaseRefusedError):
         super().__init__(f"the head marker can't be resolved: {reason}")
 
 
-class ReleasedRevisionError(RebaseRefusedError):
+class ReleasedRevisionError(_NeverRewrittenError):
     """A revision a release ref has, or whose release marker names a release, would move."""
 
     def __init__(self, revision: str, path: str, line: int, released_by: str) -> None:
-        self.revision = revision
-        self.path = path
-        self.line = line
         self.released_by = released_by
-        super().__init__(
-            f"`{revision}` ({path}:{line}) is released ({released_by}); it is never rewritten "
-            "(`--strategy=merge` joins the heads instead)"
-        )
+        super().__init__(revision, path, line, f"is released ({released_by})")
 
 
 class ReleaseMarkerError(AlembicHygieneError):

@@ -19,6 +19,7 @@ from ruff.__main__ import find_ruff_bin
 from monorepo_hygiene.imports import ABSOLUTE, RELATIVE_WITHIN_BUILD, ImportFacts, check_files
 from monorepo_hygiene.imports.ruff_policy import resolve_policy, ruff_import_rule
 from monorepo_hygiene.ruff_config import CONFIG_FILE_NAMES, read_ruff_config
+from tests.monorepo_hygiene.ruff_json import ruff_findings
 from tests.monorepo_hygiene.imports.imports_trees import (
     PackageTree,
     import_statements,
@@ -122,17 +123,11 @@ def _facts_following_ruff(root: str, tree: PackageTree) -> ImportFacts:
 
 
 def _tid252(root: str) -> Set[Tuple[str, int]]:
-    completed = subprocess.run(
-        [find_ruff_bin(), "check", "--no-cache", "--output-format", "json", "src"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode in (0, 1), completed.stderr
+    findings = ruff_findings(root, "src")
+    assert findings is not None, "ruff refused the configuration"
     return {
         (os.path.relpath(item["filename"], root), item["location"]["row"])
-        for item in json.loads(completed.stdout)
+        for item in findings
         if item["code"] == "TID252"
     }
 
