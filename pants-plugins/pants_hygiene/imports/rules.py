@@ -272,7 +272,8 @@ class _BatchFactsRequest:
 
 @dataclass(frozen=True)
 class _BatchFacts:
-    digest: Digest  # Holds FACTS_PATH and the package `__init__`s the facts name.
+    # Holds FACTS_PATH and the package `__init__`s the facts name, but for the batch's own.
+    digest: Digest
 
 
 @rule(desc="Write a batch's import facts", level=LogLevel.DEBUG)
@@ -280,10 +281,12 @@ async def batch_facts(request: _BatchFactsRequest) -> _BatchFacts:
     """A rule, so the facts file (1 MB for 8,000 modules) is written once per batch and Pants
     keeps it: `pants lint` re-runs its fixers' rules on every run (their results render output),
     and they await this."""
-    package_inits = request.metadata.batch_package_inits(request.files)
+    # A package `__init__` of the batch itself comes with the batch's files: in `pants fix` as
+    # the fixer before this one left it, which a second copy read from disk would contradict.
+    package_inits = set(request.metadata.batch_package_inits(request.files).values())
     facts, inits = await concurrently(
         create_digest(CreateDigest([request.metadata.facts_file(request.files)])),
-        path_globs_to_digest(PathGlobs(sorted(package_inits.values()))),
+        path_globs_to_digest(PathGlobs(sorted(package_inits - set(request.files)))),
     )
     return _BatchFacts(await merge_digests(MergeDigests([facts, inits])))
 

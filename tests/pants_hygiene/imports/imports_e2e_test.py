@@ -122,3 +122,45 @@ def test_fix_follows_the_repos_ruff_and_both_linters_pass_after_it(tmp_path: Pat
     assert again.exit_code == 0, again.stderr
     tests = repo.pants("test", "::")
     assert tests.exit_code == 0, tests.stderr
+
+
+def test_fix_with_every_fixer_where_a_package_init_gets_fixes_of_two_of_them(
+    tmp_path: Path,
+) -> None:
+    """The imports checker also reads the `__init__`s of the batch's packages (whether a fixed
+    `import a.b.c as d` would bind the package's own name). In `pants fix` the batch's files come
+    from the fixer before it: a package `__init__` the annotations fixer changed must reach the
+    imports fixer as changed, not a second time from disk ("Can only merge Directories with no
+    duplicates" broke every `pants fix` of such a repo)."""
+    files = {
+        "src/shop/BUILD": 'python_sources(sources=["**/*.py"])\n',
+        # Both fixers change it: `-> None` for `setup`, and a relative import for `shop.util`.
+        "src/shop/__init__.py": (
+            "from shop.util import money\n\n\ndef setup():\n    print(money(1))\n"
+        ),
+        "src/shop/util.py": "def money(cents: int) -> str:\n    return f'{cents / 100:.2f}'\n",
+        "src/shop/models/__init__.py": "",
+        "src/shop/models/order.py": (
+            "import shop.models.base as base\n\n\ndef total():\n    print(base.RATE)\n"
+        ),
+        "src/shop/models/base.py": "RATE = 3\n",
+    }
+    repo = E2ERepo.create(
+        tmp_path,
+        files,
+        # Registered first, the annotations fixer runs first on each batch.
+        backends=("pants.backend.python", "pants_hygiene.annotations", "pants_hygiene.imports"),
+        source_roots=("/src",),
+    )
+
+    fix = repo.pants("fix", "::")
+
+    assert fix.exit_code == 0, fix.stderr
+    assert repo.read("src/shop/__init__.py") == (
+        "from .util import money\n\n\ndef setup() -> None:\n    print(money(1))\n"
+    )
+    assert repo.read("src/shop/models/order.py") == (
+        "from . import base as base\n\n\ndef total() -> None:\n    print(base.RATE)\n"
+    )
+    again = repo.pants("lint", "::")
+    assert again.exit_code == 0, again.stderr
