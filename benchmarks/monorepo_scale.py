@@ -302,7 +302,10 @@ class _PeakRss:
                     status = (proc / "status").read_text()
                 except OSError:
                     continue
-                if b"monorepo_hygiene" in cmdline:
+                # Another job's tests of the suite (pytest, mypy) are not the checkers.
+                if b"monorepo_hygiene" in cmdline and not any(
+                    other in cmdline for other in (b"pytest", b"mypy")
+                ):
                     tool = "suite"
                 elif b"bin/ruff" in cmdline:
                     tool = "ruff"
