@@ -110,11 +110,11 @@ def _run(
         except SourceError as e:
             errors.append(_cannot_check(path, e.line, e.col, e.reason))
         except OSError as e:
-            errors.append(_cannot_check(path, 1, 1, e.strerror or str(e)))
+            errors.append(_cannot_check(path, 1, 1, f"cannot read it ({e.strerror or e})"))
         # Anything else is a bug here (or e.g. RecursionError on absurdly nested code); it
         # must still not cost the rest of the batch its findings, and it fails lint visibly.
         except Exception as e:
-            errors.append(_cannot_check(path, 1, 1, f"internal error: {type(e).__name__}: {e}"))
+            errors.append(_cannot_check(path, 1, 1, f"internal error ({type(e).__name__}: {e})"))
     return BatchResult(tuple(sorted(findings)), tuple(errors), tuple(fixed))
 
 

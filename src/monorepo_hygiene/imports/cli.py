@@ -72,7 +72,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             with open(path, "rb") as source_file:
                 contents[path] = source_file.read()
         except OSError as e:
-            unreadable.append(cannot_check(path, 1, 1, f"cannot read it ({e.strerror})"))
+            unreadable.append(cannot_check(path, 1, 1, f"cannot read it ({e.strerror or e})"))
 
     cache = open_for_arguments(parser, args, "imports", cache_scope(facts))
     result = check_files(contents, facts, fix=args.fix, cache=cache)

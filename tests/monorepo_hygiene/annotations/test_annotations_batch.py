@@ -46,7 +46,7 @@ def test_check_files_reports_bad_files_and_checks_the_rest() -> None:
     ]
     assert rendered(result.errors) == [
         "b.py:2:7: HA100 Cannot check file: syntax error: invalid syntax",
-        "missing.py:1:1: HA100 Cannot check file: No such file or directory",
+        "missing.py:1:1: HA100 Cannot check file: cannot read it (No such file or directory)",
         "d.py:3:6: HA100 Cannot check file: not valid utf-8: byte 0xff (invalid start byte)",
     ]
     assert result.fixed == ()
@@ -58,7 +58,7 @@ def test_check_files_turns_unexpected_errors_into_findings() -> None:
 
     result = check_files(["a.py"], read)
     assert rendered(result.errors) == [
-        "a.py:1:1: HA100 Cannot check file: internal error: RuntimeError: boom"
+        "a.py:1:1: HA100 Cannot check file: internal error (RuntimeError: boom)"
     ]
 
 
