@@ -76,21 +76,23 @@ def try_fix(
     analysis = analyse(path, content, context, owners)
     if not analysis.rewrites:
         return None, analysis
-    # Shown right against `ast` when it is made: it needs no `check_fix`.
-    new_content = text_fix.rewrite_imports(content, analysis.statements, analysis.rewrites)
-    if new_content is not None:
-        return new_content, analysis
-    from .rewrite import apply_rewrites  # libcst: only if the text edit can't be shown right.
-
+    body, ending = split_lone_cr_ending(content)
     try:
-        body, ending = split_lone_cr_ending(content)
-        new_content = apply_rewrites(body, analysis.statements, analysis.rewrites) + ending
+        new_body = text_fix.rewrite_imports(body, analysis.statements, analysis.rewrites)
+        if new_body is None:
+            from .rewrite import apply_rewrites  # libcst: only if the text edit can't be shown right.
+
+            new_body = apply_rewrites(body, analysis.statements, analysis.rewrites)
+        new_content = new_body + ending
         check_fix(path, content, new_content, analysis.newer_syntax)
     except SourceError as e:
         return None, _unfixable(path, analysis, e.line, e.col, e.reason)
     except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
         # libcst fails to decode bytes CPython lets pass (in comments).
         reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
+        return None, _unfixable(path, analysis, 1, 1, reason)
+    except Exception as e:  # noqa: BLE001 - libcst failing on a file CPython reads: no fix.
+        reason = f"libcst can't rewrite it ({type(e).__name__}: {e})"
         return None, _unfixable(path, analysis, 1, 1, reason)
     return new_content, analysis
 
