@@ -80,7 +80,7 @@ def test_the_annotations_fixer_parses_only_the_file_libcst_must_edit(
     written: Dict[str, bytes] = {}
     result = fix_files(sorted(files), reader(files), written.__setitem__)
     assert [finding.code for finding in result.findings] == ["HA101", "HA101"]
-    assert (result.fixed, written, libcst_parses) == ((), {}, [])
+    assert (result.fixed, written, libcst_parses) == ({}, {}, [])
 
     # `-> None` goes in on the text, checked against `ast`: still no libcst.
     files["fixable.py"] = FIXABLE

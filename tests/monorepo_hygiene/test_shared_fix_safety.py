@@ -46,10 +46,9 @@ def test_annotations_never_check_or_fix_what_cpython_rejects(content: bytes) -> 
     written: Dict[str, bytes] = {}
     result = fix_files(["a.py"], {"a.py": content}.__getitem__, written.__setitem__)
     assert written == {}
-    assert result.findings == ()
-    assert [finding.code for finding in result.errors] == ["HA100"]
-    assert result.errors[0].line == 3
-    assert result.errors[0].message.startswith("Cannot check file: syntax error: ")
+    assert [finding.code for finding in result.findings] == ["HA100"]
+    assert result.findings[0].line == 3
+    assert result.findings[0].message.startswith("Cannot check file: syntax error: ")
 
 
 @pytest.mark.parametrize("content", NEVER_VALID.values(), ids=NEVER_VALID.keys())
@@ -63,23 +62,23 @@ def test_imports_never_check_or_fix_what_cpython_rejects(content: bytes) -> None
 def test_an_annotation_fix_that_would_not_compile_is_not_written(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def breaking_fix(path: str, content: bytes, options: Any, conftests: Any) -> Optional[bytes]:
+    def breaking_edit(content: bytes, def_lines: Any) -> Optional[bytes]:
         return content + b"return 1\n"
 
-    monkeypatch.setattr(fix, "fix_source", breaking_fix)
+    monkeypatch.setattr(fix, "add_none_returns", breaking_edit)
     written: Dict[str, bytes] = {}
     files = {"a.py": FIXABLE_FUNCTION, "b.py": FIXABLE_FUNCTION}
     result = fix_files(["a.py", "b.py"], files.__getitem__, written.__setitem__)
     assert written == {}
     # The findings are those of the unchanged files, plus why each was left unchanged.
     assert _rendered(result.findings) == [
-        "a.py:1:1: HA101 Missing return annotation for function `f` [*]",
-        "b.py:1:1: HA101 Missing return annotation for function `f` [*]",
-    ]
-    assert _rendered(result.errors) == [
-        f"{path}:3:1: HA100 Cannot fix file: the fixed file would not compile "
-        "(syntax error: 'return' outside function)"
+        line
         for path in ("a.py", "b.py")
+        for line in (
+            f"{path}:1:1: HA101 Missing return annotation for function `f` [*]",
+            f"{path}:3:1: HA100 Cannot fix file: the fixed file would not compile "
+            "(syntax error: 'return' outside function)",
+        )
     ]
 
 
@@ -116,12 +115,10 @@ def test_annotations_report_a_file_they_cannot_write_and_fix_the_others() -> Non
     files = {"a.py": FIXABLE_FUNCTION, "b.py": FIXABLE_FUNCTION}
     result = fix_files(["a.py", "b.py"], files.__getitem__, write)
     assert written == {"b.py": b"def f() -> None:\n    print(1)\n"}
-    assert result.fixed == ("b.py",)
+    assert result.fixed == written
     assert _rendered(result.findings) == [
-        "a.py:1:1: HA101 Missing return annotation for function `f` [*]"
-    ]
-    assert _rendered(result.errors) == [
-        "a.py:1:1: HA100 Cannot fix file: cannot write it (Permission denied)"
+        "a.py:1:1: HA100 Cannot fix file: cannot write it (Permission denied)",
+        "a.py:1:1: HA101 Missing return annotation for function `f` [*]",
     ]
 
 

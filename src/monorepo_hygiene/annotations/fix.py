@@ -17,7 +17,8 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .check import Conftests, check_source_and_plan
+from ..file_checker import fix_content
+from .check import Conftests, FixturePlan, check_source_and_plan
 from .codes import MISSING_FIXTURE_ANNOTATION, MISSING_RETURN_ANNOTATION
 from .cst_functions import parse_cst
 from .fixtures import ImportNeed
@@ -31,7 +32,8 @@ def fix_source(
     options: AnnotationOptions = DEFAULT_OPTIONS,
     conftests: Conftests = (),
 ) -> Optional[bytes]:
-    """The fixed file, in its own encoding; None when nothing changed. Raises SourceError."""
+    """The fixed file, in its own encoding, compile-checked (`file_checker.fix_content`); None
+    when nothing changed. Raises SourceError, and CannotFix for a fix that can't be made."""
     findings, plan = check_source_and_plan(path, content, options, conftests)
     fixable = [f for f in findings if f.fixable]
     # A `def` always starts its line, so the line alone names the function.
@@ -39,10 +41,25 @@ def fix_source(
     parameters = frozenset((f.line, f.col) for f in fixable if f.code == MISSING_FIXTURE_ANNOTATION)
     if not def_lines and not parameters:
         return None
-    if not parameters:
-        fixed_text = add_none_returns(content, def_lines)
-        if fixed_text is not None:
-            return fixed_text
+
+    def text_edit(body: bytes) -> Optional[bytes]:
+        return None if parameters else add_none_returns(body, def_lines)
+
+    def cst_edit(body: bytes) -> Optional[bytes]:
+        return _annotate(path, body, def_lines, parameters, plan)
+
+    return fix_content(path, content, text_edit, cst_edit)
+
+
+def _annotate(
+    path: str,
+    content: bytes,
+    def_lines: FrozenSet[int],
+    parameters: FrozenSet[Tuple[int, int]],
+    plan: FixturePlan,
+) -> Optional[bytes]:
+    """The libcst edit: `-> None` on the functions at `def_lines`, the planned annotation on the
+    `parameters`, and the imports they need; None when nothing changes."""
     module = parse_cst(path, content)
     if module.bytes != content:
         # libcst can't reproduce a few files byte for byte (a form feed before a statement, a

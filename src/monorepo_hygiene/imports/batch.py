@@ -1,37 +1,65 @@
-"""Checking and fixing a batch of files, as the Pants adapter runs it: one bad file never stops
-the others; it becomes an `HI100` finding for that file alone.
+"""The import rule as the shared file-checker pipeline runs it (`file_checker`): its check and
+fix of one file, and what a file's result depends on besides its bytes.
 
 Checking tries the rewrite of every file with a fixable finding too (`fix.try_fix`), so a
-finding is fixable (`[*]`) exactly when fixing fixes it, and the `HI105` of a file libcst can't
-rewrite is reported either way. A check reuses a file's findings and rewrite from the result
-cache while the file, its facts, every module's owner and the package `__init__`s its fixes
-depended on are unchanged.
+finding is fixable (`[*]`) exactly when fixing fixes it, the `HI105` of a file libcst can't
+rewrite is reported either way, and every check returns its fixes. A cached result is reused
+while the file, its facts, every module's owner and the package `__init__`s its fixes depended
+on are unchanged.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional
 
-from ..findings import Finding
+from ..file_checker import BatchResult, FileCheck, FileRule, ReadFile
+from ..file_checker import check_files as check_batch
+from ..file_checker import fix_files as fix_batch
 from ..result_cache import ResultCache
+from . import codes
 from .check import FileContext, cannot_check
 from .facts import ImportFacts
-from .fix import fix_file, try_fix
+from .fix import try_fix
 from .package_inits import PackageInits
 
 
-@dataclass(frozen=True)
-class BatchResult:
-    # In fix mode, the findings left after fixing.
-    findings: Tuple[Finding, ...]
-    # The new content of every file a fix changed.
-    fixed: Mapping[str, bytes] = field(default_factory=dict)
-    # In check mode, the content each file with a fixable finding gets when fixed: the rewrite
-    # tried for `[*]`, which a fixer may write without running again.
-    fixes: Mapping[str, bytes] = field(default_factory=dict)
+class ImportRule(FileRule):
+    cannot_check_code = codes.CANNOT_CHECK
+    cannot_fix_code = codes.CANNOT_FIX
+
+    def __init__(self, facts: ImportFacts, read: ReadFile) -> None:
+        """`read` reads the package `__init__`s the rule consults (see `PackageInits`)."""
+        self.facts = facts
+        self._inits = PackageInits(facts.package_inits, read)
+
+    def check(self, path: str, content: bytes) -> FileCheck:
+        file_facts = self.facts.files.get(path)
+        if file_facts is None:
+            reason = "the build tool gave no ownership facts for it"
+            return FileCheck((cannot_check(path, 1, 1, reason),))
+        self._inits.read_as(path, content)
+        # What this check consults is what its cached result depends on (`dependencies`).
+        self._inits.consulted.clear()
+        context = FileContext.of(file_facts, self._inits)
+        fixed, analysis = try_fix(path, content, context, self.facts.owners)
+        return FileCheck(analysis.findings, fixed)
+
+    def fix(self, path: str, content: bytes) -> Optional[bytes]:
+        return self.check(path, content).fix
+
+    def cache_input(self, path: str) -> bytes:
+        file_facts = self.facts.files.get(path)
+        return b"" if file_facts is None else json.dumps(file_facts.to_json()).encode()
+
+    def dependencies(self) -> Any:
+        # The digests of the `__init__`s the check read.
+        return dict(self._inits.consulted)
+
+    def check_dependencies(self, dependencies: Any) -> None:
+        for path, digest in dependencies.items():
+            if self._inits.digest(path) != digest:
+                raise ValueError(f"`{path}` changed")
 
 
 def cache_scope(facts: ImportFacts) -> bytes:
@@ -42,8 +70,16 @@ def cache_scope(facts: ImportFacts) -> bytes:
     ).encode()
 
 
-def package_inits(facts: ImportFacts, contents: Mapping[str, bytes]) -> PackageInits:
-    """The batch's package `__init__`s: a file of the batch as given, any other from disk."""
+def check_files(
+    contents: Mapping[str, bytes],
+    facts: ImportFacts,
+    *,
+    fix: bool = False,
+    cache: Optional[ResultCache] = None,
+) -> BatchResult:
+    """Check (and with `fix`, fix without writing) a batch of files; never raises. A package
+    `__init__` is read from `contents` when it is in the batch, else from disk. A check (not a
+    fix) reuses and stores results in `cache`, opened with `cache_scope`."""
 
     def read(path: str) -> bytes:
         content = contents.get(path)
@@ -52,78 +88,7 @@ def package_inits(facts: ImportFacts, contents: Mapping[str, bytes]) -> PackageI
                 content = init_file.read()
         return content
 
-    return PackageInits(facts.package_inits, read)
-
-
-def check_files(
-    contents: Mapping[str, bytes],
-    facts: ImportFacts,
-    *,
-    fix: bool = False,
-    cache: Optional[ResultCache] = None,
-) -> BatchResult:
-    """Check (and with `fix`, fix) a batch of files. Never raises: a file that can't be
-    checked, for whatever reason, gets an `HI100` finding and the others are still checked.
-    A check (not a fix) reuses and stores results in `cache`, opened with `cache_scope`."""
-    findings: List[Finding] = []
-    fixed: Dict[str, bytes] = {}
-    fixes: Dict[str, bytes] = {}
-    # Fixing writes files: it always starts from what they say now.
-    cache = ResultCache.off() if fix or cache is None else cache
-    inits = package_inits(facts, contents)
-    for path, content in contents.items():
-        try:
-            file_facts = facts.files.get(path)
-            if file_facts is None:
-                findings.append(
-                    cannot_check(path, 1, 1, "the build tool gave no ownership facts for it")
-                )
-                continue
-            context = FileContext.of(file_facts, inits)
-            if fix:
-                new_content, analysis = fix_file(path, content, context, facts.owners)
-                if new_content is not None:
-                    fixed[path] = new_content
-                findings.extend(analysis.findings)
-                continue
-            key = cache.key(path, content, json.dumps(file_facts.to_json()).encode())
-            cached = cache.get(key, lambda value: _cached_result(value, inits))
-            if cached is not None:
-                file_findings, new_content = cached
-            else:
-                inits.consulted.clear()
-                new_content, analysis = try_fix(path, content, context, facts.owners)
-                file_findings = list(analysis.findings)
-                cache.put(key, _cache_value(file_findings, new_content, inits.consulted))
-            if new_content is not None:
-                fixes[path] = new_content
-            findings.extend(file_findings)
-        except Exception as e:  # noqa: BLE001 - one bad file must not cost the batch its results.
-            findings.append(cannot_check(path, 1, 1, f"internal error ({type(e).__name__}: {e})"))
-    return BatchResult(findings=tuple(sorted(findings)), fixed=fixed, fixes=fixes)
-
-
-# A file's cached check: its findings, and its content when fixed (None if no fix).
-_CachedResult = Tuple[List[Finding], Optional[bytes]]
-
-
-def _cache_value(
-    findings: List[Finding], fixed: Optional[bytes], inits: Mapping[str, str]
-) -> Dict[str, Any]:
-    return {
-        "findings": [finding.to_json() for finding in findings],
-        "fix": None if fixed is None else base64.b64encode(fixed).decode(),
-        # The digests of the `__init__`s the judgement read: the rest of the row's key.
-        "package_inits": dict(inits),
-    }
-
-
-def _cached_result(value: Any, inits: PackageInits) -> _CachedResult:
-    """The result `_cache_value` stored, if the `__init__`s it read are unchanged
-    (`ResultCache.get` takes what this can't read, or a ValueError, for a miss: a bad base64
-    raises binascii.Error, a ValueError)."""
-    for path, digest in value["package_inits"].items():
-        if inits.digest(path) != digest:
-            raise ValueError(f"`{path}` changed")
-    fixed = None if value["fix"] is None else base64.b64decode(value["fix"], validate=True)
-    return [Finding.from_json(item) for item in value["findings"]], fixed
+    rule = ImportRule(facts, read)
+    if fix:
+        return fix_batch(contents, contents.__getitem__, lambda path, content: None, rule)
+    return check_batch(contents, contents.__getitem__, rule, cache)

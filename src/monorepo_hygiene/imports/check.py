@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
+from .. import file_checker
 from ..findings import Finding
 from ..noqa import is_suppressed
 from ..source import NewerSyntax, SourceError, decode_source, parse_module
@@ -373,4 +374,4 @@ def analyse(path: str, content: bytes, context: FileContext, owners: ModuleOwner
 
 def cannot_check(path: str, line: int, col: int, reason: str) -> Finding:
     """The `HI100` finding of a file that can't be checked."""
-    return Finding(path, line, col, codes.CANNOT_CHECK, f"Cannot check file: {reason}")
+    return file_checker.cannot_check(codes.CANNOT_CHECK, path, line, col, reason)

@@ -7,8 +7,6 @@ and left alone; the other errors are bugs of the rule, which the batch checker t
 
 from __future__ import annotations
 
-from ..errors import FileError
-
 
 class ImportRuleError(Exception):
     """Base of every error the import rule raises."""
@@ -31,13 +29,6 @@ class StatementMismatch(ImportRuleError):
         self.expected = expected
         self.found = found
         super().__init__(f"Import statement #{ordinal}: expected {expected!r}, found {found!r}")
-
-
-class FixError(ImportRuleError, FileError):
-    """A fix produced a file that can't be checked again; the file is left unchanged."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, None, f"fixing it would break it: {reason}")
 
 
 class UnfixableFile(ImportRuleError):

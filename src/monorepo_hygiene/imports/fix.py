@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping, Optional, Tuple, Union
 
-from ..findings import Finding, Severity
-from ..source import SourceError, check_fix, split_lone_cr_ending
+from ..file_checker import CannotFix, cannot_fix, fix_content
+from ..findings import Finding
+from ..source import SourceError
 from . import codes, text_fix
 from .check import Analysis, FileContext, analyse
-from .errors import FixError, UnfixableFile
+from .errors import UnfixableFile
 from .facts import FileFacts
 from .owners import ModuleOwners
 from .package_inits import PackageInits
@@ -48,24 +49,9 @@ def fix_source(
     package_inits: Optional[PackageInits] = None,
 ) -> Optional[bytes]:
     """The file's content with every fixable, unsuppressed finding fixed; None if none is (or
-    the file can't be rewritten faithfully: `check_files` reports that as `HI105`)."""
+    the file can't be rewritten faithfully: its check reports that as `HI105`)."""
     owners = ModuleOwners.of(module_owners)
-    return fix_file(path, content, FileContext.of(facts, package_inits), owners)[0]
-
-
-def fix_file(
-    path: str, content: bytes, context: FileContext, owners: ModuleOwners
-) -> Tuple[Optional[bytes], Analysis]:
-    """The fixed content (None if unchanged) and the analysis of the result: the findings left
-    after fixing (those of the content as given when nothing could be fixed)."""
-    new_content, analysis = try_fix(path, content, context, owners)
-    if new_content is None:
-        return None, analysis
-    new_analysis = analyse(path, new_content, context, owners)
-    for finding in new_analysis.findings:
-        if finding.code == codes.CANNOT_CHECK:
-            raise FixError(path, finding.message)
-    return new_content, new_analysis
+    return try_fix(path, content, FileContext.of(facts, package_inits), owners)[0]
 
 
 def try_fix(
@@ -76,35 +62,31 @@ def try_fix(
     analysis = analyse(path, content, context, owners)
     if not analysis.rewrites:
         return None, analysis
-    body, ending = split_lone_cr_ending(content)
-    try:
-        new_body = text_fix.rewrite_imports(body, analysis.statements, analysis.rewrites)
-        if new_body is None:
-            from .rewrite import apply_rewrites  # libcst: only if the text edit can't be shown right.
 
-            new_body = apply_rewrites(body, analysis.statements, analysis.rewrites)
-        new_content = new_body + ending
-        check_fix(path, content, new_content, analysis.newer_syntax)
-    except SourceError as e:
+    def text_edit(body: bytes) -> Optional[bytes]:
+        return text_fix.rewrite_imports(body, analysis.statements, analysis.rewrites)
+
+    def cst_edit(body: bytes) -> Optional[bytes]:
+        from .rewrite import apply_rewrites  # libcst: only if the text edit can't be shown right.
+
+        try:
+            return apply_rewrites(body, analysis.statements, analysis.rewrites)
+        except SourceError as e:
+            raise CannotFix(e.line, e.col, e.reason) from None
+        except UnfixableFile as e:
+            raise CannotFix(1, 1, e.reason) from None
+        except (SyntaxError, UnicodeDecodeError) as e:
+            # libcst fails to decode bytes CPython lets pass (in comments).
+            raise CannotFix(1, 1, f"libcst can't read it ({e})") from None
+
+    try:
+        return fix_content(path, content, text_edit, cst_edit, analysis.newer_syntax), analysis
+    except CannotFix as e:
         return None, _unfixable(path, analysis, e.line, e.col, e.reason)
-    except (UnfixableFile, SyntaxError, UnicodeDecodeError) as e:
-        # libcst fails to decode bytes CPython lets pass (in comments).
-        reason = e.reason if isinstance(e, UnfixableFile) else f"libcst can't read it ({e})"
-        return None, _unfixable(path, analysis, 1, 1, reason)
-    except Exception as e:  # noqa: BLE001 - libcst failing on a file CPython reads: no fix.
-        reason = f"libcst can't rewrite it ({type(e).__name__}: {e})"
-        return None, _unfixable(path, analysis, 1, 1, reason)
-    return new_content, analysis
 
 
 def _unfixable(path: str, analysis: Analysis, line: int, col: int, reason: str) -> Analysis:
     """A file left unchanged: its findings stay, as errors without `[*]`, beside an `HI105`."""
     kept = tuple(replace(finding, fixable=False) for finding in analysis.findings)
-    findings = tuple(sorted((*kept, cannot_fix(path, line, col, reason))))
+    findings = tuple(sorted((*kept, cannot_fix(codes.CANNOT_FIX, path, line, col, reason))))
     return Analysis(findings, analysis.statements, {}, analysis.newer_syntax)
-
-
-def cannot_fix(path: str, line: int, col: int, reason: str) -> Finding:
-    """The `HI105` warning of a file left unchanged: its findings are still there, as errors."""
-    message = f"Cannot fix file: {reason}"
-    return Finding(path, line, col, codes.CANNOT_FIX, message, Severity.WARNING)

@@ -36,6 +36,7 @@ class PackageInits:
     ) -> None:
         self.paths = paths
         self._read = read
+        self._files = frozenset(paths.values())
         self._contents: Dict[str, Optional[bytes]] = {}
         self._bound: Dict[str, _BoundNames] = {}
         self.consulted: Dict[str, str] = {}
@@ -44,6 +45,12 @@ class PackageInits:
         """The digest of the file as read now ("unreadable" if it can't be read)."""
         content = self._content(path)
         return "unreadable" if content is None else hashlib.sha256(content).hexdigest()
+
+    def read_as(self, path: str, content: bytes) -> None:
+        """Take `content` as what the `__init__` at `path` says, unless it was read already: a
+        batch is judged against its files as first read, whatever its fixes wrote since."""
+        if path in self._files:
+            self._contents.setdefault(path, content)
 
     def binding_reason(self, package: str, name: str, has_init: bool) -> Optional[str]:
         """Why `package` may bind `name` itself, or None if it provably doesn't: a package

@@ -42,14 +42,12 @@ def test_check_files_reports_bad_files_and_checks_the_rest() -> None:
     result = check_files(["a.py", "b.py", "missing.py", "c.py", "d.py"], read_from(files))
     assert rendered(result.findings) == [
         "a.py:1:1: HA101 Missing return annotation for function `g`",
-        "c.py:1:1: HA101 Missing return annotation for function `f` [*]",
-    ]
-    assert rendered(result.errors) == [
         "b.py:2:7: HA100 Cannot check file: syntax error: invalid syntax",
-        "missing.py:1:1: HA100 Cannot check file: cannot read it (No such file or directory)",
+        "c.py:1:1: HA101 Missing return annotation for function `f` [*]",
         "d.py:3:6: HA100 Cannot check file: not valid utf-8: byte 0xff (invalid start byte)",
+        "missing.py:1:1: HA100 Cannot check file: cannot read it (No such file or directory)",
     ]
-    assert result.fixed == ()
+    assert result.fixed == {}
 
 
 def test_check_files_turns_unexpected_errors_into_findings() -> None:
@@ -57,7 +55,7 @@ def test_check_files_turns_unexpected_errors_into_findings() -> None:
         raise RuntimeError("boom")
 
     result = check_files(["a.py"], read)
-    assert rendered(result.errors) == [
+    assert rendered(result.findings) == [
         "a.py:1:1: HA100 Cannot check file: internal error (RuntimeError: boom)"
     ]
 
@@ -78,11 +76,11 @@ def test_fix_files_writes_fixes_and_reports_what_remains() -> None:
     result = fix_files(["a.py", "b.py", "c.py"], read_from(files), written.__setitem__)
 
     assert written == {"a.py": b"def f() -> None:\n    print(1)\ndef g():\n    return 1\n"}
-    assert result.fixed == ("a.py",)
+    assert result.fixed == written
     assert rendered(result.findings) == [
-        "a.py:3:1: HA101 Missing return annotation for function `g`"
+        "a.py:3:1: HA101 Missing return annotation for function `g`",
+        "b.py:2:7: HA100 Cannot check file: syntax error: invalid syntax",
     ]
-    assert [finding.path for finding in result.errors] == ["b.py"]
 
 
 def run_cli(args: List[str], capsys: pytest.CaptureFixture[str]) -> Dict[str, Any]:
