@@ -14,8 +14,8 @@ findings left. A fix that can't be made, checked or written leaves its file unch
 cannot-fix warning; the file's findings are those of its unchanged content.
 
 One protocol serves the build tool: a check with `with_fixes` also returns the fix of every file
-with a fixable finding (`BatchResult.fixes`), so one process tells a linter the findings and a
-fixer the new contents, whichever the rule.
+with a fixable finding (`BatchResult.fixes`) and the findings the fixes leave (`after_fixes`),
+so one process tells a linter the findings and a fixer the new contents, whichever the rule.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ class FileCheck:
     # The file's content with its fixable findings fixed, when the check made it (a rule whose
     # `[*]` is decided by trying the fix, or a check asked for fixes); None otherwise.
     fix: Optional[bytes] = None
+    # A check asked for fixes: the findings of `fix`, those left after fixing.
+    after_fix: Tuple[Finding, ...] = ()
 
 
 class FileRule(ABC):
@@ -144,6 +146,9 @@ class BatchResult:
     # After `check_files`: the content each file with a fixable finding gets when fixed, when
     # the check made it (always `with_fixes`), which a fixer may write without running again.
     fixes: Mapping[str, bytes] = field(default_factory=dict)
+    # After `check_files` `with_fixes`: the findings left in the files of `fixes` once fixed
+    # (sorted), which a fixer reports instead of theirs in `findings`.
+    after_fixes: Tuple[Finding, ...] = ()
 
 
 def check_files(
@@ -158,6 +163,7 @@ def check_files(
     cache = cache or ResultCache.off()
     findings: List[Finding] = []
     fixes: Dict[str, bytes] = {}
+    after_fixes: List[Finding] = []
     for path in paths:
         try:
             content = read(path)
@@ -171,9 +177,12 @@ def check_files(
             findings.extend(checked.findings)
             if checked.fix is not None:
                 fixes[path] = checked.fix
+                after_fixes.extend(checked.after_fix)
         except Exception as e:  # noqa: BLE001 - one bad file must not cost the batch its results.
             findings.append(_unchecked(rule, path, e))
-    return BatchResult(tuple(sorted(findings)), fixes=fixes)
+    return BatchResult(
+        tuple(sorted(findings)), fixes=fixes, after_fixes=tuple(sorted(after_fixes))
+    )
 
 
 def fix_files(
@@ -200,26 +209,29 @@ def fix_files(
                 )
                 continue
             fixed[path] = checked.fix
-            findings.extend(_check(rule, path, checked.fix, with_fixes=False).findings)
+            findings.extend(checked.after_fix)
         except Exception as e:  # noqa: BLE001 - one bad file must not cost the batch its results.
             findings.append(_unchecked(rule, path, e))
     return BatchResult(tuple(sorted(findings)), fixed=fixed)
 
 
 def _check(rule: FileRule, path: str, content: bytes, with_fixes: bool) -> FileCheck:
+    """The file's check; `with_fixes`, its fix too and what the fix leaves."""
     try:
         checked = rule.check(path, content)
     except SourceError as e:
         return FileCheck((cannot_check(rule.cannot_check_code, path, e.line, e.col, e.reason),))
-    if not with_fixes or checked.fix is not None:
+    if not with_fixes:
         return checked
-    if not any(finding.fixable for finding in checked.findings):
+    if checked.fix is None and any(finding.fixable for finding in checked.findings):
+        try:
+            checked = replace(checked, fix=rule.fix(path, content))
+        except CannotFix as e:
+            not_fixed = cannot_fix(rule.cannot_fix_code, path, e.line, e.col, e.reason)
+            return FileCheck(tuple(sorted((*checked.findings, not_fixed))))
+    if checked.fix is None:
         return checked
-    try:
-        return replace(checked, fix=rule.fix(path, content))
-    except CannotFix as e:
-        not_fixed = cannot_fix(rule.cannot_fix_code, path, e.line, e.col, e.reason)
-        return FileCheck(tuple(sorted((*checked.findings, not_fixed))))
+    return replace(checked, after_fix=_check(rule, path, checked.fix, with_fixes=False).findings)
 
 
 def _unchecked(rule: FileRule, path: str, error: Exception) -> Finding:
@@ -240,6 +252,7 @@ def _cache_value(checked: FileCheck, dependencies: Any) -> Dict[str, Any]:
     return {
         "findings": [finding.to_json() for finding in checked.findings],
         "fix": None if checked.fix is None else base64.b64encode(checked.fix).decode(),
+        "after_fix": [finding.to_json() for finding in checked.after_fix],
         "dependencies": dependencies,
     }
 
@@ -250,7 +263,11 @@ def _cached_check(rule: FileRule, value: Any) -> FileCheck:
     ValueError)."""
     rule.check_dependencies(value["dependencies"])
     fix = None if value["fix"] is None else base64.b64decode(value["fix"], validate=True)
-    return FileCheck(tuple(Finding.from_json(item) for item in value["findings"]), fix)
+    return FileCheck(
+        tuple(Finding.from_json(item) for item in value["findings"]),
+        fix,
+        tuple(Finding.from_json(item) for item in value["after_fix"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -271,7 +288,13 @@ class CommandLine:
         """`python -m monorepo_hygiene.<checker> [--fix | --write-fixes OUT] [--cache-dir DIR]
         <its own arguments> FILE...`: prints `{"findings": [...], "fixed": [path, ...]}`
         (findings sorted; with `--fix`, those left after fixing; plus `cache_stats`), and exits
-        0 whatever was found (the caller decides what fails), 2 on bad arguments."""
+        0 whatever was found (the caller decides what fails), 2 on bad arguments.
+
+        `--write-fixes OUT` reports the findings of the files as read, `[*]` and all, writes the
+        fix of every file with a fixable finding to `OUT/<path>` (listed in `fixed`), leaving the
+        files as they are, and adds `"after_fixes"`: the findings left in the fixed files once
+        fixed. One process thus serves a linter (`findings`) and a fixer (the fixes, and the
+        findings of the unfixed files with `after_fixes`), whichever the checker."""
         parser = argparse.ArgumentParser(
             prog=f"python -m monorepo_hygiene.{self.checker}", description=self.description
         )
@@ -291,6 +314,7 @@ class CommandLine:
             print(rule, file=sys.stderr)
             return 2
         cache = open_for_arguments(parser, args, self.checker, self.cache_scope(rule))
+        output: Dict[str, Any] = {}
         if args.fix:
             result = fix_files(args.files, _read, write_atomically, rule)
             written = list(result.fixed)
@@ -300,10 +324,15 @@ class CommandLine:
             cache.save()
             written, not_written = _write_fixes(args.write_fixes, result.fixes, rule)
             result = replace(result, findings=tuple(sorted((*result.findings, *not_written))))
+            if with_fixes:
+                written_paths = set(written)
+                after_fixes = [f for f in result.after_fixes if f.path in written_paths]
+                output["after_fixes"] = [finding.to_json() for finding in after_fixes]
         json.dump(
             {
                 "findings": [finding.to_json() for finding in result.findings],
                 "fixed": written,
+                **output,
                 **cache_stats(cache),
             },
             sys.stdout,

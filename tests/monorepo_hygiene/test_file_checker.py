@@ -27,7 +27,7 @@ from monorepo_hygiene.findings import Finding
 from monorepo_hygiene.result_cache import ResultCache
 from monorepo_hygiene.source import decode_source, parse_module
 
-# The toy rule: `x = 1` should say `x = 2` (fixable). A line `# break` makes the fix append a
+# The toy rule: `x = 1` should say `x = 2` (fixable); `x = 3` is wrong (not fixable). A line `# break` makes the fix append a
 # statement that doesn't compile; `# via-cst` makes the text edit decline so the second edit runs.
 
 
@@ -44,12 +44,17 @@ class ToyRule(FileRule):
         self.checked.append(path)
         parse_module(path, content)  # Raises SourceError for a file that isn't Python.
         text = decode_source(path, content)
-        findings = tuple(
+        findings = [
             Finding(path, number, 1, "TT101", "`x = 1` should be `x = 2`", fixable=True)
             for number, line in enumerate(text.splitlines(), 1)
             if line == "x = 1"
+        ]
+        findings.extend(
+            Finding(path, number, 1, "TT102", "`x = 3` is wrong")
+            for number, line in enumerate(text.splitlines(), 1)
+            if line == "x = 3"
         )
-        return FileCheck(findings)
+        return FileCheck(tuple(sorted(findings)))
 
     def fix(self, path: str, content: bytes) -> Optional[bytes]:
         def text_edit(body: bytes) -> Optional[bytes]:
@@ -226,21 +231,38 @@ def test_the_command_line_checks_fixes_and_writes_fixes(
         output: Dict[str, Any] = json.loads(capsys.readouterr().out)
         return output
 
-    checked = run("fixable.py", "broken.py")
-    assert [item["code"] for item in checked["findings"]] == ["TT100", "TT101"]
+    (tree / "mixed.py").write_bytes(b"x = 1\nx = 3\n")
+    paths = ["broken.py", "fixable.py", "mixed.py"]
+    checked = run(*paths)
+    codes = [(item["path"], item["code"]) for item in checked["findings"]]
+    assert codes == [
+        ("broken.py", "TT100"),
+        ("fixable.py", "TT101"),
+        ("mixed.py", "TT101"),
+        ("mixed.py", "TT102"),
+    ]
     assert checked["fixed"] == []
+    assert "after_fixes" not in checked
 
-    written = run("--write-fixes=out", "fixable.py", "broken.py")
+    written = run("--write-fixes=out", *paths)
     assert written["findings"] == checked["findings"]
-    assert written["fixed"] == ["fixable.py"]
+    assert written["fixed"] == ["fixable.py", "mixed.py"]
     assert (tree / "out/fixable.py").read_bytes() == b"x = 2\n"
+    assert (tree / "out/mixed.py").read_bytes() == b"x = 2\nx = 3\n"
     assert (tree / "fixable.py").read_bytes() == b"x = 1\n"
+    # What `--fix` would leave in the fixed files, in the same process.
+    assert [(item["path"], item["code"]) for item in written["after_fixes"]] == [
+        ("mixed.py", "TT102")
+    ]
 
-    fixed = run("--fix", "fixable.py", "broken.py")
-    assert [item["code"] for item in fixed["findings"]] == ["TT100"]
-    assert fixed["fixed"] == ["fixable.py"]
+    fixed = run("--fix", *paths)
+    assert [(item["path"], item["code"]) for item in fixed["findings"]] == [
+        ("broken.py", "TT100"),
+        ("mixed.py", "TT102"),
+    ]
+    assert fixed["fixed"] == ["fixable.py", "mixed.py"]
     assert (tree / "fixable.py").read_bytes() == b"x = 2\n"
-    ast.parse((tree / "fixable.py").read_bytes())
+    ast.parse((tree / "mixed.py").read_bytes())
 
 
 def write_atomically_in(root: Path) -> Any:

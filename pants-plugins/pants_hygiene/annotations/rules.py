@@ -178,7 +178,6 @@ async def annotations_fix(
             snapshot=request.snapshot,
             extra_input=conftests.digest,
             check_description=_check_description(request.files),
-            fix_description=f"Add `-> None` in {pluralize(len(request.files), 'file')}",
         ),
     )
     return fix_result(request, result)

@@ -341,7 +341,6 @@ async def imports_findings(
             input_digest=await merge_digests(MergeDigests([sources, facts.digest])),
             description=_check_description(request.elements),
             # The fixer's request (below) for the same batch is this very process.
-            writes_fixes=True,
         ),
     )
     return HygieneLintFindings(request, tuple(result.findings), request.elements, RULE_DOCS)
@@ -366,7 +365,6 @@ async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
             snapshot=request.snapshot,
             extra_input=facts.digest,
             check_description=_check_description(request.files),
-            check_writes_fixes=True,
         ),
     )
     # `pants fix` shows only which files changed: a fix that couldn't be made must be said.

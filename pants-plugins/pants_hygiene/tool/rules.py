@@ -1,5 +1,5 @@
 """Running the file checkers: their PEX (libcst plus the core library), a check of a batch of
-files, and a fix of one (a check, then the fixer only on the files with something to fix)."""
+files, and a fix of one (the fixes that very check wrote)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pants.backend.python.target_types import EntryPoint
 from pants.backend.python.util_rules.pex import VenvPex, VenvPexProcess
 from pants.core.goals.fix import AbstractFixRequest, FixResult
 from pants.engine.fs import (
-    EMPTY_SNAPSHOT,
     CreateDigest,
     Digest,
     DigestSubset,
@@ -106,7 +105,8 @@ hygiene_tool_pex = call_rule_implicitly(build_hygiene_tool_pex)
 
 @dataclass(frozen=True)
 class HygieneCheckRequest:
-    """Run one checker of the core (`python -m monorepo_hygiene <checker> ...`) over a batch."""
+    """Run one checker of the core (`python -m monorepo_hygiene <checker> --write-fixes ...`)
+    over a batch: its findings, and the fixes the fixer takes from this very process."""
 
     checker: str
     argv: Tuple[str, ...]
@@ -114,44 +114,39 @@ class HygieneCheckRequest:
     input_digest: Digest
     # Not compared: the linter's check of a batch and the fixer's (below) are one request.
     description: str = field(compare=False)
-    fix: bool = False
-    # A check that also writes the fixes it tried (`--write-fixes`, imports): the fixer takes
-    # them from this process, and runs no process of its own.
-    writes_fixes: bool = False
 
 
 @dataclass(frozen=True)
 class HygieneCheckResult:
-    # With `fix`, the findings left after fixing.
+    # The findings of the batch's files as read; for a fix (`run_hygiene_fix`), those left.
     findings: Tuple[Finding, ...]
     fixed_files: Tuple[str, ...]
-    # With `fix`, the batch's files as the checker left them; with `writes_fixes`, the fixed
-    # files alone, as fixed; else empty.
+    # The fixed files alone, as fixed; for a fix, the whole batch as the fix leaves it.
     output: Snapshot
+    # The findings left in `fixed_files` once fixed (a check's; a fix has them in `findings`).
+    after_fixes: Tuple[Finding, ...] = ()
     # How many files' results came from the result cache.
     reused: int = 0
 
 
 @rule(level=LogLevel.DEBUG)
 async def run_hygiene_check(request: HygieneCheckRequest, tool: HygieneTool) -> HygieneCheckResult:
-    # A fix starts from the files as they are; a check reuses the results of unchanged ones.
-    cached = tool.result_cache and not request.fix
     tool_pex = await hygiene_tool_pex()
     process = await setup_venv_pex_process(
         VenvPexProcess(
             tool_pex.pex,
             argv=(
                 request.checker,
-                *(["--fix"] if request.fix else []),
-                *([f"--write-fixes={_FIXES_DIR}"] if request.writes_fixes else []),
-                *([f"--cache-dir={_RESULT_CACHE_PATH}"] if cached else []),
+                f"--write-fixes={_FIXES_DIR}",
+                *([f"--cache-dir={_RESULT_CACHE_PATH}"] if tool.result_cache else []),
                 *request.argv,
                 *request.files,
             ),
             input_digest=request.input_digest,
-            output_files=request.files if request.fix else (),
-            output_directories=(_FIXES_DIR,) if request.writes_fixes else (),
-            append_only_caches={RESULT_CACHE_NAME: _RESULT_CACHE_PATH} if cached else None,
+            output_directories=(_FIXES_DIR,),
+            append_only_caches=(
+                {RESULT_CACHE_NAME: _RESULT_CACHE_PATH} if tool.result_cache else None
+            ),
             description=request.description,
             level=LogLevel.DEBUG,
         ),
@@ -168,18 +163,14 @@ async def run_hygiene_check(request: HygieneCheckRequest, tool: HygieneTool) -> 
             f"`{RESULT_CACHE_NAME}` under `[GLOBAL].named_caches_dir`), so it checked every "
             f"file afresh: {note}"
         )
-    if request.fix:
-        output = await digest_to_snapshot(result.output_digest)
-    elif request.writes_fixes:
-        output = await digest_to_snapshot(
-            await remove_prefix(RemovePrefix(result.output_digest, _FIXES_DIR))
-        )
-    else:
-        output = EMPTY_SNAPSHOT
+    output = await digest_to_snapshot(
+        await remove_prefix(RemovePrefix(result.output_digest, _FIXES_DIR))
+    )
     return HygieneCheckResult(
         findings=tuple(Finding.from_json(item) for item in payload["findings"]),
-        fixed_files=tuple(payload.get("fixed", ())),
+        fixed_files=tuple(payload["fixed"]),
         output=output,
+        after_fixes=tuple(Finding.from_json(item) for item in payload["after_fixes"]),
         reused=payload.get("reused", 0),
     )
 
@@ -198,16 +189,11 @@ class HygieneFixRequest:
     snapshot: Snapshot
     extra_input: Digest
     check_description: str = field(compare=False)
-    # The checker's check writes the fixes it tried (see `HygieneCheckRequest.writes_fixes`);
-    # otherwise the fixer's own process, for the files with a fixable finding, says this.
-    check_writes_fixes: bool = False
-    fix_description: str = field(compare=False, default="")
 
 
 @rule(level=LogLevel.DEBUG)
 async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
-    """Check the batch with the fast `ast` checker, then run the libcst fixer only on the files
-    with a fixable finding (or, for a checker whose check writes the fixes it tried, take those).
+    """Fix a batch with the fixes its check wrote (`HygieneCheckRequest`), whichever the checker.
 
     The check is the very process the linter runs on the same batch, so `pants lint` (which also
     runs every fixer, to ask whether it would change anything) pays for it once, and a batch
@@ -225,60 +211,21 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
                 MergeDigests([request.snapshot.digest, request.extra_input])
             ),
             description=request.check_description,
-            writes_fixes=request.check_writes_fixes,
         ),
     )
-    if request.check_writes_fixes:
-        # The fixes are made: what a fixed file keeps is what no fix touches.
-        fixed = set(check.fixed_files)
-        if not fixed:
-            output = request.snapshot
-        else:
-            untouched = await digest_subset_to_digest(
-                DigestSubset(request.snapshot.digest, globs=_paths_but(request.snapshot, fixed))
-            )
-            output = await digest_to_snapshot(
-                await merge_digests(MergeDigests([untouched, check.output.digest]))
-            )
-        return HygieneCheckResult(
-            findings=tuple(f for f in check.findings if not (f.fixable and f.path in fixed)),
-            fixed_files=check.fixed_files,
-            output=output,
-        )
-    to_fix = sorted({finding.path for finding in check.findings if finding.fixable})
-    if not to_fix:
+    fixed = set(check.fixed_files)
+    if not fixed:
         return HygieneCheckResult(findings=check.findings, fixed_files=(), output=request.snapshot)
-    to_fix_set = set(to_fix)
-    to_fix_sources, untouched = await concurrently(
-        digest_subset_to_digest(DigestSubset(request.snapshot.digest, globs=PathGlobs(to_fix))),
-        digest_subset_to_digest(
-            DigestSubset(request.snapshot.digest, globs=_paths_but(request.snapshot, to_fix_set))
-        ),
-    )
-    fix = await request_hygiene_check(
-        HygieneCheckRequest(
-            checker=request.checker,
-            argv=request.argv,
-            files=tuple(to_fix),
-            input_digest=await merge_digests(MergeDigests([to_fix_sources, request.extra_input])),
-            description=request.fix_description,
-            fix=True,
-        ),
+    # What a fixed file keeps is what no fix touches.
+    untouched = await digest_subset_to_digest(
+        DigestSubset(request.snapshot.digest, globs=_paths_but(request.snapshot, fixed))
     )
     output = await digest_to_snapshot(
-        await merge_digests(MergeDigests([untouched, fix.output.digest]))
+        await merge_digests(MergeDigests([untouched, check.output.digest]))
     )
+    left = (*(f for f in check.findings if f.path not in fixed), *check.after_fixes)
     return HygieneCheckResult(
-        findings=tuple(
-            sorted(
-                (
-                    *(finding for finding in check.findings if finding.path not in to_fix_set),
-                    *fix.findings,
-                )
-            )
-        ),
-        fixed_files=fix.fixed_files,
-        output=output,
+        findings=tuple(sorted(left)), fixed_files=check.fixed_files, output=output
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from pants.backend.python.util_rules import pex
 from pants.backend.python.util_rules.interpreter_constraints import InterpreterConstraints
 from pants.backend.python.util_rules.pex import VenvPexProcess
-from pants.engine.fs import Digest
+from pants.engine.fs import Digest, DigestContents
 from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.process import Process, ProcessResult
 from pants.engine.rules import QueryRule
@@ -17,7 +17,12 @@ from pants.testutil.python_rule_runner import PythonRuleRunner
 
 from pants_hygiene.tool import register as tool_register
 from pants_hygiene.tool.interpreter import CheckerInterpreter, runnable_versions
-from pants_hygiene.tool.rules import HygieneCheckRequest, HygieneCheckResult, HygieneToolPex
+from pants_hygiene.tool.rules import (
+    HygieneCheckRequest,
+    HygieneCheckResult,
+    HygieneFixRequest,
+    HygieneToolPex,
+)
 from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
 
 # Every CPython this repo's machines have (pyenv), as this repo's pants.toml lists them.
@@ -35,6 +40,8 @@ def make_rule_runner(*bootstrap_args: str) -> PythonRuleRunner:
             QueryRule(Process, [VenvPexProcess]),
             QueryRule(ProcessResult, [Process]),
             QueryRule(HygieneCheckResult, [HygieneCheckRequest]),
+            QueryRule(HygieneCheckResult, [HygieneFixRequest]),
+            QueryRule(DigestContents, [Digest]),
         ],
     )
 
@@ -155,9 +162,7 @@ def test_versions_newer_than_the_default_lockfiles_pip_runs_on_are_not_tried() -
     assert runnable_versions(versions, "v2.16.2", "3.13")[0] == "3.13"
 
 
-def check_annotations(
-    rule_runner: PythonRuleRunner, files: dict, *args: str
-) -> HygieneCheckResult:
+def check_annotations(rule_runner: PythonRuleRunner, files: dict, *args: str) -> HygieneCheckResult:
     set_options(rule_runner, *args)
     digest = rule_runner.make_snapshot(files).digest
     assert isinstance(digest, Digest)
@@ -190,4 +195,75 @@ def test_a_batch_rerun_after_an_edit_rechecks_only_the_edited_file(tmp_path: Pat
     off = check_annotations(rule_runner, edited, "--no-hygiene-tool-result-cache")
     assert off.reused == 0
     assert second.findings == off.findings
-    assert [f.path for f in second.findings] == sorted(f"src/m{n}.py" for n in (1, 1, 2, 2, 3, 3, 4, 4))
+    assert [f.path for f in second.findings] == sorted(
+        f"src/m{n}.py" for n in (1, 1, 2, 2, 3, 3, 4, 4)
+    )
+
+
+@pytest.mark.parametrize(
+    "checker, argv, extra, files, fixed_content, left",
+    [
+        (
+            "annotations",
+            ("--select=HA101,HA102",),
+            {},
+            {
+                # HA103-free: the fix adds `-> None`; `x` stays unannotated (HA102, not fixable).
+                "src/a.py": "def f(x):\n    print(x)\n",
+                "src/b.py": "def g() -> int:\n    return 1\n",
+            },
+            "def f(x) -> None:\n    print(x)\n",
+            ["src/a.py:1:7: HA102 Missing type annotation for parameter `x` in function `f`"],
+        ),
+        (
+            "imports",
+            ("--facts=facts.json",),
+            {
+                "facts.json": (
+                    '{"files": {"src/shop/a.py": {"module": "shop.a", "is_package": false, '
+                    '"owner": "src/shop", "policy": "relative-within-build"}, "src/shop/b.py": '
+                    '{"module": "shop.b", "is_package": false, "owner": "src/shop", '
+                    '"policy": "relative-within-build"}}, "module_owners": {"shop.a": '
+                    '"src/shop", "shop.b": "src/shop"}}'
+                )
+            },
+            {"src/shop/a.py": "from shop.b import x\n", "src/shop/b.py": "x = 1\n"},
+            "from .b import x\n",
+            [],
+        ),
+    ],
+)
+def test_every_checker_fixes_through_the_one_protocol(
+    rule_runner: PythonRuleRunner,
+    checker: str,
+    argv: tuple,
+    extra: Dict[str, str],
+    files: Dict[str, str],
+    fixed_content: str,
+    left: list,
+) -> None:
+    """`run_hygiene_fix` takes the fixes, and the findings they leave, from the checker's own
+    check process, with no branch per checker: the batch as fixed, the unfixed file as it was."""
+    set_options(rule_runner)
+    snapshot = rule_runner.make_snapshot(files)
+    result = rule_runner.request(
+        HygieneCheckResult,
+        [
+            HygieneFixRequest(
+                checker=checker,
+                argv=argv,
+                snapshot=snapshot,
+                extra_input=rule_runner.make_snapshot(extra).digest,
+                check_description=f"Check {checker}",
+            )
+        ],
+    )
+    fixed_path, unfixed_path = sorted(files)
+    assert result.fixed_files == (fixed_path,)
+    assert sorted(result.output.files) == sorted(files)
+    contents = {
+        c.path: c.content.decode()
+        for c in rule_runner.request(DigestContents, [result.output.digest])
+    }
+    assert contents == {fixed_path: fixed_content, unfixed_path: files[unfixed_path]}
+    assert [finding.render() for finding in result.findings] == left
