@@ -17,6 +17,10 @@ class RuleDoc:
     use_instead: str
     fix_safety: str
     options: Tuple[str, ...] = ()
+    # The codes this rule's findings had before a rename: a baseline entry naming one of them
+    # still matches (`reports.baseline.apply_baseline`), as ruff's rule redirects keep old
+    # codes working.
+    former_codes: Tuple[str, ...] = ()
 
     def render(self) -> str:
         sections = [
@@ -26,6 +30,8 @@ class RuleDoc:
             "Example:\n" + _indent(self.example),
             "Use instead:\n" + _indent(self.use_instead),
         ]
+        if self.former_codes:
+            sections.append(f"Formerly: {', '.join(self.former_codes)}")
         if self.options:
             sections.append("Options:\n" + _indent("\n".join(f"- {o}" for o in self.options)))
         sections.append("Fix safety:\n" + _indent(self.fix_safety))

@@ -76,7 +76,7 @@ def test_an_annotation_fix_that_would_not_compile_is_not_written(
         for path in ("a.py", "b.py")
         for line in (
             f"{path}:1:1: HA101 Missing return annotation for function `f` [*]",
-            f"{path}:3:1: HA100 Cannot fix file: the fixed file would not compile "
+            f"{path}:3:1: HA105 Cannot fix file: the fixed file would not compile "
             "(syntax error: 'return' outside function)",
         )
     ]
@@ -117,8 +117,8 @@ def test_annotations_report_a_file_they_cannot_write_and_fix_the_others() -> Non
     assert written == {"b.py": b"def f() -> None:\n    print(1)\n"}
     assert result.fixed == written
     assert _rendered(result.findings) == [
-        "a.py:1:1: HA100 Cannot fix file: cannot write it (Permission denied)",
         "a.py:1:1: HA101 Missing return annotation for function `f` [*]",
+        "a.py:1:1: HA105 Cannot fix file: cannot write it (Permission denied)",
     ]
 
 
@@ -175,8 +175,8 @@ def test_annotations_cli_reports_a_read_only_file_and_fixes_the_others(tmp_path:
     assert (tmp_path / "b.py").read_bytes() == b"def f() -> None:\n    print(1)\n"
     assert (tmp_path / "b.py").stat().st_mode & 0o777 == 0o640
     assert [item["message"] for item in output["findings"]] == [
-        "Cannot fix file: cannot write it (Permission denied (the file is read-only))",
         "Missing return annotation for function `f`",
+        "Cannot fix file: cannot write it (Permission denied (the file is read-only))",
     ]
 
 

@@ -18,7 +18,7 @@ from pants.engine.unions import UnionRule
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from monorepo_hygiene.annotations import RULE_DOCS
+from monorepo_hygiene.annotations import CANNOT_FIX_FILE, RULE_DOCS
 
 from ..util.compat import (
     call_rule,
@@ -178,6 +178,7 @@ async def annotations_fix(
             snapshot=request.snapshot,
             extra_input=conftests.digest,
             check_description=_check_description(request.files),
+            cannot_fix_code=CANNOT_FIX_FILE,
         ),
     )
     return fix_result(request, result)

@@ -27,7 +27,6 @@ from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
-from monorepo_hygiene.findings import render_findings
 from monorepo_hygiene.imports import RULE_DOCS, FileFacts, ImportFacts
 from monorepo_hygiene.imports.codes import CANNOT_FIX
 from monorepo_hygiene.imports.ruff_policy import resolve_policy, ruff_import_rule
@@ -365,12 +364,9 @@ async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
             snapshot=request.snapshot,
             extra_input=facts.digest,
             check_description=_check_description(request.files),
+            cannot_fix_code=CANNOT_FIX,
         ),
     )
-    # `pants fix` shows only which files changed: a fix that couldn't be made must be said.
-    not_fixed = [finding for finding in result.findings if finding.code == CANNOT_FIX]
-    if not_fixed:
-        logger.warning("\n".join(render_findings(not_fixed)))
     return fix_result(request, result)
 
 

@@ -197,6 +197,7 @@ async def hygiene_lint_result(
             keys.keys,
             request.checked_paths,
             codes={doc.code for doc in request.rule_docs},
+            former_codes={doc.code: doc.former_codes for doc in request.rule_docs},
         )
         notes = _baseline_notes(loaded.path, outcome)
     result = lint_result(request.batch, outcome.reported, subsystem.output_style)

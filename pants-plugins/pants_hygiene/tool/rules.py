@@ -27,7 +27,7 @@ from pants.engine.rules import collect_rules, rule
 from pants.util.logging import LogLevel
 
 import monorepo_hygiene
-from monorepo_hygiene.findings import Finding
+from monorepo_hygiene.findings import Finding, render_findings
 
 from ..reports.lint import render_lint_report
 from ..util.compat import (
@@ -188,6 +188,8 @@ class HygieneFixRequest:
     argv: Tuple[str, ...]
     snapshot: Snapshot
     extra_input: Digest
+    # The checker's code of a fix that couldn't be made (a warning finding).
+    cannot_fix_code: str
     check_description: str = field(compare=False)
 
 
@@ -213,6 +215,7 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
             description=request.check_description,
         ),
     )
+    _warn_of_fixes_not_made(check.findings, request.cannot_fix_code)
     fixed = set(check.fixed_files)
     if not fixed:
         return HygieneCheckResult(findings=check.findings, fixed_files=(), output=request.snapshot)
@@ -227,6 +230,13 @@ async def run_hygiene_fix(request: HygieneFixRequest) -> HygieneCheckResult:
     return HygieneCheckResult(
         findings=tuple(sorted(left)), fixed_files=check.fixed_files, output=output
     )
+
+
+def _warn_of_fixes_not_made(findings: Tuple[Finding, ...], cannot_fix_code: str) -> None:
+    # `pants fix` shows only which files changed: a fix that couldn't be made must be said.
+    not_fixed = [finding for finding in findings if finding.code == cannot_fix_code]
+    if not_fixed:
+        logger.warning("\n".join(render_findings(not_fixed)))
 
 
 request_hygiene_fix = call_rule(run_hygiene_fix)

@@ -2,7 +2,8 @@
 
 HA101 missing return annotation (on by default), HA102 missing parameter annotation (off by
 default), HA103 missing annotation on a test's or fixture's parameter naming a fixture (off by
-default, fixed from the fixture's type), HA100 a file that can't be checked. See
+default, fixed from the fixture's type), HA100 a file that can't be checked, HA105 one whose fix
+couldn't be made (a warning). See
 `codes.RULE_DOCS`; the Pants adapter runs `python -m monorepo_hygiene.annotations` (see
 `cli`). `fix.fix_source` is not imported
 here: it needs libcst, which checking alone should not load.
@@ -14,6 +15,7 @@ from .batch import BatchResult, check_files, fix_files
 from .check import check_source
 from .codes import (
     CANNOT_CHECK_FILE,
+    CANNOT_FIX_FILE,
     MISSING_FIXTURE_ANNOTATION,
     MISSING_PARAMETER_ANNOTATION,
     MISSING_RETURN_ANNOTATION,
@@ -24,6 +26,7 @@ from .options import AnnotationOptions
 
 __all__ = [
     "CANNOT_CHECK_FILE",
+    "CANNOT_FIX_FILE",
     "MISSING_FIXTURE_ANNOTATION",
     "MISSING_PARAMETER_ANNOTATION",
     "MISSING_RETURN_ANNOTATION",

@@ -21,15 +21,14 @@ from ..file_checker import fix_files as fix_batch
 from ..result_cache import ResultCache
 from ..source import SourceError, decode_source, parse_module
 from .check import Conftests, check_source
-from .codes import CANNOT_CHECK_FILE, MISSING_FIXTURE_ANNOTATION
+from .codes import CANNOT_CHECK_FILE, CANNOT_FIX_FILE, MISSING_FIXTURE_ANNOTATION
 from .fixtures import CONFTEST, FixtureModule, conftest_directories
 from .options import DEFAULT_OPTIONS, AnnotationOptions
 
 
 class AnnotationRule(FileRule):
-    # A file left unfixed is an HA100 warning: the code of a file the rule can't handle.
     cannot_check_code = CANNOT_CHECK_FILE
-    cannot_fix_code = CANNOT_CHECK_FILE
+    cannot_fix_code = CANNOT_FIX_FILE
 
     def __init__(self, options: AnnotationOptions, read: ReadFile) -> None:
         self.options = options

@@ -10,6 +10,7 @@ MISSING_RETURN_ANNOTATION = "HA101"
 MISSING_PARAMETER_ANNOTATION = "HA102"
 MISSING_FIXTURE_ANNOTATION = "HA103"
 CANNOT_CHECK_FILE = "HA100"
+CANNOT_FIX_FILE = "HA105"
 # The codes `[hygiene-annotations].select` may name.
 RULE_CODES: FrozenSet[str] = frozenset(
     {MISSING_RETURN_ANNOTATION, MISSING_PARAMETER_ANNOTATION, MISSING_FIXTURE_ANNOTATION}
@@ -247,9 +248,37 @@ CANNOT_CHECK_FILE_DOC = RuleDoc(
     """,
 )
 
+CANNOT_FIX_FILE_DOC = RuleDoc(
+    code=CANNOT_FIX_FILE,
+    name="file-not-fixable",
+    what_it_does="""
+    Reports, as a warning, a file whose fixable findings could not be fixed: libcst can't
+    rewrite it, the fixed file would not compile, or it can't be written. The file is left as
+    it was, and its findings are still reported. The same shape as the import check's HI105.
+    """,
+    why_is_this_bad="""
+    The file keeps its findings; a fix that silently changed other code, or broke the file,
+    would be worse.
+    """,
+    example="""
+    def f():  # a fix libcst can't make faithfully
+        print(1)
+    """,
+    use_instead="""
+    def f() -> None:  # annotated by hand
+        print(1)
+    """,
+    fix_safety="""
+    There is no fix: it is the report of one that couldn't be made.
+    """,
+    # Until issue 22 a fix that couldn't be made was a warning with the cannot-check code.
+    former_codes=(CANNOT_CHECK_FILE,),
+)
+
 RULE_DOCS: Tuple[RuleDoc, ...] = (
     MISSING_RETURN_ANNOTATION_DOC,
     MISSING_PARAMETER_ANNOTATION_DOC,
     MISSING_FIXTURE_ANNOTATION_DOC,
     CANNOT_CHECK_FILE_DOC,
+    CANNOT_FIX_FILE_DOC,
 )

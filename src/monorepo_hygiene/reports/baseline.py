@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import (
     AbstractSet,
     Dict,
@@ -142,14 +142,20 @@ def apply_baseline(
     keys: Sequence[BaselineKey],
     checked_paths: Iterable[str],
     codes: Optional[Iterable[str]] = None,
+    former_codes: Optional[Mapping[str, Sequence[str]]] = None,
 ) -> BaselineOutcome:
     """Subtract `baseline` from `findings` (keyed by `keys`, in the same order). Entries for a
-    path in `checked_paths` (and, when given, a code in `codes`) that match no finding are stale."""
+    path in `checked_paths` (and, when given, a code in `codes`) that match no finding are stale.
+    A finding whose code was renamed also matches an entry under one of its `former_codes`
+    (`RuleDoc.former_codes`, by current code), so a baseline written before the rename holds."""
     remaining = baseline.as_counter()
     reported, baselined = [], []
     for finding, key in sorted(zip(findings, keys)):
-        if remaining[key] > 0:
-            remaining[key] -= 1
+        former = () if former_codes is None else former_codes.get(key.code, ())
+        candidates = [key, *(replace(key, code=code) for code in former)]
+        match = next((candidate for candidate in candidates if remaining[candidate] > 0), None)
+        if match is not None:
+            remaining[match] -= 1
             baselined.append(finding)
         else:
             reported.append(finding)

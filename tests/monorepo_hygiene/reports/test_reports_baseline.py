@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monorepo_hygiene.annotations.codes import RULE_DOCS as ANNOTATION_DOCS
 from monorepo_hygiene.findings import Finding
 from monorepo_hygiene.reports.baseline import (
     Baseline,
@@ -191,6 +192,30 @@ def test_entries_that_match_nothing_in_checked_files_are_stale() -> None:
     baseline = Baseline.from_keys([gone, gone, elsewhere, other_check])
     outcome = apply_baseline(baseline, [], [], checked_paths=["a.py"], codes=["HA101"])
     assert outcome.stale == ((gone, 2),)
+
+
+def test_an_entry_under_a_former_code_still_matches_the_renamed_finding() -> None:
+    # Before issue 22, an annotation fix that couldn't be made was an HA100 warning; it is HA105.
+    source = "def f(): ...\ndef g(): ...\n"
+    found = [Finding("a.py", 1, 1, "HA105", "Cannot fix file: x")]
+    keys = finding_keys(found, {"a.py": source})
+    old_key = BaselineKey("a.py", "HA100", keys[0].statement)
+    cannot_check = BaselineKey("a.py", "HA100", "def g ( ) : ...")
+    baseline = Baseline.from_keys([old_key, cannot_check])
+    former = {doc.code: doc.former_codes for doc in ANNOTATION_DOCS}
+    outcome = apply_baseline(
+        baseline, found, keys, ["a.py"], codes=former.keys(), former_codes=former
+    )
+    assert (outcome.reported, outcome.baselined) == ((), tuple(found))
+    # The alias works one way: an HA100 entry with no finding is still stale, and without the
+    # aliases (a check that doesn't know the rename) the HA105 finding is reported.
+    assert outcome.stale == ((cannot_check, 1),)
+    unaliased = apply_baseline(baseline, found, keys, ["a.py"])
+    assert unaliased.reported == tuple(found)
+
+    # `hygiene-baseline` rewrites the entry under the current code.
+    update = updated_baseline(baseline, keys, frozenset(), {"a.py"})
+    assert update.baseline.counts == ((keys[0], 1),)
 
 
 # The machines that run these tests are shared and slow: no wall-clock health checks.

@@ -201,11 +201,12 @@ def test_a_batch_rerun_after_an_edit_rechecks_only_the_edited_file(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    "checker, argv, extra, files, fixed_content, left",
+    "checker, argv, cannot_fix_code, extra, files, fixed_content, left",
     [
         (
             "annotations",
             ("--select=HA101,HA102",),
+            "HA105",
             {},
             {
                 # HA103-free: the fix adds `-> None`; `x` stays unannotated (HA102, not fixable).
@@ -218,6 +219,7 @@ def test_a_batch_rerun_after_an_edit_rechecks_only_the_edited_file(tmp_path: Pat
         (
             "imports",
             ("--facts=facts.json",),
+            "HI105",
             {
                 "facts.json": (
                     '{"files": {"src/shop/a.py": {"module": "shop.a", "is_package": false, '
@@ -237,6 +239,7 @@ def test_every_checker_fixes_through_the_one_protocol(
     rule_runner: PythonRuleRunner,
     checker: str,
     argv: tuple,
+    cannot_fix_code: str,
     extra: Dict[str, str],
     files: Dict[str, str],
     fixed_content: str,
@@ -254,6 +257,7 @@ def test_every_checker_fixes_through_the_one_protocol(
                 argv=argv,
                 snapshot=snapshot,
                 extra_input=rule_runner.make_snapshot(extra).digest,
+                cannot_fix_code=cannot_fix_code,
                 check_description=f"Check {checker}",
             )
         ],
