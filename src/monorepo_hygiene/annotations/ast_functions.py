@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import collections
 import itertools
-from typing import FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from ..ast_blocks import COMPOUND_TYPES, MATCH_TYPES, TRY_TYPES, inner_blocks
 from .functions import (
@@ -80,7 +80,22 @@ class _AstModule(ModuleView):
                     star_import = True
                 else:
                     counts[name] += 1
-        return NameBindings(counts, star_import)
+        return NameBindings(counts, star_import, _module_imports(self._module))
+
+
+def _module_imports(module: ast.Module) -> Dict[str, str]:
+    """See `NameBindings.module_imports`."""
+    imports: Dict[str, str] = {}
+    for statement in module.body:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                head = alias.name.partition(".")[0]
+                imports[alias.asname or head] = alias.name if alias.asname else head
+        elif isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
+            for alias in statement.names:
+                if alias.name != "*":
+                    imports[alias.asname or alias.name] = f"{statement.module}.{alias.name}"
+    return imports
 
 
 def _bound_names(node: ast.AST) -> Iterator[str]:

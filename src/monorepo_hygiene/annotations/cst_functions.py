@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import collections
 import itertools
-from typing import Callable, FrozenSet, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -62,7 +62,41 @@ class _CstModule(ModuleView):
         collector = _BindingCollector(into_scopes=True)
         self._module.visit(collector)
         counts = collections.Counter(name for name in collector.names if name != "*")
-        return NameBindings(counts, "*" in collector.names)
+        return NameBindings(counts, "*" in collector.names, _module_imports(self._module))
+
+
+def _module_imports(module: cst.Module) -> Dict[str, str]:
+    """See `NameBindings.module_imports` (and `ast_functions._module_imports`)."""
+    imports: Dict[str, str] = {}
+    for line in module.body:
+        if not isinstance(line, cst.SimpleStatementLine):
+            continue
+        for statement in line.body:
+            if isinstance(statement, cst.Import):
+                for alias in statement.names:
+                    target = _dotted(alias.name)
+                    asname = alias.asname.name if alias.asname else None
+                    if target is None:
+                        continue
+                    head = target.partition(".")[0]
+                    if isinstance(asname, cst.Name):
+                        imports[asname.value] = target
+                    elif asname is None:
+                        imports[head] = head
+            elif (
+                isinstance(statement, cst.ImportFrom)
+                and not statement.relative
+                and statement.module is not None
+                and not isinstance(statement.names, cst.ImportStar)
+            ):
+                module_name = _dotted(statement.module)
+                for alias in statement.names:
+                    name = _dotted(alias.name)
+                    asname = alias.asname.name if alias.asname else None
+                    if module_name and name and (asname is None or isinstance(asname, cst.Name)):
+                        local = asname.value if isinstance(asname, cst.Name) else name
+                        imports[local] = f"{module_name}.{name}"
+    return imports
 
 
 class _FunctionCollector(cst.CSTVisitor):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, FrozenSet, List, Optional, Tuple
+from typing import Callable, FrozenSet, List, Mapping, Optional, Tuple
 
 from ..source import LINE_BREAK_RE
 
@@ -110,6 +110,11 @@ class NameBindings:
 
     counts: Counter[str]
     star_import: bool  # `from m import *` binds names nobody can list.
+    # What the absolute imports directly in the module's body (not under if/try/...) bind:
+    # name -> dotted target (`import collections.abc as cabc`: `cabc` -> `collections.abc`;
+    # `import collections.abc`: `collections` -> `collections`; `from abc import ABC`: `ABC`
+    # -> `abc.ABC`). Whether a name is bound only there is for `counts` to say.
+    module_imports: Mapping[str, str]
 
 
 class FunctionView(abc.ABC):

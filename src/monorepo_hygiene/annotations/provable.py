@@ -13,9 +13,16 @@ and libcst paths, and therefore `pants lint`'s `[*]` and `pants fix`, agree by c
   is a mypy error when another returns a value, or is `async`);
 - the classes around it: every class whose method resolution order can meet this method
   (its own bases up to `object`, its subclasses in the file and theirs) is a class of this
-  file, and none of them binds the name other than as a plain `def` that is, or by this same
-  rule will be, `-> None`. A base the file doesn't define (`Protocol`, `TestCase`, an import)
-  may declare any type. Subclasses in other files can't be seen: that is the one limit.
+  file or a vetted stdlib class, and none of them binds the name other than as a plain `def`
+  that is, or by this same rule will be, `-> None`. A stdlib class (`abc.ABC`, `Exception`,
+  `enum.Enum`, `threading.Thread`, ... : `stdlib_bases.STDLIB_BASES`) counts only when the
+  file names it through an import directly in its module body, of a name bound nowhere else
+  in the file (or a builtin the file doesn't bind), and it binds the name when typeshed
+  declares it on the class or a stub ancestor in any Python version's branch: a table
+  generated from typeshed and checked in, so the decision doesn't depend on the interpreter
+  the checker runs on. `object`'s own stub declares dunders only, and those of `NONE_DUNDERS`
+  as `-> None`. Any other base (`Protocol`, a third-party or conditional import) may declare
+  any type. Subclasses in other files can't be seen: that is the one limit.
 
 Each "not provable" has a stable reason, for tests and for counting what is left to humans.
 """
@@ -25,6 +32,7 @@ from __future__ import annotations
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from .functions import BodyFacts, ClassView, Flow, FunctionView, ModuleView, NameBindings
+from .stdlib_bases import STDLIB_BASES
 
 STUB = "stub"
 GENERATOR = "generator"
@@ -272,7 +280,10 @@ class NoneReturnJudge:
         related = self._related_classes(owner)
         if related is None:
             return False
-        for cls in related:
+        classes, stdlib_bases = related
+        if any(function.name in STDLIB_BASES[base] for base in stdlib_bases):
+            return False
+        for cls in classes:
             if cls is owner:
                 continue
             if function.name in cls.other_bindings:
@@ -299,9 +310,12 @@ class NoneReturnJudge:
             return other.return_annotation_name() == "None"
         return self._own_reason(other) is None
 
-    def _related_classes(self, owner: ClassView) -> Optional[Set[ClassView]]:
+    def _related_classes(
+        self, owner: ClassView
+    ) -> Optional[Tuple[Set[ClassView], Set[str]]]:
         """Every class in the method resolution order of `owner` or of a subclass of it in
-        this file; None when one of them has a base this file doesn't define."""
+        this file, and the vetted stdlib bases among them (`STDLIB_BASES` keys); None when one
+        of them has a base that is neither a class of this file nor such a stdlib class."""
         subclasses = {owner}
         changed = True
         while changed:
@@ -319,15 +333,17 @@ class NoneReturnJudge:
                     subclasses.add(cls)
                     changed = True
         related: Set[ClassView] = set()
+        stdlib_bases: Set[str] = set()
         for cls in subclasses:
-            ancestors = self._ancestors(cls)
+            ancestors = self._ancestors(cls, stdlib_bases)
             if ancestors is None:
                 return None
             related |= ancestors
-        return related
+        return related, stdlib_bases
 
-    def _ancestors(self, cls: ClassView) -> Optional[Set[ClassView]]:
-        """`cls` and its bases, transitively; None if one of them isn't a class of this file."""
+    def _ancestors(self, cls: ClassView, stdlib_bases: Set[str]) -> Optional[Set[ClassView]]:
+        """`cls` and its bases, transitively; None if one of them is neither a class of this
+        file nor a vetted stdlib class (those are added to `stdlib_bases`)."""
         found: Set[ClassView] = set()
         pending = [cls]
         while pending:
@@ -338,11 +354,34 @@ class NoneReturnJudge:
             for base in current.bases:
                 if base in OBJECT_BASES and not self._is_rebound(base.partition(".")[0]):
                     continue
+                stdlib = self._stdlib_base(base)
+                if stdlib is not None:
+                    stdlib_bases.add(stdlib)
+                    continue
                 resolved = self._resolve(base)
                 if resolved is None:
                     return None
                 pending.append(resolved)
         return found
+
+    def _stdlib_base(self, base: Optional[str]) -> Optional[str]:
+        """The `STDLIB_BASES` key a base names through the file's own bindings: an import
+        directly in the module's body (`import abc` / `from abc import ABC as Base` /
+        `import collections.abc as cabc`) of a name bound nowhere else in the file, or a
+        builtin the file doesn't bind at all. None for anything else."""
+        if base is None:
+            return None
+        bindings = self._name_bindings()
+        if bindings.star_import:
+            return None
+        head, dot, rest = base.partition(".")
+        if bindings.counts[head] == 0:
+            qualified = f"builtins.{base}"
+        elif bindings.counts[head] == 1 and head in bindings.module_imports:
+            qualified = bindings.module_imports[head] + dot + rest
+        else:
+            return None
+        return qualified if qualified in STDLIB_BASES else None
 
     def _resolve(self, base: Optional[str]) -> Optional[ClassView]:
         """The module-level class a base names, when that name is bound by it alone."""

@@ -107,4 +107,23 @@ LEFT_FOR_HUMANS = {
         class Report(Logged, Counted):
             pass
         """,
+    # Names a stdlib base declares with another type (typeshed: `Handler.format -> str`,
+    # `JSONEncoder.encode -> str`, `Thread.name: str`).
+    "stdlib_declared.py": """
+        import json
+        import logging
+        from threading import Thread
+
+        class Quiet(logging.Handler):
+            def format(self, record):
+                print(record)
+
+        class Encoder(json.JSONEncoder):
+            def encode(self, o):
+                print(o)
+
+        class Worker(Thread):
+            def name(self):
+                print("worker")
+        """,
 }

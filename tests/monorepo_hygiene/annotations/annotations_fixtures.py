@@ -13,10 +13,17 @@ FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 MATCH_IS_READABLE = sys.version_info >= (3, 10)
 
-HEADER = "import abc\nimport sys\nimport typing\nfrom typing import overload\n\n"
+HEADER = (
+    "import abc\nimport logging\nimport sys\nimport threading\nimport typing\n"
+    "from abc import ABC\nfrom typing import overload\n\n"
+)
 # Dunders with a type fixed by the data model (`__str__`, `__eq__`) and without; `size` and
 # `run` are also method names that classes of one module may share.
-NAMES = ("f", "g", "_private", "__init__", "__call__", "__str__", "__eq__", "test_it", "size")
+# `run`, `emit` and `name` are declared by stdlib bases (`threading.Thread`, `logging.Handler`).
+NAMES = (
+    "f", "g", "_private", "__init__", "__call__", "__str__", "__eq__", "test_it", "size",
+    "run", "emit", "name",
+)  # fmt: skip
 DECORATORS = (
     "@property",
     "@staticmethod",
@@ -176,9 +183,15 @@ def class_defs(draw: st.DrawFn, depth: int, newer: bool) -> List[str]:
     type_parameters = draw(st.sampled_from(["", "[T]"])) if newer else ""
     name = draw(st.sampled_from("AB"))
     body = draw(blocks(depth + 1, "class", newer))
-    # No base, `object`, classes of the module (which may define the same names) or an unknown
-    # one: what decides whether a method's `-> None` is provable.
-    bases = draw(st.sampled_from(["", "(object)", "(A)", "(B)", "(A, B)", "(Base)"]))
+    # No base, `object`, classes of the module (which may define the same names), stdlib
+    # classes (which may declare them) or an unknown one: what decides whether a method's
+    # `-> None` is provable.
+    bases = draw(
+        st.sampled_from(
+            ["", "(object)", "(A)", "(B)", "(A, B)", "(Base)", "(abc.ABC)", "(ABC)"]
+            + ["(Exception)", "(threading.Thread)", "(logging.Handler)", "(A, abc.ABC)"]
+        )
+    )
     return [*decorators, f"class {name}{type_parameters}{bases}:", *indent(body)]
 
 
@@ -202,3 +215,46 @@ def modules(newer: bool) -> st.SearchStrategy[str]:
     without it, the code is readable by both the running `ast` and libcst.
     """
     return blocks(0, "module", newer).map(lambda lines: HEADER + "\n".join(lines) + "\n")
+
+
+# How a file may bind a stdlib base's name: only the unconditional ones directly in the module
+# body make `Base` the stdlib class; the others (conditional, in `try`, rebound, star,
+# third-party) must leave it unknown, in both front ends alike. (Relative imports are in the
+# unit tests: mypy stops at one in a file outside a package.)
+BASE_BINDINGS = (
+    "import abc as Base_module\nBase = Base_module.ABC",
+    "from abc import ABC as Base",
+    "from abc import ABC as Base\nBase = object",
+    "import threading\nfrom threading import Thread as Base",
+    "from logging import Handler as Base",
+    "from json import JSONEncoder as Base",
+    "from enum import Enum as Base",
+    "from asyncio import Protocol as Base",
+    "from unittest import TestCase as Base",
+    "if sys.version_info >= (3, 11):\n    from abc import ABC as Base",
+    "try:\n    from abc import ABC as Base\nexcept ImportError:\n    Base = object",
+    "from abc import *",
+    "from requests import Session as Base",
+    "import collections.abc as Base",
+    "import threading.Thread",
+    "",
+)
+STDLIB_BASE_SPELLINGS = (
+    "Base", "Base.Mapping", "Exception", "builtins.Exception", "KeyError", "abc.ABC",
+    "threading.Thread", "enum.Enum", "Enum", "unittest.TestCase", "asyncio.Protocol",
+)  # fmt: skip
+
+
+@st.composite
+def stdlib_base_modules(draw: st.DrawFn) -> str:
+    """A module binding names of stdlib classes in each of the ways `BASE_BINDINGS` lists,
+    with classes on them whose methods' names their bases may declare."""
+    lines = ["import sys"]
+    lines += draw(st.lists(st.sampled_from(BASE_BINDINGS), min_size=1, max_size=4))
+    lines += draw(st.lists(st.sampled_from(["import abc", "import builtins", "import enum"])))
+    for index in range(draw(st.integers(1, 3))):
+        bases = draw(st.lists(st.sampled_from(STDLIB_BASE_SPELLINGS), min_size=1, max_size=2))
+        lines.append(f"class C{index}({', '.join(dict.fromkeys(bases))}):")
+        for name in draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True)):
+            lines += [f"    def {name}(self):", "        print(self)"]
+    return "\n".join(lines) + "\n"

@@ -990,6 +990,50 @@ def test_method_of_a_class_with_no_or_object_base_is_fixed() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("imports", "base"),
+    [
+        ("import abc", "abc.ABC"),
+        ("from abc import ABC", "ABC"),
+        ("from abc import ABC as Base", "Base"),
+        ("import threading as th", "th.Thread"),
+        ("import collections.abc\nimport enum", "enum.Enum"),
+        ("", "Exception"),
+        ("import builtins", "builtins.KeyError"),
+        ("from unittest import TestCase", "TestCase"),
+    ],
+)
+def test_method_of_a_subclass_of_a_stdlib_class_is_fixed(imports: str, base: str) -> None:
+    # `log` is declared by none of these classes in typeshed, in any Python version.
+    before = f"""{imports}\n\nclass Shape({base}):\n    def log(self, msg: str):\n        print(msg)\n"""
+    assert_fixed(before, before.replace("msg: str):", "msg: str) -> None:"))
+
+
+@pytest.mark.parametrize(
+    ("source", "reported"),
+    [
+        # A name the stdlib class declares (typeshed: `Thread.run`, `BaseException.add_note`).
+        ("import threading\n\nclass Job(threading.Thread):\n    def run(self):\n        print(1)\n", 1),
+        ("class Failure(Exception):\n    def add_note(self, note):\n        print(note)\n", 1),
+        # Bound other than by one unconditional import in the module body.
+        ("from abc import ABC\nABC = dict\n\nclass S(ABC):\n    def log(self):\n        print(1)\n", 1),
+        ("import sys\nif sys.version_info >= (3, 4):\n    from abc import ABC\n\nclass S(ABC):\n    def log(self):\n        print(1)\n", 1),
+        ("try:\n    from abc import ABC\nexcept ImportError:\n    ABC = object\n\nclass S(ABC):\n    def log(self):\n        print(1)\n", 1),
+        ("from .abc import ABC\n\nclass S(ABC):\n    def log(self):\n        print(1)\n", 1),
+        ("from abc import *\n\nclass S(ABC):\n    def log(self):\n        print(1)\n", 1),
+        ("def f(Exception):\n    return Exception\n\nclass S(Exception):\n    def log(self):\n        print(1)\n", 2),
+        # Not a vetted stdlib class: third party, or a stdlib one whose stubs aren't vetted.
+        ("from requests import Session\n\nclass S(Session):\n    def log(self):\n        print(1)\n", 1),
+        ("from collections import OrderedDict\n\nclass S(OrderedDict):\n    def log(self):\n        print(1)\n", 1),
+        ("class S(OSError):\n    def log(self):\n        print(1)\n", 1),
+    ],
+)
+def test_stdlib_bases_that_are_not_provably_free_of_the_name_are_not_fixed(
+    source: str, reported: int
+) -> None:
+    assert_left_for_humans(source, OVERRIDE, reported=reported)
+
+
 def test_overrides_within_the_file_that_agree_are_fixed() -> None:
     assert_fixed(
         """

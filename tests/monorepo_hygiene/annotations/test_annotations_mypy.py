@@ -23,7 +23,7 @@ from mypy import api as mypy_api
 from monorepo_hygiene.annotations.check import check_source
 from monorepo_hygiene.annotations.fix import _Annotate, fix_source
 from tests.monorepo_hygiene.annotations.annotations_cases import LEFT_FOR_HUMANS
-from tests.monorepo_hygiene.annotations.annotations_fixtures import modules
+from tests.monorepo_hygiene.annotations.annotations_fixtures import modules, stdlib_base_modules
 
 # (file, line, error code, message): lines don't move, `-> None` is inserted within one.
 MypyError = Tuple[str, int, str, str]
@@ -71,6 +71,54 @@ FIXABLE = {
 
         log([Report()])
         Report().run()
+        """,
+    # Stdlib bases whose stubs declare none of these names, in any Python version.
+    "stdlib_bases.py": """
+        import abc
+        import enum
+        import threading as th
+        from json import JSONEncoder
+        from unittest import TestCase
+
+        class Shape(abc.ABC):
+            def log(self, msg: str):
+                print(msg)
+
+            @abc.abstractmethod
+            def area(self) -> float: ...
+
+        class Square(Shape):
+            def area(self) -> float:
+                return 1.0
+
+            def log(self, msg: str):
+                print("square", msg)
+
+        class Failure(Exception):
+            def report(self):
+                print(self.args)
+
+        class Color(enum.Enum):
+            RED = 1
+
+            def show(self):
+                print(self.value)
+
+        class Worker(th.Thread):
+            def stop(self):
+                print("stop")
+
+        class Encoder(JSONEncoder):
+            def reset(self):
+                print("reset")
+
+        class ShapeTest(TestCase):
+            def test_log(self):
+                Square().log("x")
+
+        Square().log("x")
+        Color.RED.show()
+        Failure().report()
         """,
 }
 
@@ -173,14 +221,20 @@ def test_fix_adds_no_mypy_error_and_leaves_what_mypy_would_reject(tmp_path: Path
 
 
 @settings(
-    max_examples=3,
+    max_examples=6,
     deadline=None,
     # Twelve modules per example and two mypy runs: shrinking would take minutes. A failure
     # prints the modules; `fix_all` and `mypy_errors` reproduce it.
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(sources=st.lists(modules(newer=False), min_size=12, max_size=12))
+@given(
+    sources=st.one_of(
+        st.lists(modules(newer=False), min_size=12, max_size=12),
+        # Classes on stdlib bases, bound every way a file may bind them.
+        st.lists(stdlib_base_modules(), min_size=12, max_size=12),
+    )
+)
 def test_fix_adds_no_mypy_error_on_generated_modules(tmp_path: Path, sources: List[str]) -> None:
     root = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
     root.mkdir()
