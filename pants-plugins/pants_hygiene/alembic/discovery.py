@@ -22,9 +22,8 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
-# Pants itself depends on `toml` (it reads pants.toml with it), so no requirement of ours names it;
 from pants.base.build_root import BuildRoot
 from pants.engine.collection import Collection
 from pants.engine.fs import PathGlobs, SpecsPaths
@@ -38,10 +37,10 @@ from monorepo_hygiene.alembic.config import (
     has_alembic_section,
     parse_alembic_ini,
     parse_pyproject_alembic,
+    pyproject_alembic_table,
     script_directories_by_structure,
 )
 from monorepo_hygiene.alembic.errors import AlembicConfigError
-from monorepo_hygiene.toml_file import TomlError, load_toml
 
 from ..util.compat import (
     call_rule,
@@ -176,7 +175,7 @@ async def find_alembic_setups(
         named = PurePath(config_file.path).name in configured_names
         try:
             if PurePath(config_file.path).name == "pyproject.toml" and not named:
-                table = _tool_alembic_table(config_file.path, text)
+                table = pyproject_alembic_table(config_file.path, text)
                 if table is not None:
                     configs.append(parse_pyproject_alembic(config_file.path, table))
             elif named or has_alembic_section(text, subsystem.config_section):
@@ -315,23 +314,6 @@ def _merge_duplicates(located: Sequence[_Located]) -> Tuple[_Located, ...]:
             )
         )
     return tuple(sorted(by_versions.values(), key=lambda setup: setup.versions_dirs))
-
-
-def _tool_alembic_table(path: str, text: str) -> Optional[Mapping[str, Any]]:
-    """The `[tool.alembic]` table of a pyproject.toml, None when it has none. A file that isn't
-    valid TOML is only reported when it mentions `tool.alembic`: other tools own it otherwise."""
-    try:
-        document = load_toml(path, text)
-    except TomlError as e:
-        if "tool.alembic" not in text:
-            return None
-        raise AlembicConfigError(path, e.line, e.reason) from None
-    table = document.get("tool", {}).get("alembic")
-    if table is None:
-        return None
-    if not isinstance(table, dict):
-        raise AlembicConfigError(path, None, "`tool.alembic` must be a table")
-    return table
 
 
 @rule(desc="Find the Alembic histories in the specs")

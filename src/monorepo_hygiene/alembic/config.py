@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, FrozenSet, Iterable, Mapping, Optional, Sequence, Tuple
 
+from ..toml_file import TomlError, load_toml
 from .errors import AlembicConfigError
 
 DEFAULT_SECTION = "alembic"
@@ -161,6 +162,23 @@ def has_alembic_section(text: str, section: str = DEFAULT_SECTION) -> bool:
         header is not None and header.group("name") == section
         for header in map(_SECTION_RE.match, text.splitlines())
     )
+
+
+def pyproject_alembic_table(path: str, text: str) -> Optional[Mapping[str, Any]]:
+    """The `[tool.alembic]` table of a pyproject.toml, None when it has none. A file that isn't
+    valid TOML is only reported when it mentions `tool.alembic`: other tools own it otherwise."""
+    try:
+        document = load_toml(path, text)
+    except TomlError as e:
+        if "tool.alembic" not in text:
+            return None
+        raise AlembicConfigError(path, e.line, e.reason) from None
+    table = document.get("tool", {}).get("alembic")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise AlembicConfigError(path, None, "`tool.alembic` must be a table")
+    return table
 
 
 def parse_pyproject_alembic(path: str, table: Mapping[str, Any]) -> AlembicConfig:
