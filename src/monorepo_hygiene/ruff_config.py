@@ -207,7 +207,11 @@ def _load(path: str, content: bytes) -> Dict[str, Any]:
 def _ruff_table(path: str, document: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     if posixpath.basename(path) != "pyproject.toml":
         return document
-    table = document.get("tool", {}).get("ruff")
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        # ruff reads `tool` as a table of tools' tables and fails on anything else.
+        raise RuffConfigError(path, None, "`tool` must be a table: ruff can't read the file")
+    table = tool.get("ruff")
     return table if isinstance(table, dict) else None
 
 

@@ -29,9 +29,11 @@ def load_toml(path: str, text: str) -> Dict[str, Any]:
     except _toml.TOMLDecodeError as e:
         message = str(e)
         place = _PLACE_RE.search(message)
-        if place is None:  # "... (at end of document)": the last line.
-            line = text.count("\n") + 1
-            reason = f"not valid TOML: {message}"
+        if place is None:  # "... (at end of document)": just past the last character.
+            last_line = text.rpartition("\n")[2]
+            line, column = text.count("\n") + 1, len(last_line) + 1
+            message = message.replace(" (at end of document)", "")
+            reason = f"not valid TOML: {message} (at the end of the file, column {column})"
         else:
             line = int(place.group(1))
             reason = f"not valid TOML: {message[: place.start()]} (column {place.group(2)})"

@@ -173,7 +173,9 @@ def pyproject_alembic_table(path: str, text: str) -> Optional[Mapping[str, Any]]
         if "tool.alembic" not in text:
             return None
         raise AlembicConfigError(path, e.line, e.reason) from None
-    table = document.get("tool", {}).get("alembic")
+    tool = document.get("tool")
+    # `tool = 0`: no `[tool.alembic]` table (and a file for its other owners to complain about).
+    table = tool.get("alembic") if isinstance(tool, dict) else None
     if table is None:
         return None
     if not isinstance(table, dict):

@@ -17,8 +17,10 @@ from typing import Dict, FrozenSet, List, Set, Tuple
 
 import mypy
 
+from monorepo_hygiene.annotations import stdlib_bases
+
 TYPESHED = Path(mypy.__file__).parent / "typeshed" / "stdlib"
-TABLE = Path(__file__).parents[3] / "src/monorepo_hygiene/annotations/stdlib_bases.py"
+TABLE = Path(stdlib_bases.__file__)
 
 # (the name as a file imports it, the stub module that defines the class, its name there).
 # Classes whose every typeshed ancestor is itself a stub class (not a special form beyond

@@ -329,7 +329,7 @@ def test_a_truncated_pyproject_is_an_error_naming_where(rule_runner: RuleRunner)
     exit_code, output = run(rule_runner, "::")
     assert exit_code == 1
     assert output.startswith(
-        "svc/pyproject.toml:4:1: HM100 not valid TOML: Invalid value (at end of document)"
+        "svc/pyproject.toml:4:1: HM100 not valid TOML: Invalid value (at the end of the file, column 1)"
     ), output
 
 
