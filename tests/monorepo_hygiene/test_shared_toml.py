@@ -33,7 +33,9 @@ def test_toml_1_0_documents_load() -> None:
 def test_a_truncated_array_names_line_and_column() -> None:
     # The `toml` package accepted this silently.
     with pytest.raises(TomlError) as error:
-        load_toml("pyproject.toml", '[tool.alembic]\nscript_location = "m"\nversion_locations = [\n')
+        load_toml(
+            "pyproject.toml", '[tool.alembic]\nscript_location = "m"\nversion_locations = [\n'
+        )
     assert error.value.path == "pyproject.toml"
     assert error.value.line is not None and error.value.line >= 3
     assert error.value.reason.startswith("not valid TOML: ")
@@ -41,12 +43,11 @@ def test_a_truncated_array_names_line_and_column() -> None:
 
 def test_an_error_within_a_line_names_its_column() -> None:
     with pytest.raises(TomlError) as error:
-        load_toml("ruff.toml", "[lint]\nselect = [\"E\" \"F\"]\n")
+        load_toml("ruff.toml", '[lint]\nselect = ["E" "F"]\n')
     assert (error.value.line, error.value.reason) == (
         2,
         "not valid TOML: Unclosed array (column 15)",
     )
-
 
 
 def test_an_error_at_the_end_of_the_file_names_the_column_after_its_last_character() -> None:
@@ -68,9 +69,12 @@ def test_a_tool_key_that_is_no_table_is_no_alembic_table_and_a_ruff_error() -> N
         "`tool` must be a table: ruff can't read the file",
     )
 
+
 # --- Generated documents: the readers of pyproject.toml and ruff configs ------------------------
 
-TOML_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+TOML_SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 # What a hand edit breaks a TOML file with: brackets, quotes, `=`, separators, line breaks.
 BREAKING = st.sampled_from(list("[]{}=,\"'.#\n\\") + ["[[", "]]", '"""', "= =", "\r"])
 
@@ -147,7 +151,11 @@ def test_alembic_discovery_reads_any_pyproject_without_a_traceback(text: str) ->
     text=st.one_of(toml_documents().map(lambda generated: generated[0]), broken_documents()),
 )
 def test_ruff_config_reads_any_document_without_a_traceback(name: str, text: str) -> None:
-    files: Dict[str, Optional[bytes]] = {".ruff.toml": None, "ruff.toml": None, "pyproject.toml": None}
+    files: Dict[str, Optional[bytes]] = {
+        ".ruff.toml": None,
+        "ruff.toml": None,
+        "pyproject.toml": None,
+    }
     files[name] = text.encode("utf-8")
     try:
         valid = tomllib.loads(text)

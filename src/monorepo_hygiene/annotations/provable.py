@@ -310,9 +310,7 @@ class NoneReturnJudge:
             return other.return_annotation_name() == "None"
         return self._own_reason(other) is None
 
-    def _related_classes(
-        self, owner: ClassView
-    ) -> Optional[Tuple[Set[ClassView], Set[str]]]:
+    def _related_classes(self, owner: ClassView) -> Optional[Tuple[Set[ClassView], Set[str]]]:
         """Every class in the method resolution order of `owner` or of a subclass of it in
         this file, and the vetted stdlib bases among them (`STDLIB_BASES` keys); None when one
         of them has a base that is neither a class of this file nor such a stdlib class."""

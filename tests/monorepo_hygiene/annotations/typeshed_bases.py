@@ -85,8 +85,10 @@ def _all_branches(statements: List[ast.stmt]) -> List[ast.stmt]:
 
 
 def _package(module: str) -> str:
-    return module if (TYPESHED.joinpath(*module.split(".")) / "__init__.pyi").exists() else (
-        module.rpartition(".")[0]
+    return (
+        module
+        if (TYPESHED.joinpath(*module.split(".")) / "__init__.pyi").exists()
+        else module.rpartition(".")[0]
     )
 
 
@@ -101,7 +103,8 @@ def _locate(module: str, name: str) -> List[Tuple[str, str]]:
     aliases = [
         s.value
         for s in statements
-        if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in s.targets)
+        if isinstance(s, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in s.targets)
     ]
     if aliases:
         return [where for alias in aliases for where in _resolve_base(module, alias)]
@@ -194,9 +197,10 @@ def render() -> str:
         "STDLIB_BASES: Dict[str, FrozenSet[str]] = {",
     ]
     for public, module, name in VETTED:
-        lines.append(f"    {public!r}: frozenset(")
+        # Double quotes, as the formatter writes them: the names are identifiers.
+        lines.append(f'    "{public}": frozenset(')
         lines.append("        {")
-        lines.extend(f"            {member!r}," for member in sorted(class_names(module, name)))
+        lines.extend(f'            "{member}",' for member in sorted(class_names(module, name)))
         lines.append("        }")
         lines.append("    ),")
     lines.append("}")
