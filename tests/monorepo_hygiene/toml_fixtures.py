@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from hypothesis import strategies as st
 
@@ -162,7 +162,7 @@ def _table(draw: st.DrawFn, path: List[str], table: Dict[str, Any], lines: List[
 
 
 @st.composite
-def toml_documents(draw: st.DrawFn) -> tuple:
+def toml_documents(draw: st.DrawFn) -> Tuple[str, Dict[str, Any]]:
     """(TOML text, the document it means)."""
     document = draw(documents())
     lines: List[str] = []

@@ -6,13 +6,14 @@ from __future__ import annotations
 import ast
 import importlib
 import sys
+from typing import Dict, Optional, Tuple
 
 import libcst as cst
 from hypothesis import HealthCheck, given, settings
 
 from monorepo_hygiene.annotations.ast_functions import ast_functions
 from monorepo_hygiene.annotations.cst_functions import cst_functions
-from monorepo_hygiene.annotations.functions import SourceLines
+from monorepo_hygiene.annotations.functions import ModuleView, SourceLines
 from monorepo_hygiene.annotations.provable import NONE_DUNDERS, NoneReturnJudge
 from monorepo_hygiene.annotations.stdlib_bases import STDLIB_BASES
 from tests.monorepo_hygiene.annotations.annotations_fixtures import stdlib_base_modules
@@ -66,16 +67,16 @@ def test_the_running_interpreter_declares_no_public_name_typeshed_misses() -> No
     assert checked >= len(VETTED) - 1
 
 
-def _both_front_ends(source: str) -> tuple:
+def _both_front_ends(source: str) -> Tuple[ModuleView, ModuleView]:
     lines = SourceLines(lambda: source)
     by_ast = ast_functions(ast.parse(source), lines)
     by_cst = cst_functions(cst.parse_module(source), lines)
     return by_ast, by_cst
 
 
-def _decisions(module) -> dict:  # type: ignore[no-untyped-def]
+def _decisions(module: ModuleView) -> Dict[Tuple[int, int], Optional[str]]:
     judge = NoneReturnJudge(module)
-    return {(f.line, f.col): judge.reason(f) for f in module.functions}
+    return {(function.line, function.col): judge.reason(function) for function in module.functions}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
