@@ -123,3 +123,42 @@ def test_a_symlink_loop_is_an_error_of_its_own_history_only(tmp_path: Path) -> N
         "`svc/migrations/versions` can't be listed; remove or fix the link\n"
         "other/migrations/versions: 1 revision, 1 head b1 (found by other/alembic.ini [alembic])\n",
     ), run.stderr
+
+
+def test_a_symlink_loop_and_lint_of_other_files_and_the_workaround(tmp_path: Path) -> None:
+    # What the README's known limitation says: Pants' engine itself dies on the loop wherever it
+    # globs the whole repo (`::`, dependency inference and so the imports check's module
+    # mapping); a lint of another file that needs neither works, and `pants_ignore` of the link
+    # makes every goal work again.
+    repo = E2ERepo.create(
+        tmp_path,
+        {
+            "svc/alembic.ini": INI + "recursive_version_locations = true\n",
+            "svc/migrations/env.py": "",
+            "svc/migrations/versions/a1_init.py": migration("a1", None),
+            "lib/BUILD": "python_sources()\n",
+            "lib/util.py": "def f():\n    print(1)\n",
+        },
+        backends=(*BACKENDS, "pants_hygiene.annotations", "pants_hygiene.imports"),
+    )
+    (tmp_path / "svc/migrations/versions/self_m.py").symlink_to("self_m.py")
+    finding = "lib/util.py:1:1: HA101 Missing return annotation for function `f` [*]"
+
+    run = repo.pants(
+        "--backend-packages=['pants.backend.python', 'pants_hygiene.annotations']",
+        "lint",
+        "lib/util.py",
+    )
+    assert run.exit_code == 1 and finding in run.stderr, run.stderr
+
+    ignore_loop = "--pants-ignore=+['/svc/migrations/versions/self_m.py']"
+    run = repo.pants(ignore_loop, "lint", "::")
+    assert run.exit_code == 1 and finding in run.stderr, run.stderr
+    # Hidden from Pants, the link is still seen by check-alembic, which looks at the directory.
+    run = repo.pants(ignore_loop, "check-alembic", "::")
+    assert (run.exit_code, run.stdout) == (
+        1,
+        "svc/migrations/versions/self_m.py:1:1: HM100 symlink loop: "
+        "`svc/migrations/versions/self_m.py` resolves to itself, so the history "
+        "`svc/migrations/versions` can't be listed; remove or fix the link\n",
+    ), run.stderr
