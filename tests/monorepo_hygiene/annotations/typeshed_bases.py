@@ -1,11 +1,15 @@
 """Generates `monorepo_hygiene/annotations/stdlib_bases.py` from typeshed, the stubs every type
-checker reads the stdlib through (here: the copy bundled with mypy).
+checker reads the stdlib through (here: the copies bundled with mypy).
 
 For each vetted stdlib class, the names its class body and its bases' bodies declare in the
 stubs (`object` aside: see `provable.OBJECT_BASES`), in every `sys.version_info` branch, so
 the table doesn't depend on the interpreter that runs the checker or on the Python version a
-type checker targets. `test_annotations_stdlib_bases.py` regenerates it and compares;
-`python -m tests.monorepo_hygiene.annotations.typeshed_bases` rewrites it.
+type checker targets. Names are only ever added: the table is the union over every typeshed it
+was generated from (a user's type checker may bundle an older or a newer one), so a method named
+like anything some typeshed declares is left to a human. `test_annotations_stdlib_bases.py`
+checks that the installed mypy's typeshed adds nothing;
+`python -m tests.monorepo_hygiene.annotations.typeshed_bases [TYPESHED_STDLIB_DIR ...]` adds
+the names of those (default: the installed mypy's) and rewrites the table.
 """
 
 from __future__ import annotations
@@ -152,6 +156,13 @@ def _declared(statements: List[ast.stmt]) -> Set[str]:
     return names
 
 
+def use_typeshed(stdlib: Path) -> None:
+    """Read the stubs from another typeshed's `stdlib` directory from now on."""
+    global TYPESHED
+    TYPESHED = stdlib
+    _stubs.clear()
+
+
 def class_names(module: str, name: str) -> FrozenSet[str]:
     """Every name the class and its stub ancestors declare, `object` and special forms aside."""
     names: Set[str] = set()
@@ -182,6 +193,7 @@ def object_methods() -> Dict[str, ast.FunctionDef]:
 
 
 def render() -> str:
+    """The table: the checked-in names and those of the typeshed in use, together."""
     lines = [
         '"""Names each vetted stdlib base class declares, for `provable`: generated from typeshed',
         "(mypy's copy) by tests/monorepo_hygiene/annotations/typeshed_bases.py; don't edit.",
@@ -200,7 +212,8 @@ def render() -> str:
         # Double quotes, as the formatter writes them: the names are identifiers.
         lines.append(f'    "{public}": frozenset(')
         lines.append("        {")
-        lines.extend(f'            "{member}",' for member in sorted(class_names(module, name)))
+        names = class_names(module, name) | stdlib_bases.STDLIB_BASES.get(public, frozenset())
+        lines.extend(f'            "{member}",' for member in sorted(names))
         lines.append("        }")
         lines.append("    ),")
     lines.append("}")
@@ -208,5 +221,12 @@ def render() -> str:
 
 
 if __name__ == "__main__":
+    for directory in sys.argv[1:] or [str(TYPESHED)]:
+        use_typeshed(Path(directory))
+        stdlib_bases.STDLIB_BASES = {
+            public: frozenset(class_names(module, name))
+            | stdlib_bases.STDLIB_BASES.get(public, frozenset())
+            for public, module, name in VETTED
+        }
     TABLE.write_text(render(), encoding="utf-8")
     sys.stdout.write(f"wrote {TABLE}\n")
