@@ -237,6 +237,10 @@ def _text(value: object) -> Optional[str]:
 def _is_placeholder(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Pass):
         return True
+    if isinstance(statement, ast.Return):
+        return statement.value is None or (
+            isinstance(statement.value, ast.Constant) and statement.value.value is None
+        )
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
         value = statement.value.value
         return isinstance(value, str) or value is Ellipsis

@@ -350,6 +350,10 @@ def _statements(block: Optional[cst.BaseSuite]) -> List[_Statement]:
 def _is_placeholder(statement: _Statement) -> bool:
     if isinstance(statement, cst.Pass):
         return True
+    if isinstance(statement, cst.Return):
+        return statement.value is None or (
+            isinstance(statement.value, cst.Name) and statement.value.value == "None"
+        )
     return isinstance(statement, cst.Expr) and (
         isinstance(statement.value, cst.Ellipsis) or _is_text_literal(statement.value)
     )

@@ -85,7 +85,9 @@ class BodyFacts:
 
     returns_value: bool  # A `return <value>` other than `return None`.
     yields: bool  # A generator: `yield` in its scope, decorators and defaults of nested ones too.
-    placeholder_only: bool  # Only `...`, `pass` and docstrings: a stub.
+    # Only `...`, `pass`, docstrings and `return`/`return None`: a stub, or a default meant to
+    # be overridden, whose overrides (maybe in other files) may return anything.
+    placeholder_only: bool
     flow: Tuple[Flow, ...]
 
 

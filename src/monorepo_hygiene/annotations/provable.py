@@ -4,7 +4,8 @@ Written once over the front ends' facts (`functions.FunctionView`, `ClassView`),
 and libcst paths, and therefore `pants lint`'s `[*]` and `pants fix`, agree by construction.
 "Certainly" means no type checker can disagree with the annotation, in this file or later:
 
-- the body: no `return <value>`, no `yield`, not a stub (`...`/`pass`/docstring only), and some
+- the body: no `return <value>`, no `yield`, not a stub (`...`/`pass`/docstring/`return None`
+  only: a default hook, which subclasses in other files may override with any type), and some
   path ends normally or at a bare `return` (a body that always raises or exits is `NoReturn`);
 - the signature around it: not an `@overload`-ed name (the overloads say the types), not
   `@abstractmethod` (overriders decide), not a dunder whose type the data model fixes

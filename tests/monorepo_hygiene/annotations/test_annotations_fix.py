@@ -486,6 +486,39 @@ def test_pass_stub_is_not_fixed() -> None:
     )
 
 
+def test_a_default_hook_returning_none_only_is_not_fixed() -> None:
+    # `return None` as the whole body is a default for subclasses to replace, and one in another
+    # file may return a value (`FileRule.dependencies` in the suite's own core did): annotating
+    # the hook `-> None` would make that override a mypy error.
+    assert_unchanged(
+        '''
+        class Rule:
+            def dependencies(self):
+                """What else the check read."""
+                return None
+
+            def reset(self):
+                return
+        ''',
+        reported=2,
+    )
+
+
+def test_a_body_that_does_work_then_returns_none_is_fixed() -> None:
+    assert_fixed(
+        """
+        def f():
+            print(1)
+            return None
+        """,
+        """
+        def f() -> None:
+            print(1)
+            return None
+        """,
+    )
+
+
 def test_docstring_only_is_not_fixed() -> None:
     assert_unchanged(
         '''
