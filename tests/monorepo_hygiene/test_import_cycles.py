@@ -1,4 +1,5 @@
-"""No import circle inside `src/` or `pants-plugins/`.
+"""No import circle inside `src/` or `pants-plugins/`, and no adapter importing another
+capability's adapter.
 
 Every import counts: those under `if TYPE_CHECKING:` (they show the same tangle, and turn into a
 runtime circle the day someone needs the name at runtime) and those inside functions (a lazy
@@ -16,6 +17,9 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 # Both source roots: the core and the Pants adapters that import it.
 ROOTS = ("src", "pants-plugins")
 ImportGraph = Dict[str, Set[str]]
+# The adapters' rooms every capability may use (README, "Layout"): the checkers' processes, the
+# reports, and what every adapter uses. Any other `pants_hygiene.<name>` is a capability's.
+SHARED_ADAPTERS = frozenset({"tool", "reports", "util"})
 
 
 def module_files(root: Path) -> Dict[str, Path]:
@@ -118,6 +122,23 @@ def import_cycles(graph: ImportGraph) -> List[List[str]]:
     return sorted(cycles)
 
 
+def sideways_imports(graph: ImportGraph, adapters: str = "pants_hygiene") -> List[Tuple[str, str]]:
+    """(importer, imported) for every module under `adapters.<x>` that imports a module of
+    another capability's adapter `adapters.<cap>` (cap != x, and not a shared room), sorted."""
+
+    def room(module: str) -> Optional[str]:
+        parts = module.split(".")
+        return parts[1] if len(parts) > 1 and parts[0] == adapters else None
+
+    return sorted(
+        (importer, imported)
+        for importer, imports in graph.items()
+        if room(importer) is not None
+        for imported in imports
+        if room(imported) not in (None, room(importer), *SHARED_ADAPTERS)
+    )
+
+
 def test_no_import_cycle_in_src_or_pants_plugins() -> None:
     repo = Path(__file__).resolve().parents[2]
     graph = import_graph([repo / root for root in ROOTS])
@@ -176,3 +197,39 @@ def test_the_finder_passes_a_layered_package(tmp_path: Path) -> None:
     assert graph["pkg.check"] == {"pkg.codes", "pkg.sub"}
     assert graph["pkg.sub.deep"] == {"pkg.codes"}
     assert import_cycles(graph) == []
+
+
+def test_no_adapter_imports_another_capabilitys_adapter() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    graph = import_graph([repo / root for root in ROOTS])
+    # The walk saw the adapters' imports of the shared rooms, which are allowed.
+    assert "pants_hygiene.util.compat" in graph["pants_hygiene.imports.rules"]
+    assert sideways_imports(graph) == []
+
+
+def test_the_finder_sees_a_sideways_adapter_import(tmp_path: Path) -> None:
+    _write_package(
+        tmp_path,
+        {
+            "adapters/__init__.py": "",
+            "adapters/util/__init__.py": "",
+            "adapters/util/compat.py": "",
+            "adapters/tool/__init__.py": "",
+            "adapters/tool/rules.py": "from ..util import compat\n",
+            "adapters/alembic/__init__.py": "",
+            "adapters/alembic/discovery.py": "from ..util.compat import *\n",
+            "adapters/imports/__init__.py": "",
+            "adapters/imports/rules.py": """
+                from ..tool import rules
+                from . import fields
+
+                def lazily():
+                    from adapters.alembic.discovery import find
+                """,
+            "adapters/imports/fields.py": "",
+        },
+    )
+    graph = import_graph([tmp_path])
+    assert sideways_imports(graph, adapters="adapters") == [
+        ("adapters.imports.rules", "adapters.alembic.discovery")
+    ]

@@ -11,6 +11,8 @@ from pants.option.option_types import BoolOption, EnumOption, StrListOption, Str
 from pants.util.strutil import softwrap
 
 from monorepo_hygiene.alembic.codes import RULE_DOCS
+from monorepo_hygiene.alembic.config import DEFAULT_SECTION
+from monorepo_hygiene.alembic.discovery import DEFAULT_CONFIG_FILES
 from monorepo_hygiene.alembic.release import ReleaseMarker
 from monorepo_hygiene.rule_docs import render_rule_docs
 
@@ -44,7 +46,7 @@ class CheckAlembicSubsystem(GoalSubsystem):
     )
 
     config_files = StrListOption(
-        default=["alembic.ini"],
+        default=list(DEFAULT_CONFIG_FILES),
         help=softwrap(
             """
             File names that are always Alembic config files, whatever their extension; a file
@@ -57,7 +59,7 @@ class CheckAlembicSubsystem(GoalSubsystem):
         advanced=True,
     )
     config_section = StrOption(
-        default="alembic",
+        default=DEFAULT_SECTION,
         help="The section of the config files that holds `script_location` (alembic's `--name`).",
         advanced=True,
     )

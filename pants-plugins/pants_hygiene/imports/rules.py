@@ -38,8 +38,8 @@ from monorepo_hygiene.ruff_config import (
     read_ruff_config,
 )
 
-from ..alembic import discovery
-from ..alembic.discovery import AlembicSetups, AlembicSetupsRequest, find_setups
+from ..util import alembic_setups
+from ..util.alembic_setups import AlembicSetups, AlembicSetupsRequest, find_setups
 from ..util.compat import (
     call_rule,
     call_rule_implicitly,
@@ -373,7 +373,7 @@ async def imports_fix(request: ImportsFixRequest.Batch[str, Any]) -> FixResult:
 def rules() -> Iterable:
     return [
         *collect_rules(),
-        *discovery.rules(),
+        *alembic_setups.rules(),
         *ImportsLintRequest.rules(),
         *ImportsFixRequest.rules(),
         UnionRule(HygieneLintBatch, ImportsLintRequest.Batch),

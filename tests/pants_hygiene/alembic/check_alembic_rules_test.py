@@ -11,7 +11,7 @@ from pants.testutil.rule_runner import GoalRuleResult, RuleRunner
 
 from pants_hygiene.alembic import register
 from pants_hygiene.alembic.check_goal import CheckAlembic
-from pants_hygiene.alembic.discovery import AlembicSetups, AlembicSetupsRequest
+from pants_hygiene.util.alembic_setups import AlembicSetups, AlembicSetupsRequest
 
 INI = "[alembic]\nscript_location = %(here)s/migrations\n"
 F = " (found by svc/alembic.ini [alembic])"
