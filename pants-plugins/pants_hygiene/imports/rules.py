@@ -221,9 +221,9 @@ async def gather_import_facts(
 
 def _loaded_by_path(path: str, alembic_setups: AlembicSetups) -> Optional[str]:
     """Why Python loads the file by path, if it does: Alembic runs `env.py` and every migration
-    of its script directory and version locations by path, with no parent package."""
+    of its version locations by path, with no parent package."""
     for history in alembic_setups.histories:
-        if history.contains(path):
+        if history.loads_by_path(path):
             # Named by its config, or by its script directory when no config is in the repo.
             source = (*history.config_paths, history.script_dir)[0]
             return f"Alembic loads it by path (`{source}`)"

@@ -42,6 +42,7 @@ from .config import (
     script_directories_by_structure,
 )
 from .errors import AlembicConfigError
+from .reader import is_migration_file
 
 # The names that are always Alembic configs, whatever their extension.
 DEFAULT_CONFIG_FILES = ("alembic.ini",)
@@ -85,6 +86,21 @@ class AlembicHistory:
         return path in self.config_paths or any(
             PurePath(path).is_relative_to(directory)
             for directory in (self.script_dir, *self.versions_dirs)
+        )
+
+    def loads_by_path(self, path: str) -> bool:
+        """Whether Alembic runs the file by its path, with no parent package: the script
+        directory's `env.py` (`ScriptDirectory.run_env`) and the migrations of its version
+        locations (`Script._list_py_dir`: a location's own files, or all below it with
+        `recursive_version_locations`). Any other module of the script directory (a `shared/`
+        package the migrations import) is imported as a module like any other."""
+        file = PurePath(path)
+        if file == PurePath(self.script_dir, "env.py"):
+            return True
+        return is_migration_file(path) and any(
+            file.parent == PurePath(directory)
+            or (self.recursive and file.is_relative_to(directory))
+            for directory in self.versions_dirs
         )
 
 

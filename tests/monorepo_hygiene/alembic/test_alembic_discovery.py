@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
+import pytest
+
 from monorepo_hygiene.alembic.discovery import (
     AlembicHistory,
     DiscoveryOptions,
@@ -170,3 +172,53 @@ def test_symlink_loops_are_found_with_the_os(tmp_path: Path) -> None:
     assert symlink_loops(str(tmp_path), "db/versions", recursive=True) == (
         "db/versions/deep/loop",
     )
+
+
+def _alembic_loaded_paths(root: Path, recursive: bool) -> List[str]:
+    """The files real alembic loads as migrations of the script directory `root/migrations`."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(root / "migrations"))
+    config.set_main_option("recursive_version_locations", str(recursive).lower())
+    scripts = ScriptDirectory.from_config(config)
+    return sorted(
+        Path(script.path).relative_to(root).as_posix() for script in scripts.walk_revisions()
+    )
+
+
+@pytest.mark.parametrize("recursive", [False, True])
+def test_the_files_alembic_loads_by_path_are_env_py_and_its_migrations(
+    tmp_path: Path, recursive: bool
+) -> None:
+    # Oracle: real alembic's ScriptDirectory. A `shared/` package beside `versions/` is imported
+    # by the migrations as a module (`from migrations.shared import util`), never by path.
+    revision = "revision = {rev!r}\ndown_revision = {down!r}\n"
+    _write(
+        tmp_path,
+        {
+            "migrations/env.py": "",
+            "migrations/script.py.mako": "",
+            "migrations/versions/__init__.py": "",
+            "migrations/versions/0001_a.py": revision.format(rev="a1", down=None),
+            "migrations/versions/nested/0002_b.py": revision.format(rev="b2", down="a1"),
+            "migrations/shared/__init__.py": "",
+            "migrations/shared/util.py": "from . import helpers\n",
+            "migrations/shared/helpers.py": "",
+        },
+    )
+    history = AlembicHistory(
+        script_dir="migrations",
+        versions_dirs=("migrations/versions",),
+        migration_paths=(),
+        recursive=recursive,
+    )
+    python_files = sorted(
+        path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.py")
+    )
+
+    loaded = [path for path in python_files if history.loads_by_path(path)]
+
+    assert loaded == sorted(["migrations/env.py", *_alembic_loaded_paths(tmp_path, recursive)])
+    assert ("migrations/versions/nested/0002_b.py" in loaded) is recursive

@@ -208,6 +208,10 @@ def test_files_alembic_loads_by_path_want_absolute_imports(rule_runner: PythonRu
             "src/shop/db/__init__.py": "engine = None\n",
             "src/shop/db/migrations/env.py": "from shop.models import Base\nfrom .. import db\n",
             "src/shop/db/migrations/versions/0001_items.py": "from shop.models import Base\n",
+            # A package the migrations import as a module: Alembic loads nothing of it by path.
+            "src/shop/db/migrations/shared/__init__.py": "",
+            "src/shop/db/migrations/shared/util.py": "from . import helpers\n",
+            "src/shop/db/migrations/shared/helpers.py": "",
             "src/shop/db/more_versions/a1b2_stock.py": (
                 "from shop.models import Base\nfrom ...models import Base as B\n"
             ),
