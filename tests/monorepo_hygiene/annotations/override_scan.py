@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
+from monorepo_hygiene.annotations.ast_functions import dotted_name
+
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # (module, class name): one class of the scanned tree.
 ClassKey = Tuple[str, str]
@@ -92,7 +94,7 @@ class Tree:
             if isinstance(base, ast.Name):
                 found = self.locate(module, base.id)
             elif isinstance(base, ast.Attribute):
-                dotted = _dotted(base.value)
+                dotted = dotted_name(base.value)
                 head, _, middle = (dotted or "").partition(".")
                 imported = self.imports.get(module, {}).get(head)
                 if imported is not None:
@@ -116,15 +118,6 @@ class Tree:
                     found.add(child)
                     pending.append(child)
         return found
-
-
-def _dotted(expression: ast.expr) -> Optional[str]:
-    if isinstance(expression, ast.Name):
-        return expression.id
-    if isinstance(expression, ast.Attribute):
-        value = _dotted(expression.value)
-        return f"{value}.{expression.attr}" if value else None
-    return None
 
 
 def returns_not_none(function: ast.AST) -> bool:
