@@ -14,7 +14,7 @@ from typing import Iterable
 
 from pants.backend.python.subsystems.python_tool_base import PythonToolRequirementsBase
 from pants.engine.unions import UnionRule
-from pants.option.option_types import BoolOption, StrOption
+from pants.option.option_types import BoolOption, IntOption, StrOption
 from pants.util.strutil import softwrap
 from pants.version import PANTS_SEMVER, Version
 
@@ -91,6 +91,25 @@ class HygieneTool(PythonToolRequirementsBase):
         ),
         advanced=True,
     )
+
+    scoped_facts_max_files = IntOption(
+        default=200,
+        help=softwrap(
+            """
+            When a lint or fix covers at most this many files (a CI run with `--changed-since`,
+            an editor linting one file), the checks ask Pants only about what those files need:
+            the owners of the modules they import, the BUILD files of their directories and
+            ancestors. Beyond it they read the whole repo's targets once, which then costs less
+            than a lookup per file. Either way the findings are the same; `0` always reads the
+            whole repo.
+            """
+        ),
+        advanced=True,
+    )
+
+    def scoped_facts(self, file_count: int) -> bool:
+        """Whether facts about only `file_count` files are cheaper than the whole repo's."""
+        return 0 < file_count <= self.scoped_facts_max_files
 
 
 def rules() -> Iterable:
