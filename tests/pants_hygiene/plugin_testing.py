@@ -65,6 +65,24 @@ def run_lint(
 ) -> Tuple[int, str]:
     """Partition the targets under `directories` and lint every partition, cut into batches of
     `batch_size` elements as `pants lint` cuts them (default: one batch); (exit code, stdout)."""
+    partitions = lint_partitions(rule_runner, request_type, directories, *args)
+    results = [
+        rule_runner.request(LintResult, [request_type.Batch("", batch, partition.metadata)])
+        for partition in partitions
+        for batch in _batches(partition.elements, batch_size or len(partition.elements))
+    ]
+    return max((result.exit_code for result in results), default=0), "".join(
+        result.stdout for result in results
+    )
+
+
+def lint_partitions(
+    rule_runner: RuleRunner,
+    request_type: Type[LintTargetsRequest],
+    directories: Iterable[str],
+    *args: str,
+) -> Partitions:
+    """The lint partitions of the targets under `directories`, with these options."""
     rule_runner.set_options([*rule_runner_args(), *args], env_inherit=set(RULE_RUNNER_ENV_INHERIT))
     targets = rule_runner.request(
         Targets,
@@ -81,15 +99,7 @@ def run_lint(
         for target in targets
         if field_set_type.is_applicable(target) and not field_set_type.opt_out(target)
     )
-    partitions = rule_runner.request(Partitions, [request_type.PartitionRequest(field_sets)])
-    results = [
-        rule_runner.request(LintResult, [request_type.Batch("", batch, partition.metadata)])
-        for partition in partitions
-        for batch in _batches(partition.elements, batch_size or len(partition.elements))
-    ]
-    return max((result.exit_code for result in results), default=0), "".join(
-        result.stdout for result in results
-    )
+    return rule_runner.request(Partitions, [request_type.PartitionRequest(field_sets)])
 
 
 def _batches(elements: Sequence[T], size: int) -> Iterable[Tuple[T, ...]]:

@@ -5,30 +5,37 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, DefaultDict, Dict, Iterable, List, Optional, Tuple
+from typing import Any, DefaultDict, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from pants.backend.python.dependency_inference.module_mapper import (
-    FirstPartyPythonModuleMapping,
+    FirstPartyPythonMappingImplMarker,
+    FirstPartyPythonTargetsMappingMarker,
+    ModuleProvider,
     ModuleProviderType,
     module_from_stripped_path,
 )
 from pants.backend.python.subsystems.setup import PythonSetup
+from pants.backend.python.target_types import PythonResolveField, PythonSourceField
 from pants.core.goals.fix import FixResult, FixTargetsRequest
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import Partition, PartitionerType, Partitions
 from pants.core.util_rules.stripped_source_files import StrippedFileNameRequest
+from pants.engine.addresses import Addresses
 from pants.engine.fs import CreateDigest, Digest, FileContent, MergeDigests, PathGlobs
+from pants.engine.internals.graph import OwnersRequest
 from pants.engine.rules import collect_rules, rule
-from pants.engine.unions import UnionRule
+from pants.engine.unions import UnionMembership, UnionRule
 from pants.util.frozendict import FrozenDict
 from pants.util.logging import LogLevel
 from pants.util.strutil import pluralize
 
 from monorepo_hygiene.imports import RULE_DOCS, FileFacts, ImportFacts
 from monorepo_hygiene.imports.codes import CANNOT_FIX
+from monorepo_hygiene.imports.lookups import looked_up_modules, needed_modules, with_prefixes
 from monorepo_hygiene.imports.ruff_policy import resolve_policy, ruff_import_rule
 from monorepo_hygiene.ruff_config import (
     CONFIG_FILE_NAMES,
@@ -44,10 +51,15 @@ from ..util.compat import (
     call_rule,
     call_rule_implicitly,
     concurrently,
+    all_source_roots,
     create_digest,
+    find_owners,
+    first_party_module_mapping,
     merge_digests,
     path_globs_to_digest,
     path_globs_to_digest_contents,
+    path_globs_to_paths,
+    resolve_targets,
     strip_file_name,
 )
 from ..reports.rules import (
@@ -65,6 +77,7 @@ from ..tool.rules import (
     request_hygiene_check,
     request_hygiene_fix,
 )
+from ..tool.subsystem import HygieneTool
 from .subsystem import ImportsFieldSet, ImportsSubsystem
 
 logger = logging.getLogger(__name__)
@@ -163,12 +176,79 @@ async def read_repo_ruff_config(subsystem: ImportsSubsystem) -> RepoRuffConfig:
 _repo_ruff_config = call_rule_implicitly(read_repo_ruff_config)
 
 
+_ModuleProviders = Mapping[str, Mapping[str, Sequence[ModuleProvider]]]
+
+
+async def _scoped_providers(
+    files_by_resolve: Mapping[str, Mapping[str, FileFacts]], python_setup: PythonSetup
+) -> _ModuleProviders:
+    """The providers, per resolve, of only the modules these files' checks look up, found as
+    Pants' module map finds them (a Python target owning the file, module named by the file's
+    path under its source root), but by asking for the owners of those files alone."""
+    facts = {path: file_facts for files in files_by_resolve.values() for path, file_facts in files.items()}
+    contents = await path_globs_to_digest_contents(PathGlobs(sorted(facts)))
+    names = frozenset().union(
+        *(
+            looked_up_modules(facts[file.path].module, facts[file.path].is_package, file.content)
+            for file in contents
+        )
+    )
+    roots = [root.path for root in await all_source_roots()]
+    wanted = sorted(with_prefixes(names))
+    modules = await _modules_of(
+        _root_globs(roots, wanted, ("{}.py", "{}.pyi", "{}/__init__.py", "{}/__init__.pyi"))
+    )
+    # A name without a file is answered by every module under it.
+    namespaces = sorted(set(wanted) - set(modules.values()))
+    if namespaces:
+        modules.update(await _modules_of(_root_globs(roots, namespaces, ("{}/**/*.py", "{}/**/*.pyi"))))
+    needed = needed_modules(names, modules.values())
+    paths = sorted(path for path, module in modules.items() if module in needed)
+    owners = await concurrently(find_owners(OwnersRequest((path,))) for path in paths)
+    targets = await resolve_targets(Addresses(sorted({a for found in owners for a in found})))
+    by_address = {target.address: target for target in targets}
+    providers: DefaultDict[str, DefaultDict[str, List[ModuleProvider]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for path, found in zip(paths, owners):
+        provider_type = (
+            ModuleProviderType.TYPE_STUB if path.endswith(".pyi") else ModuleProviderType.IMPL
+        )
+        for address in found:
+            target = by_address[address]
+            if target.has_field(PythonSourceField):
+                resolve = target[PythonResolveField].normalized_value(python_setup)
+                providers[resolve][modules[path]].append(ModuleProvider(address, provider_type))
+    return providers
+
+
+def _root_globs(roots: Sequence[str], modules: Sequence[str], forms: Sequence[str]) -> PathGlobs:
+    """Where each module's files would be under each source root (`.` is the repo's root)."""
+    return PathGlobs(
+        posixpath.normpath(posixpath.join(root, form.format(module.replace(".", "/"))))
+        for root in roots
+        for module in modules
+        for form in forms
+    )
+
+
+async def _modules_of(path_globs: PathGlobs) -> Dict[str, str]:
+    """The module each matched file is, named by its path under its own source root."""
+    paths = (await path_globs_to_paths(path_globs)).files
+    stripped = await concurrently(strip_file_name(StrippedFileNameRequest(path)) for path in paths)
+    return {
+        path: module_from_stripped_path(PurePath(name.value))
+        for path, name in zip(paths, stripped)
+    }
+
+
 @rule(desc="Gather import ownership facts", level=LogLevel.DEBUG)
 async def gather_import_facts(
     request: _ImportFactsRequest,
     subsystem: ImportsSubsystem,
     python_setup: PythonSetup,
-    module_mapping: FirstPartyPythonModuleMapping,
+    tool: HygieneTool,
+    union_membership: UnionMembership,
 ) -> Partitions[str, ImportFactsMetadata]:
     ruff = await _repo_ruff_config()
     stripped_names = await concurrently(
@@ -205,14 +285,22 @@ async def gather_import_facts(
         )
     for message in conflicts:
         logger.warning(message)
+    # Modules only Pants' whole map knows (generated code: protobuf, thrift, ...) need it.
+    only_targets = set(union_membership.get(FirstPartyPythonMappingImplMarker)) == {
+        FirstPartyPythonTargetsMappingMarker
+    }
+    if only_targets and tool.scoped_facts(len(request.field_sets)):
+        providers = await _scoped_providers(files_by_resolve, python_setup)
+    else:
+        providers = (await first_party_module_mapping()).resolves_to_modules_to_providers
     return Partitions(
         Partition(
             tuple(sorted(file_facts)),
             metadata=ImportFactsMetadata(
                 resolve=resolve,
                 file_facts=FrozenDict(file_facts),
-                module_owners=_module_owners(module_mapping, resolve),
-                package_inits=_package_inits(module_mapping, resolve),
+                module_owners=_module_owners(providers.get(resolve, {})),
+                package_inits=_package_inits(providers.get(resolve, {})),
             ),
         )
         for resolve, file_facts in sorted(files_by_resolve.items())
@@ -230,8 +318,7 @@ def _loaded_by_path(path: str, alembic_setups: AlembicSetups) -> Optional[str]:
     return None
 
 
-def _module_owners(mapping: FirstPartyPythonModuleMapping, resolve: str) -> FrozenDict[str, str]:
-    modules = mapping.resolves_to_modules_to_providers.get(resolve, FrozenDict())
+def _module_owners(modules: Mapping[str, Sequence[ModuleProvider]]) -> FrozenDict[str, str]:
     # A module with several providers (a `.py` and its `.pyi`, or two targets owning one file)
     # takes the owner that sorts first, so the choice is stable.
     return FrozenDict(
@@ -242,10 +329,9 @@ def _module_owners(mapping: FirstPartyPythonModuleMapping, resolve: str) -> Froz
     )
 
 
-def _package_inits(mapping: FirstPartyPythonModuleMapping, resolve: str) -> FrozenDict[str, str]:
+def _package_inits(modules: Mapping[str, Sequence[ModuleProvider]]) -> FrozenDict[str, str]:
     """Every first-party package's `__init__.py` that a target of its own owns (a file target:
     its address names the file). A package left out gets no `import a.b.c as d` fixed into it."""
-    modules = mapping.resolves_to_modules_to_providers.get(resolve, FrozenDict())
     package_inits: Dict[str, str] = {}
     for module, providers in modules.items():
         paths = sorted(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Coroutine, TypeVar, get_origin, get_type_hints
 
+from pants.backend.python.dependency_inference.module_mapper import FirstPartyPythonModuleMapping
 from pants.backend.python.util_rules.ancestor_files import AncestorFiles, AncestorFilesRequest
 from pants.backend.python.util_rules.interpreter_constraints import InterpreterConstraints
 from pants.backend.python.util_rules.pex import (
@@ -53,6 +54,7 @@ from pants.engine.internals.graph import Owners, OwnersRequest
 from pants.engine.process import FallibleProcessResult, Process
 from pants.engine.rules import rule
 from pants.engine.target import AllUnexpandedTargets, SourcesPaths, SourcesPathsRequest, Targets
+from pants.source.source_root import AllSourceRoots
 from pants.version import PANTS_SEMVER, Version
 
 _Out = TypeVar("_Out")
@@ -73,6 +75,7 @@ def _output_type(rule_func: Callable[..., Any]) -> type:
 
 
 if CALL_BY_NAME:
+    from pants.backend.python.dependency_inference import module_mapper as _module_mapper
     from pants.backend.python.util_rules import pex as _pex
     from pants.backend.python.util_rules.ancestor_files import find_ancestor_files
     from pants.core.util_rules.source_files import determine_source_files
@@ -91,6 +94,7 @@ if CALL_BY_NAME:
         remove_prefix,
     )
     from pants.engine.rules import concurrently, implicitly
+    from pants.source import source_root as _source_root
 
     async def path_globs_to_digest_contents(path_globs: PathGlobs) -> DigestContents:
         return await get_digest_contents(**implicitly({path_globs: PathGlobs}))
@@ -112,6 +116,12 @@ if CALL_BY_NAME:
 
     async def find_owners(owners_request: OwnersRequest) -> Owners:
         return await _graph.find_owners(owners_request, **implicitly())
+
+    async def first_party_module_mapping() -> FirstPartyPythonModuleMapping:
+        return await _module_mapper.merge_first_party_module_mappings(**implicitly())
+
+    async def all_source_roots() -> AllSourceRoots:
+        return await _source_root.all_roots(**implicitly())
 
     async def resolve_targets(addresses: Addresses) -> Targets:
         return await _graph.resolve_targets(**implicitly({addresses: Addresses}))
@@ -175,6 +185,12 @@ else:
 
     def find_owners(owners_request: OwnersRequest) -> Get:
         return Get(Owners, OwnersRequest, owners_request)
+
+    def first_party_module_mapping() -> Get:
+        return Get(FirstPartyPythonModuleMapping)
+
+    def all_source_roots() -> Get:
+        return Get(AllSourceRoots)
 
     def resolve_targets(addresses: Addresses) -> Get:
         return Get(Targets, Addresses, addresses)

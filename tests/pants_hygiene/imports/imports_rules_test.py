@@ -4,29 +4,32 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 import pytest
+from pants.backend.python.target_types import PythonSourceTarget
 from pants.testutil.python_rule_runner import PythonRuleRunner
 
 from pants_hygiene.imports import register
 from pants_hygiene.imports.rules import ImportsLintRequest
-from tests.pants_hygiene.plugin_testing import python_lint_rule_runner, run_fix, run_lint
+from tests.pants_hygiene.plugin_testing import (
+    lint_partitions,
+    python_lint_rule_runner,
+    run_fix,
+    run_lint,
+)
 
 
 @pytest.fixture
 def rule_runner() -> PythonRuleRunner:
-    return python_lint_rule_runner(register.rules(), ImportsLintRequest)
+    # `python_source` too: a target owning one file names it in its address differently.
+    return python_lint_rule_runner(register.rules(), ImportsLintRequest, [PythonSourceTarget])
+
+
+ROOTS = ("--source-root-patterns=['/src', '/tests', '/libs/*/src']",)
 
 
 def lint(
     rule_runner: PythonRuleRunner, *args: str, batch_size: Optional[int] = None
 ) -> Tuple[int, str]:
-    return run_lint(
-        rule_runner,
-        ImportsLintRequest,
-        [""],
-        "--source-root-patterns=['/src', '/tests', '/libs/*/src']",
-        *args,
-        batch_size=batch_size,
-    )
+    return run_lint(rule_runner, ImportsLintRequest, [""], *ROOTS, *args, batch_size=batch_size)
 
 
 def fix(rule_runner: PythonRuleRunner, *args: str) -> int:
@@ -388,3 +391,74 @@ def test_an_unreadable_ruff_config_is_an_error_naming_file_and_line(
         r"Cannot read the repo's ruff configuration: ruff\.toml:[23]: not valid TOML",
         str(error.value),
     )
+
+
+# Two source roots, one BUILD file per package subtree and one per directory, a namespace package
+# owned from two BUILD files, a stub beside its module, a package `__init__` owned by a target of
+# its own, and a test: every way a module gets its owner.
+SCOPED_REPO = {
+    **SHOP_AND_BILLING,
+    "src/shop/models/user.pyi": "",
+    "src/shop/api.py": "import shop.models.user as u\nfrom shop.models import user\n",
+    "src/pay/BUILD": "python_sources()\npython_source(name='init', source='__init__.py')",
+    "src/pay/__init__.py": "VERSION = 1\n",
+    "src/pay/core.py": "from pay import VERSION\nimport pay.core as c\nfrom .. import shop\n",
+    "libs/acme/src/acme/tools/BUILD": 'python_sources(sources=["**/*.py"])',
+    "libs/acme/src/acme/tools/fmt.py": "from acme.tools.text import wrap\nfrom acme import other\n",
+    "libs/acme/src/acme/tools/text.py": "def wrap() -> None: ...\n",
+    "libs/acme/src/acme/other/BUILD": "python_sources()",
+    "libs/acme/src/acme/other/__init__.py": "",
+    "tests/tools/BUILD": "python_tests()",
+    "tests/tools/test_fmt.py": "from acme.tools.fmt import wrap\nfrom acme.tools import text\n",
+}
+
+
+def test_facts_of_a_few_files_give_the_findings_of_the_whole_repos(
+    rule_runner: PythonRuleRunner,
+) -> None:
+    """A lint of a few files (CI's `--changed-since`) asks Pants only about the modules they
+    import; each directory linted that way has the findings of the whole module map."""
+    rule_runner.write_files(SCOPED_REPO)
+    directories = sorted({path.rpartition("/")[0] for path in SCOPED_REPO if path.endswith(".py")})
+    for directory in directories:
+        scoped = run_lint(rule_runner, ImportsLintRequest, [directory], *ROOTS)
+        whole = run_lint(
+            rule_runner,
+            ImportsLintRequest,
+            [directory],
+            *ROOTS,
+            "--hygiene-tool-scoped-facts-max-files=0",
+        )
+        assert scoped == whole, directory
+    _, everything = lint(rule_runner)
+    assert finding_lines(everything) == {
+        "src/shop/api.py:1:1": "HI101",
+        "src/shop/api.py:2:1": "HI101",
+        "src/shop/models/user.py:2:1": "HI101",
+        "src/billing/api.py:1:1": "HI104",
+        "src/pay/core.py:1:1": "HI101",
+        "src/pay/core.py:2:1": "HI101",
+        "src/pay/core.py:3:1": "HI104",
+        "libs/acme/src/acme/tools/fmt.py:1:1": "HI101",
+    }
+
+
+def test_scoped_facts_hold_only_what_the_files_import(rule_runner: PythonRuleRunner) -> None:
+    rule_runner.write_files(SCOPED_REPO)
+    owners = {
+        setting: sorted(
+            module
+            for partition in lint_partitions(
+                rule_runner,
+                ImportsLintRequest,
+                ["src/shop/models"],
+                *ROOTS,
+                f"--hygiene-tool-scoped-facts-max-files={setting}",
+            )
+            for module in partition.metadata.module_owners
+        )
+        for setting in ("200", "0")
+    }
+    # `user.py` imports `os` and `shop.util`: the owners of those and their packages.
+    assert owners["200"] == ["shop", "shop.util"]
+    assert "billing.api" in owners["0"] and "acme.tools.text" in owners["0"]
