@@ -185,12 +185,12 @@ async def _scoped_providers(
     """The providers, per resolve, of only the modules these files' checks look up, found as
     Pants' module map finds them (a Python target owning the file, module named by the file's
     path under its source root), but by asking for the owners of those files alone."""
-    facts = {path: file_facts for files in files_by_resolve.values() for path, file_facts in files.items()}
-    contents = await path_globs_to_digest_contents(PathGlobs(sorted(facts)))
+    by_path = {path: facts for files in files_by_resolve.values() for path, facts in files.items()}
+    contents = await path_globs_to_digest_contents(PathGlobs(sorted(by_path)))
     names = frozenset().union(
         *(
-            looked_up_modules(facts[file.path].module, facts[file.path].is_package, file.content)
-            for file in contents
+            looked_up_modules(facts.module, facts.is_package, file.content)
+            for file, facts in ((file, by_path[file.path]) for file in contents)
         )
     )
     roots = [root.path for root in await all_source_roots()]
@@ -201,7 +201,8 @@ async def _scoped_providers(
     # A name without a file is answered by every module under it.
     namespaces = sorted(set(wanted) - set(modules.values()))
     if namespaces:
-        modules.update(await _modules_of(_root_globs(roots, namespaces, ("{}/**/*.py", "{}/**/*.pyi"))))
+        below = _root_globs(roots, namespaces, ("{}/**/*.py", "{}/**/*.pyi"))
+        modules.update(await _modules_of(below))
     needed = needed_modules(names, modules.values())
     paths = sorted(path for path, module in modules.items() if module in needed)
     owners = await concurrently(find_owners(OwnersRequest((path,))) for path in paths)
@@ -218,7 +219,8 @@ async def _scoped_providers(
             target = by_address[address]
             if target.has_field(PythonSourceField):
                 resolve = target[PythonResolveField].normalized_value(python_setup)
-                providers[resolve][modules[path]].append(ModuleProvider(address, provider_type))
+                provider = ModuleProvider(addr=address, typ=provider_type)
+                providers[resolve][modules[path]].append(provider)
     return providers
 
 
