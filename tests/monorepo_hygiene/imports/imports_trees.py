@@ -211,6 +211,21 @@ def climbing_imports(draw: st.DrawFn, tree: PackageTree, importer: str, alias: s
     return f"from {'.' * (depth + extra)}{named} import TOKEN as {alias}"
 
 
+@st.composite
+def statement_lists(draw: st.DrawFn, tree: PackageTree, importer: str, most: int) -> List[str]:
+    """1 to `most` statements in `importer`: a climbing relative import one time in four, else an
+    import of a module or namespace package of the tree."""
+    targets = sorted({*tree.modules, *tree.namespace_packages})
+    return [
+        draw(
+            climbing_imports(tree, importer, f"n{i}")
+            if draw(st.integers(0, 3)) == 0
+            else import_statements(tree, importer, f"n{i}", targets)
+        )
+        for i in range(draw(st.integers(1, most)))
+    ]
+
+
 def bindings(
     statement: ast.stmt, package: str, tree: PackageTree
 ) -> List[Tuple[str, str, str, bool]]:

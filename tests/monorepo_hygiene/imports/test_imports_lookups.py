@@ -22,11 +22,7 @@ from monorepo_hygiene.imports import (
 )
 from monorepo_hygiene.imports.lookups import looked_up_modules, needed_modules, with_prefixes
 from monorepo_hygiene.imports.package_inits import PackageInits
-from tests.monorepo_hygiene.imports.imports_trees import (
-    climbing_imports,
-    import_statements,
-    package_trees,
-)
+from tests.monorepo_hygiene.imports.imports_trees import package_trees, statement_lists
 
 POLICIES = (RELATIVE_WITHIN_BUILD, RELATIVE_WITHIN_BUILD_NO_PARENTS, ABSOLUTE)
 
@@ -79,15 +75,7 @@ _SPELLINGS = (
 def test_scoped_facts_give_the_same_findings_and_fixes(data: st.DataObject, policy: str) -> None:
     tree = data.draw(package_trees())
     importer = data.draw(st.sampled_from(sorted(tree.modules)))
-    targets = sorted({*tree.modules, *tree.namespace_packages})
-    statements = [
-        data.draw(
-            climbing_imports(tree, importer, f"n{i}")
-            if data.draw(st.integers(0, 3)) == 0
-            else import_statements(tree, importer, f"n{i}", targets)
-        )
-        for i in range(data.draw(st.integers(1, 4)))
-    ]
+    statements = data.draw(statement_lists(tree, importer, 4))
     spelled = [
         data.draw(
             st.sampled_from(

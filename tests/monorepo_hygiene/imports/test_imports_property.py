@@ -24,12 +24,12 @@ from monorepo_hygiene.imports import (
 from tests.monorepo_hygiene.imports.imports_trees import (
     PackageTree,
     bindings,
-    climbing_imports,
     import_nodes,
     import_statements,
     owner_of_binding,
     package_trees,
     read_tree,
+    statement_lists,
     write_tree,
 )
 
@@ -56,16 +56,7 @@ def _climb_candidates(tree: PackageTree, package: str, named: str) -> List[str]:
 def test_fixed_imports_resolve_to_the_same_modules(data: st.DataObject, policy: str) -> None:
     tree = data.draw(package_trees())
     importer = data.draw(st.sampled_from(sorted(tree.modules)))
-    targets = sorted({*tree.modules, *tree.namespace_packages})
-    count = data.draw(st.integers(1, 5))
-    statements = [
-        data.draw(
-            climbing_imports(tree, importer, f"n{i}")
-            if data.draw(st.integers(0, 3)) == 0
-            else import_statements(tree, importer, f"n{i}", targets)
-        )
-        for i in range(count)
-    ]
+    statements = data.draw(statement_lists(tree, importer, 5))
     source = "from typing import TYPE_CHECKING\n" + "".join(
         # `import *` compiles only at module level (CPython: "only allowed at module level").
         data.draw(
