@@ -10,13 +10,15 @@ older interpreter it also has to read every file with newer syntax. Running them
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from pants.backend.python.subsystems.python_tool_base import PythonToolRequirementsBase
 from pants.engine.unions import UnionRule
 from pants.option.option_types import BoolOption, IntOption, StrOption
 from pants.util.strutil import softwrap
 from pants.version import PANTS_SEMVER, Version
+
+from ..util.options import InvalidOptionValue
 
 try:
     # Pants 2.17 only: 2.18 removed it and gives every tool the rules `SIMPLE` stood for.
@@ -106,6 +108,16 @@ class HygieneTool(PythonToolRequirementsBase):
         ),
         advanced=True,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.scoped_facts_max_files < 0:
+            raise InvalidOptionValue(
+                self.options_scope,
+                "scoped_facts_max_files",
+                f"`{self.scoped_facts_max_files}` is negative",
+                "a number of files, or `0` to always read the whole repo",
+            )
 
     def scoped_facts(self, file_count: int) -> bool:
         """Whether facts about only `file_count` files are cheaper than the whole repo's."""

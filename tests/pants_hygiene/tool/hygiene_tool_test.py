@@ -23,7 +23,9 @@ from pants_hygiene.tool.rules import (
     HygieneFixRequest,
     HygieneToolPex,
 )
+from pants_hygiene.tool.subsystem import HygieneTool
 from tests.pants_hygiene.offline_pants import RULE_RUNNER_ENV_INHERIT, rule_runner_args
+from tests.pants_hygiene.plugin_testing import read_options
 
 # Every CPython this repo's machines have (pyenv), as this repo's pants.toml lists them.
 UNIVERSE = "--python-interpreter-versions-universe=['3.9', '3.10', '3.11', '3.12', '3.13']"
@@ -271,3 +273,19 @@ def test_every_checker_fixes_through_the_one_protocol(
     }
     assert contents == {fixed_path: fixed_content, unfixed_path: files[unfixed_path]}
     assert [finding.render() for finding in result.findings] == left
+
+
+def test_scoped_facts_are_for_few_files_and_a_negative_limit_is_an_option_error() -> None:
+    tool = read_options(HygieneTool)
+    assert (tool.scoped_facts(1), tool.scoped_facts(200), tool.scoped_facts(201)) == (
+        True,
+        True,
+        False,
+    )
+    assert not read_options(HygieneTool, "--hygiene-tool-scoped-facts-max-files=0").scoped_facts(1)
+    with pytest.raises(ExecutionError) as error:
+        read_options(HygieneTool, "--hygiene-tool-scoped-facts-max-files=-1")
+    assert (
+        "Invalid `[hygiene-tool].scoped_facts_max_files`: `-1` is negative; expected a number of "
+        "files, or `0` to always read the whole repo."
+    ) in str(error.value)
