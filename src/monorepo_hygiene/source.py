@@ -18,7 +18,18 @@ import sys
 import tokenize
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple, TypeVar, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Hashable,
+    List,
+    Optional,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 if TYPE_CHECKING:
     import libcst
@@ -166,21 +177,82 @@ def parse_module(path: str, content: bytes) -> Union[ast.Module, NewerSyntax]:
     none of what CPython rejects in every version (NUL, non-ASCII in a bytes literal, 200 open
     brackets), so the caller can analyse it with libcst. Otherwise raises SourceError with
     CPython's message and line.
+
+    Each text is parsed and compiled once per process: a fixed file is read by its check, its
+    fix, the fix's compile check and the check of the fixed text, which share the outcome (see
+    `_Kept`). So the tree is shared too: no caller may change it.
     """
-    try:
-        with warnings.catch_warnings():
-            # Invalid escape sequences and the like are the file's business, not this output's.
-            warnings.simplefilter("ignore")
-            tree = ast.parse(content, filename=path, type_comments=False)
-    except SyntaxError as e:
-        error = _cpython_error(path, content, e.msg, e.lineno, e.offset)
-    except ValueError as e:  # 3.9/3.10: "source code string cannot contain null bytes"
-        error = _cpython_error(path, content, str(e), None, None)
-    except (RecursionError, MemoryError):  # "too complex to parse", depending on the version
-        raise SourceError(path, 1, 1, "syntax error: too deeply nested for Python") from None
-    else:
+    key = (path, content, sys.getrecursionlimit())
+    outcome = _modules.get(key)
+    if outcome is None:
+        try:
+            outcome = _parse_module(path, content)
+        except SourceError as e:
+            outcome = e
+        _modules.put(key, outcome)
+    if isinstance(outcome, SourceError):
+        raise replace(outcome)  # A fresh exception: the kept one gathers no tracebacks.
+    return outcome
+
+
+def parse_tree(content: bytes) -> Optional[ast.Module]:
+    """The `ast` of `content` as CPython's parser reads it (not compiled), None if it can't be:
+    shared with `parse_module`, so no caller may change it."""
+    tree = _tree(content)
+    return tree if isinstance(tree, ast.Module) else None
+
+
+class _Kept:
+    """The outcomes of the last few texts read, by text: those of one file's check and fix
+    (the file, its fixed text) are asked for again within a few calls, and never after."""
+
+    _SIZE = 8
+
+    def __init__(self) -> None:
+        self._outcomes: Dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable) -> Any:
+        return self._outcomes.get(key)
+
+    def put(self, key: Hashable, outcome: Any) -> None:
+        if len(self._outcomes) >= self._SIZE:
+            del self._outcomes[next(iter(self._outcomes))]  # The oldest.
+        self._outcomes[key] = outcome
+
+
+# By (text, recursion limit): CPython's tree of the text, or what its parser raised.
+_trees = _Kept()
+# By (path, text, recursion limit): what `parse_module` returns or raises.
+_modules = _Kept()
+
+
+def _tree(content: bytes) -> Union[ast.Module, Exception]:
+    # The recursion limit decides whether a deeply nested text parses.
+    key = (content, sys.getrecursionlimit())
+    tree = _trees.get(key)
+    if tree is None:
+        try:
+            with warnings.catch_warnings():
+                # Invalid escape sequences and the like are the file's business, not this output's.
+                warnings.simplefilter("ignore")
+                tree = ast.parse(content, type_comments=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+            tree = e.with_traceback(None)  # Kept without the frames it was raised in.
+        _trees.put(key, tree)
+    return tree
+
+
+def _parse_module(path: str, content: bytes) -> Union[ast.Module, NewerSyntax]:
+    tree = _tree(content)
+    if isinstance(tree, ast.Module):
         compile_module(path, tree)
         return tree
+    if isinstance(tree, SyntaxError):
+        error = _cpython_error(path, content, tree.msg, tree.lineno, tree.offset)
+    elif isinstance(tree, ValueError):  # 3.9/3.10: "source code string cannot contain null bytes"
+        error = _cpython_error(path, content, str(tree), None, None)
+    else:  # RecursionError or MemoryError: "too complex to parse", depending on the version
+        raise SourceError(path, 1, 1, "syntax error: too deeply nested for Python")
     if _NEVER_VALID_RE.search(error.reason):
         raise error
     try:
@@ -309,14 +381,15 @@ class NotEditable(Exception):
 def edit_lines(
     content: bytes,
     edit: Callable[[List[str]], None],
-    shown_right: Callable[[str, str], bool],
+    shown_right: Callable[[ast.Module, ast.Module], bool],
 ) -> Optional[bytes]:
     """A fixer's edit made on the text, without libcst: `content` with `edit` made to its lines
     (each with its line break, edited in place), or None when the edit can't be shown right.
 
     That is: a file that isn't plain UTF-8 (libcst keeps another encoding, a BOM), an edit that
-    raises `NotEditable`, a tokenizer or parser error, or `shown_right(text, fixed)` false (each
-    fixer compares the `ast` of both: the original's with its fixes made).
+    raises `NotEditable`, a tokenizer or parser error, or `shown_right(tree, fixed_tree)` false
+    (each fixer compares the `ast` of both: the original's with its fixes made). The trees are
+    `parse_tree`'s, shared with the check of either text: `shown_right` may not change them.
     """
     try:
         if tokenize.detect_encoding(io.BytesIO(content).readline)[0] != "utf-8":
@@ -324,12 +397,13 @@ def edit_lines(
         text = content.decode("utf-8")
         lines = _LINE_RE.findall(text)
         edit(lines)
-        fixed = "".join(lines)
-        if not shown_right(text, fixed):
+        fixed = "".join(lines).encode("utf-8")
+        tree, fixed_tree = parse_tree(content), parse_tree(fixed)
+        if tree is None or fixed_tree is None or not shown_right(tree, fixed_tree):
             return None
     except (NotEditable, tokenize.TokenError, SyntaxError, ValueError, RecursionError):
         return None
-    return fixed.encode("utf-8")
+    return fixed
 
 
 def line_at(text: str, line: int) -> Optional[str]:

@@ -18,9 +18,10 @@ from typing import Dict, Iterable, Optional, Tuple
 from ..file_checker import BatchResult, FileCheck, FileRule, ReadFile, WriteFile
 from ..file_checker import check_files as check_batch
 from ..file_checker import fix_files as fix_batch
+from ..findings import Finding
 from ..result_cache import ResultCache
 from ..source import SourceError, decode_source, parse_module
-from .check import Conftests, check_source
+from .check import Conftests, FixturePlan, check_source_and_plan
 from .codes import CANNOT_CHECK_FILE, CANNOT_FIX_FILE, MISSING_FIXTURE_ANNOTATION
 from .fixtures import CONFTEST, FixtureModule, conftest_directories
 from .options import DEFAULT_OPTIONS, AnnotationOptions
@@ -34,15 +35,30 @@ class AnnotationRule(FileRule):
         self.options = options
         self._with_fixtures = MISSING_FIXTURE_ANNOTATION in options.select
         self._conftests = _ConftestReader(read)
+        # The last file checked, its content, findings and plan: the pipeline asks for the fix
+        # of the file it just checked, which makes what that check found and planned.
+        self._last_check: Optional[Tuple[str, bytes, Tuple[Finding, ...], FixturePlan]] = None
 
     def check(self, path: str, content: bytes) -> FileCheck:
-        return FileCheck(check_source(path, content, self.options, self._conftests_of(path)))
+        self._last_check = None
+        findings, plan = check_source_and_plan(
+            path, content, self.options, self._conftests_of(path)
+        )
+        self._last_check = (path, content, findings, plan)
+        return FileCheck(findings)
 
     def fix(self, path: str, content: bytes) -> Optional[bytes]:
         # Imported here so that checking alone never loads libcst (~150 ms per process).
-        from .fix import fix_source
+        from .fix import fix_checked
 
-        return fix_source(path, content, self.options, self._conftests_of(path))
+        last = self._last_check
+        if last is not None and last[0] == path and last[1] == content:
+            findings, plan = last[2], last[3]
+        else:
+            findings, plan = check_source_and_plan(
+                path, content, self.options, self._conftests_of(path)
+            )
+        return fix_checked(path, content, findings, plan)
 
     def cache_input(self, path: str) -> bytes:
         return self._conftests.identity(path) if self._with_fixtures else b""

@@ -18,6 +18,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..file_checker import fix_content
+from ..findings import Finding
 from .check import Conftests, FixturePlan, check_source_and_plan
 from .codes import MISSING_FIXTURE_ANNOTATION, MISSING_RETURN_ANNOTATION
 from .cst_functions import parse_cst
@@ -35,6 +36,14 @@ def fix_source(
     """The fixed file, in its own encoding, compile-checked (`file_checker.fix_content`); None
     when nothing changed. Raises SourceError, and CannotFix for a fix that can't be made."""
     findings, plan = check_source_and_plan(path, content, options, conftests)
+    return fix_checked(path, content, findings, plan)
+
+
+def fix_checked(
+    path: str, content: bytes, findings: Tuple[Finding, ...], plan: FixturePlan
+) -> Optional[bytes]:
+    """`fix_source` of a file already checked: its findings and plan as
+    `check.check_source_and_plan` returned them, which the fix makes."""
     fixable = [f for f in findings if f.fixable]
     # A `def` always starts its line, so the line alone names the function.
     def_lines = frozenset(f.line for f in fixable if f.code == MISSING_RETURN_ANNOTATION)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import tokenize
-from typing import FrozenSet, Iterator, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple, Union
 
 from ..source import NotEditable, edit_lines
 
@@ -27,7 +27,7 @@ def add_none_returns(content: bytes, def_lines: FrozenSet[int]) -> Optional[byte
             lines[line] = lines[line][:col] + " -> None" + lines[line][col:]
 
     return edit_lines(
-        content, annotate, lambda text, fixed: _same_but_none_returns(text, fixed, def_lines)
+        content, annotate, lambda tree, fixed: _same_but_none_returns(tree, fixed, def_lines)
     )
 
 
@@ -58,19 +58,31 @@ def _parameters_end(lines: List[str], def_line: int) -> Tuple[int, int]:
     raise NotEditable
 
 
+_FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
 _LAYOUT = frozenset(
     {tokenize.INDENT, tokenize.DEDENT, tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT}
 )
 
 
-def _same_but_none_returns(text: str, fixed: str, def_lines: FrozenSet[int]) -> bool:
-    original, edited = ast.parse(text), ast.parse(fixed)
-    annotated = set()
+def _same_but_none_returns(
+    original: ast.Module, edited: ast.Module, def_lines: FrozenSet[int]
+) -> bool:
+    annotated: Dict[_FunctionNode, Optional[ast.expr]] = {}
     for node in ast.walk(edited):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno in def_lines:
             returns = node.returns
             if not (isinstance(returns, ast.Constant) and returns.value is None):
                 return False
+            annotated[node] = returns
+    if {node.lineno for node in annotated} != def_lines:
+        return False
+    # Compared without the new annotations; the tree is shared with the check of the edited
+    # text (`source.parse_tree`), so they are put back.
+    try:
+        for node in annotated:
             node.returns = None
-            annotated.add(node.lineno)
-    return annotated == set(def_lines) and ast.dump(original) == ast.dump(edited)
+        return ast.dump(original) == ast.dump(edited)
+    finally:
+        for node, returns in annotated.items():
+            node.returns = returns

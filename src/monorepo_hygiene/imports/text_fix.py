@@ -38,7 +38,7 @@ def rewrite_imports(
     return edit_lines(
         content,
         rewrite,
-        lambda text, fixed: _parses_as_rewritten(ast.parse(text), ast.parse(fixed), wanted),
+        lambda tree, fixed: _parses_as_rewritten(tree, fixed, wanted),
     )
 
 
@@ -94,42 +94,60 @@ def _parses_as_rewritten(
     if len(original.body) != len(fixed.body):
         return False
     edited_lines = {line for line, _ in wanted}
-    rewriter = _Rewriter(wanted)
+    made = 0
     for before, after in zip(original.body, fixed.body):
         if any(before.lineno <= line <= (before.end_lineno or 0) for line in edited_lines):
-            if ast.dump(rewriter.visit(before)) != ast.dump(after):
+            rewritten, count = _dump_rewritten(before, wanted)
+            if rewritten != ast.dump(after):
                 return False
+            made += count
         elif _span(before) != _span(after):
             return False
-    return rewriter.made == len(wanted)
+    return made == len(wanted)
 
 
 def _span(node: ast.stmt) -> Tuple[int, int, Optional[int], Optional[int]]:
     return node.lineno, node.col_offset, node.end_lineno, node.end_col_offset
 
 
-class _Rewriter(ast.NodeTransformer):
-    """The original tree with the rewrites made: what the edited text must parse to."""
+def _dump_rewritten(
+    statement: ast.stmt, wanted: Mapping[Tuple[int, int], Rewrite]
+) -> Tuple[str, int]:
+    """`ast.dump` of `statement` with the rewrites made, and how many were: what the edited
+    text must parse to. The statement belongs to the file's tree, which its check shares
+    (`source.parse_tree`): each import rewritten is swapped in for the dump, then put back."""
+    rewrite = _wanted_at(statement, wanted)
+    if rewrite is not None:
+        return ast.dump(_rewritten(statement, rewrite)), 1
+    # Imports are statements: they sit in the statement lists of the blocks inside.
+    swaps: List[Tuple[List[ast.stmt], int, ast.stmt]] = []
+    for node in ast.walk(statement):
+        for _, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                for index, child in enumerate(value):
+                    rewrite = _wanted_at(child, wanted)
+                    if rewrite is not None:
+                        swaps.append((value, index, child))
+    try:
+        for block, index, child in swaps:
+            block[index] = _rewritten(child, wanted[(child.lineno, child.col_offset)])
+        return ast.dump(statement), len(swaps)
+    finally:
+        for block, index, child in swaps:
+            block[index] = child
 
-    def __init__(self, wanted: Mapping[Tuple[int, int], Rewrite]) -> None:
-        self._wanted = wanted
-        self.made = 0
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.ImportFrom:
-        rewrite = self._wanted.get((node.lineno, node.col_offset))
-        if rewrite is not None:
-            node.level, node.module = rewrite.level, rewrite.module or None
-            self.made += 1
-        return node
+def _wanted_at(node: ast.AST, wanted: Mapping[Tuple[int, int], Rewrite]) -> Optional[Rewrite]:
+    if not isinstance(node, (ast.Import, ast.ImportFrom)):
+        return None
+    return wanted.get((node.lineno, node.col_offset))
 
-    def visit_Import(self, node: ast.Import) -> ast.AST:
-        rewrite = self._wanted.get((node.lineno, node.col_offset))
-        if rewrite is None:
-            return node
-        (alias,) = node.names  # The verdict only rewrites `import a.b.c as d`.
-        self.made += 1
-        return ast.ImportFrom(
-            module=rewrite.module or None,
-            names=[ast.alias(name=alias.name.rpartition(".")[2], asname=alias.asname)],
-            level=rewrite.level,
-        )
+
+def _rewritten(statement: ast.stmt, rewrite: Rewrite) -> ast.ImportFrom:
+    """A new import statement: `statement` with `rewrite` made."""
+    if isinstance(statement, ast.ImportFrom):
+        names = statement.names
+    else:
+        (alias,) = statement.names  # The verdict only rewrites `import a.b.c as d`.
+        names = [ast.alias(name=alias.name.rpartition(".")[2], asname=alias.asname)]
+    return ast.ImportFrom(module=rewrite.module or None, names=names, level=rewrite.level)
