@@ -21,7 +21,8 @@ from libcst.metadata import MetadataWrapper
 from mypy import api as mypy_api
 
 from monorepo_hygiene.annotations.check import check_source
-from monorepo_hygiene.annotations.fix import _Annotate, fix_source
+from monorepo_hygiene.annotations.cst_fix import _Annotate
+from monorepo_hygiene.annotations.fix import fix_source
 from tests.monorepo_hygiene.annotations.annotations_cases import LEFT_FOR_HUMANS
 from tests.monorepo_hygiene.annotations.annotations_fixtures import modules, stdlib_base_modules
 
