@@ -5,13 +5,18 @@ over the whole repo, so a file with nothing to fix must cost what checking it co
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Union
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Tuple, Union
 
 import libcst
 import pytest
 
 from monorepo_hygiene.annotations import fix_files
 from monorepo_hygiene.imports import FileFacts, ImportFacts, check_files
+from tests.monorepo_hygiene.python_subprocess import subprocess_env
 
 
 @pytest.fixture
@@ -92,3 +97,46 @@ def test_the_annotations_fixer_parses_only_the_file_libcst_must_edit(
     result = fix_files(sorted(files), reader(files), written.__setitem__)
     assert written["latin.py"] == FIXABLE_LATIN_1.replace(b"m():", b"m() -> None:")
     assert libcst_parses == [FIXABLE_LATIN_1]
+
+
+# Run as the Pants adapters run a checker, then say whether the process imported libcst.
+_CHECK_AND_TELL = (
+    "import sys\n"
+    "from monorepo_hygiene.{checker}.cli import main\n"
+    "main(sys.argv[1:])\n"
+    "print('libcst' in sys.modules)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("checker", "path", "content", "argv"),
+    [
+        ("annotations", "fixable.py", FIXABLE, ()),
+        ("imports", "src/shop/fixable.py", FIXABLE_IMPORTS, ("--facts=facts.json",)),
+    ],
+)
+def test_a_check_whose_fixes_all_go_in_on_the_text_never_imports_libcst(
+    tmp_path: Path, checker: str, path: str, content: bytes, argv: Tuple[str, ...]
+) -> None:
+    (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / path).write_bytes(content)
+    (tmp_path / "facts.json").write_text(json.dumps(IMPORT_FACTS.to_json()))
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _CHECK_AND_TELL.format(checker=checker),
+            "--write-fixes=out",
+            *argv,
+            path,
+        ],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    payload, imported_libcst = completed.stdout.splitlines()
+    assert json.loads(payload)["fixed"] == [path]
+    assert (tmp_path / "out" / path).read_bytes() != content
+    assert imported_libcst == "False"

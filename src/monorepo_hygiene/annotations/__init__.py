@@ -5,8 +5,8 @@ default), HA103 missing annotation on a test's or fixture's parameter naming a f
 default, fixed from the fixture's type), HA100 a file that can't be checked, HA105 one whose fix
 couldn't be made (a warning). See
 `codes.RULE_DOCS`; the Pants adapter runs `python -m monorepo_hygiene.annotations` (see
-`cli`). `fix.fix_source` is not imported
-here: it needs libcst, which checking alone should not load.
+`cli`). The libcst fix (`cst_fix`) is loaded only for a file whose fix can't go in on the
+text: checking alone, and most fixing, never loads libcst.
 """
 
 from __future__ import annotations

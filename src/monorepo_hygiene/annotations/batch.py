@@ -23,6 +23,7 @@ from ..result_cache import ResultCache
 from ..source import SourceError, decode_source, parse_module
 from .check import Conftests, FixturePlan, check_source_and_plan
 from .codes import CANNOT_CHECK_FILE, CANNOT_FIX_FILE, MISSING_FIXTURE_ANNOTATION
+from .fix import fix_checked
 from .fixtures import CONFTEST, FixtureModule, conftest_directories
 from .options import DEFAULT_OPTIONS, AnnotationOptions
 
@@ -48,9 +49,6 @@ class AnnotationRule(FileRule):
         return FileCheck(findings)
 
     def fix(self, path: str, content: bytes) -> Optional[bytes]:
-        # Imported here so that checking alone never loads libcst (~150 ms per process).
-        from .fix import fix_checked
-
         last = self._last_check
         if last is not None and last[0] == path and last[1] == content:
             findings, plan = last[2], last[3]
