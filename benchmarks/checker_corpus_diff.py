@@ -9,9 +9,10 @@ directory and runs, with the core at SRC, each checker's command line as a user 
 import checker (facts as `imports_bench.load_corpus` lays the corpus out: one owner per
 top-level package) as a check, a check writing its fixes (`--write-fixes`), a check through a
 result cache twice (a miss, then hits) and a fix in place; the annotation checker with every
-rule as a check, a cached check twice and a fix in place. It records every run's findings (as
-lines), its `fixed` list, and the SHA-256 of every file the fixes left (and of every fix written
-to the `--write-fixes` directory). `compare` says whether two captures are identical, run by
+rule as a check, a cached check twice, a check writing its fixes and a fix in place. It records
+every run's findings (as lines, and with `--write-fixes` the `after_fixes` too), its `fixed`
+list, and the SHA-256 of every file the fixes left (and of every fix written to the
+`--write-fixes` directory). `compare` says whether two captures are identical, run by
 run, findings compared as multisets of whole lines.
 """
 
@@ -99,6 +100,15 @@ def capture(src: str, corpus: str) -> Dict[str, Any]:
             f"--cache-dir={cache}/a",
             paths=relative,
         )
+        annotation_fixes = os.path.join(scratch, "annotation-fixes")
+        run(
+            "annotations write-fixes",
+            "annotations",
+            f"--write-fixes={annotation_fixes}",
+            select,
+            paths=relative,
+        )
+        runs["annotations write-fixes"]["written"] = _digests(annotation_fixes)
         run("annotations fix", "annotations", "--fix", select, paths=relative)
         runs["annotations fix"]["tree"] = _digests(work)
     return runs
@@ -132,6 +142,8 @@ def _run(src: str, cwd: str, checker: str, argv: List[str]) -> Dict[str, Any]:
         "findings": sorted(_line(item) for item in payload["findings"]),
         "fixed": payload["fixed"],
         "reused": payload.get("reused", 0),
+        # A check writing its fixes: the findings those leave, which a fixer reports.
+        "after_fixes": sorted(_line(item) for item in payload.get("after_fixes", [])),
     }
 
 
