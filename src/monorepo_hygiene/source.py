@@ -15,6 +15,7 @@ import functools
 import io
 import re
 import sys
+import threading
 import tokenize
 import warnings
 from dataclasses import dataclass, field, replace
@@ -210,14 +211,17 @@ class _Kept:
 
     def __init__(self) -> None:
         self._outcomes: Dict[Hashable, Any] = {}
+        # Pants runs the Alembic check in its own process, where rules run on several threads.
+        self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
         return self._outcomes.get(key)
 
     def put(self, key: Hashable, outcome: Any) -> None:
-        if len(self._outcomes) >= self._SIZE:
-            del self._outcomes[next(iter(self._outcomes))]  # The oldest.
-        self._outcomes[key] = outcome
+        with self._lock:
+            if len(self._outcomes) >= self._SIZE:
+                del self._outcomes[next(iter(self._outcomes))]  # The oldest.
+            self._outcomes[key] = outcome
 
 
 # By (text, recursion limit): CPython's tree of the text, or what its parser raised.
