@@ -1,19 +1,10 @@
-"""The BUILD file writer, checked against a small stand-in for Pants.
-
-`_pants_facts` plays the adapter: it writes the files to a temporary tree, reads each BUILD file
-with `ast`, and expands `sources` globs with the stdlib's recursive `glob`, independently of the
-core's own glob matcher.
-"""
+"""The BUILD file writer, checked against a small stand-in for Pants (pants_stand_in.py)."""
 
 from __future__ import annotations
 
-import ast
-import glob
-import os
 import posixpath
 import random
-import tempfile
-from typing import Dict, List, Mapping, Sequence, Set, Tuple
+from typing import Dict, Mapping, Sequence, Set, Tuple
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,80 +12,13 @@ from hypothesis import strategies as st
 from monorepo_hygiene.build_files import (
     BuildFileEdit,
     BuildFileOptions,
-    GlobFacts,
     RepoFacts,
-    TargetFacts,
     check_build_file_subjects,
     check_build_files,
     plan_build_files,
     simulate_plan,
 )
-
-# Pants 2.17's default `sources` (pants/backend/python/target_types.py).
-_TESTS_DEFAULT = ("test_*.py", "*_test.py", "tests.py")
-_TEST_UTILS_DEFAULT = ("conftest.py", "test_*.pyi", "*_test.pyi", "tests.pyi")
-_PANTS_DEFAULTS: Dict[str, Tuple[str, ...]] = {
-    "python_sources": (
-        "*.py",
-        "*.pyi",
-        *(f"!{p}" for p in _TESTS_DEFAULT + _TEST_UTILS_DEFAULT),
-    ),
-    "python_tests": _TESTS_DEFAULT,
-    "python_test_utils": _TEST_UTILS_DEFAULT,
-}
-_EMPTY = "# marks a package\n"
-
-
-def _expand(root: str, directory: str, patterns: Sequence[str]) -> Set[str]:
-    def files(pattern: str) -> Set[str]:
-        found = glob.glob(os.path.join(root, directory, pattern), recursive=True)
-        return {os.path.relpath(f, root).replace(os.sep, "/") for f in found if os.path.isfile(f)}
-
-    included = set().union(*(files(p) for p in patterns if not p.startswith("!")))
-    excluded = set().union(*(files(p[1:]) for p in patterns if p.startswith("!")))
-    return {f for f in included - excluded if posixpath.basename(f) != "BUILD"}
-
-
-def _pants_facts(files: Mapping[str, str], build_texts: Mapping[str, str]) -> RepoFacts:
-    """What the adapter would gather for this tree: `files` maps Python paths to contents."""
-    targets: List[TargetFacts] = []
-    with tempfile.TemporaryDirectory() as root:
-        for path, text in {**files, **build_texts}.items():
-            os.makedirs(os.path.join(root, posixpath.dirname(path)), exist_ok=True)
-            with open(os.path.join(root, path), "w") as f:
-                f.write(text)
-        for build_file, text in sorted(build_texts.items()):
-            directory = posixpath.dirname(build_file)
-            for statement in ast.parse(text).body:
-                assert isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-                call = statement.value
-                assert isinstance(call.func, ast.Name)
-                kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-                written = (kwargs["source"],) if "source" in kwargs else kwargs.get("sources", ())
-                owned = _expand(root, directory, written or _PANTS_DEFAULTS.get(call.func.id, ()))
-                name = kwargs.get("name", posixpath.basename(directory))
-                targets.append(
-                    TargetFacts(
-                        address=f"{directory}:{name}" if directory else f"//:{name}",
-                        alias=call.func.id,
-                        build_file=build_file,
-                        owned_files=tuple(sorted(owned)),
-                        globs=tuple(
-                            GlobFacts(p, bool(_expand(root, directory, [p])))
-                            for p in written
-                            if not p.startswith("!")
-                        ),
-                        line=statement.lineno,
-                    )
-                )
-    return RepoFacts(
-        python_files=tuple(sorted(files)),
-        build_files=tuple(sorted(build_texts)),
-        targets=tuple(targets),
-        source_roots=("src", "tests"),
-        build_file_contents=dict(build_texts),
-        empty_files=tuple(sorted(p for p, text in files.items() if text == _EMPTY)),
-    )
+from tests.monorepo_hygiene.build_files.pants_stand_in import EMPTY, pants_facts
 
 
 def _files(*paths: str) -> Dict[str, str]:
@@ -108,7 +32,7 @@ def _apply(build_texts: Mapping[str, str], edits: Sequence[BuildFileEdit]) -> Di
 
 
 def _plan(files: Mapping[str, str], build_texts: Mapping[str, str]) -> Dict[str, str]:
-    edits = plan_build_files(_pants_facts(files, build_texts))
+    edits = plan_build_files(pants_facts(files, build_texts))
     return {edit.path: edit.content for edit in edits}
 
 
@@ -201,7 +125,7 @@ def test_never_takes_files_other_targets_own() -> None:
 def test_leaves_files_for_an_existing_target_of_the_same_kind() -> None:
     files = _files("src/pkg/__init__.py", "src/pkg/new/a.py")
     build_texts = {"src/pkg/BUILD": 'python_sources(sources=["*.py"])\n'}
-    facts = _pants_facts(files, build_texts)
+    facts = pants_facts(files, build_texts)
     assert plan_build_files(facts) == ()
     [finding] = check_build_files(facts)
     assert (finding.code, finding.fixable) == ("HB101", False)
@@ -209,7 +133,7 @@ def test_leaves_files_for_an_existing_target_of_the_same_kind() -> None:
 
 def test_build_file_name_option() -> None:
     edits = plan_build_files(
-        _pants_facts(_files("tools/run.py"), {}), BuildFileOptions(build_file_name="BUILD.pants")
+        pants_facts(_files("tools/run.py"), {}), BuildFileOptions(build_file_name="BUILD.pants")
     )
     assert [(e.path, e.content, e.created) for e in edits] == [
         ("tools/BUILD.pants", "python_sources()\n", True)
@@ -266,11 +190,11 @@ def test_avoids_names_already_taken() -> None:
 def test_fixed_repo_plans_nothing_and_checks_clean() -> None:
     files = {
         **_files("src/pkg/a.py", "src/pkg/sub/test_b.py", "tests/pkg/test_a.py", "src/top.py"),
-        "src/pkg/__init__.py": _EMPTY,
-        "tests/pkg/__init__.py": _EMPTY,
+        "src/pkg/__init__.py": EMPTY,
+        "tests/pkg/__init__.py": EMPTY,
     }
-    edits = plan_build_files(_pants_facts(files, {}))
-    fixed = _pants_facts(files, _apply({}, edits))
+    edits = plan_build_files(pants_facts(files, {}))
+    fixed = pants_facts(files, _apply({}, edits))
     assert plan_build_files(fixed) == ()
     assert check_build_files(fixed) == ()
 
@@ -282,7 +206,7 @@ def test_plan_does_not_depend_on_input_order() -> None:
         "tests/a/conftest.py",
         "tests/a/b/test_c.py",
     )
-    facts = _pants_facts(files, {})
+    facts = pants_facts(files, {})
     shuffled = list(facts.python_files)
     random.Random(0).shuffle(shuffled)
     reordered = RepoFacts(
@@ -339,7 +263,7 @@ def _repos(draw: st.DrawFn) -> Tuple[Dict[str, str], Dict[str, str]]:
         )
     )
     files = {
-        path: _EMPTY if path.endswith("__init__.py") and draw(st.booleans()) else "x = 1\n"
+        path: EMPTY if path.endswith("__init__.py") and draw(st.booleans()) else "x = 1\n"
         for path in paths
     }
     build_dirs = draw(st.lists(st.sampled_from(_DIRECTORIES), max_size=4, unique=True))
@@ -370,10 +294,10 @@ def test_applying_the_plan_fixes_exactly_the_fixable_findings(
 ) -> None:
     files, build_texts = repo
     options = BuildFileOptions()
-    before = _pants_facts(files, build_texts)
+    before = pants_facts(files, build_texts)
     findings_before = check_build_file_subjects(before)
     edits = plan_build_files(before)
-    after = _pants_facts(files, _apply(build_texts, edits))
+    after = pants_facts(files, _apply(build_texts, edits))
     findings_after = check_build_file_subjects(after)
 
     # The core's own simulation agrees with the stand-in for Pants on who owns what.
@@ -400,5 +324,5 @@ def test_applying_the_plan_fixes_exactly_the_fixable_findings(
 
 
 def test_empty_init_files_may_be_owned_but_are_not_needed() -> None:
-    files = {"tests/pkg/__init__.py": _EMPTY, "tests/pkg/test_a.py": "x = 1\n"}
+    files = {"tests/pkg/__init__.py": EMPTY, "tests/pkg/test_a.py": "x = 1\n"}
     assert _plan(files, {}) == {"tests/pkg/BUILD": "python_tests()\n"}
