@@ -37,7 +37,7 @@ from monorepo_hygiene.build_files import (
     plan_build_files,
 )
 from monorepo_hygiene.build_files.gather import WrittenTarget, repo_facts
-from monorepo_hygiene.build_files.layout import render_dir
+from monorepo_hygiene.build_files.layout import render_dir, subject_covers
 
 from ..util.compat import (
     call_rule_implicitly,
@@ -93,11 +93,7 @@ class _LintScope:
         """The one file whose batch reports a finding: the first in-scope file it is about, or
         the file it points at (a BUILD file, when only that changed)."""
         return min(
-            (
-                path
-                for path in self.files
-                if path == found.finding.path or _covered_by(found.subject, path)
-            ),
+            (path for path in self.files if found.is_reported_by(path)),
             default=None,
         )
 
@@ -197,16 +193,6 @@ async def plan_repo_build_files(
     return _BuildFilePlan(plan_build_files(repo, options))
 
 
-def _covered_by(subject: str, path: str) -> bool:
-    """Whether a file in the specs is what a finding is about: the file itself, or for a
-    directory (`render_dir`'s spelling, `./` for the repo root) any file under it."""
-    if subject == render_dir(""):
-        return True
-    if subject.endswith("/"):
-        return path.startswith(subject)
-    return path == subject
-
-
 @rule
 async def partition_build_files_lint(
     request: BuildFilesLintRequest.PartitionRequest,
@@ -259,7 +245,7 @@ async def partition_build_files_fix(
         edit.path
         for edit in plan.edits
         if any(
-            _covered_by(render_dir(posixpath.dirname(edit.path)), path) for path in request.files
+            subject_covers(render_dir(posixpath.dirname(edit.path)), path) for path in request.files
         )
     ]
     return Partitions.single_partition(sorted(in_scope)) if in_scope else Partitions()

@@ -24,7 +24,7 @@ from .codes import (
 )
 from .facts import RepoFacts, TargetFacts
 from .options import DEFAULT_OPTIONS, PER_DIRECTORY, SUBTREE, BuildFileOptions
-from .layout import ALIAS_KINDS, Kind, Layout, render_dir
+from .layout import ALIAS_KINDS, Kind, Layout, render_dir, subject_covers
 from .fix import plan_targets
 from .style import detect_build_style
 
@@ -38,6 +38,10 @@ class SubjectFinding:
     # directory in `render_dir`'s spelling (`src/billing/`, `./` for the root) for every file
     # under it.
     subject: str
+
+    def is_reported_by(self, path: str) -> bool:
+        """Whether linting `path` reports this finding: it points at `path` or is about it."""
+        return path == self.finding.path or subject_covers(self.subject, path)
 
 
 def check_build_files(

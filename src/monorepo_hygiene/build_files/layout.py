@@ -82,6 +82,16 @@ def render_dir(directory: str) -> str:
     return f"{directory}/" if directory else "./"
 
 
+def subject_covers(subject: str, path: str) -> bool:
+    """Whether a finding about `subject` is about `path`: the file itself, or for a directory
+    (`render_dir`'s spelling, `./` for the repo root) any file under it."""
+    if subject == render_dir(""):
+        return True
+    if subject.endswith("/"):
+        return path.startswith(subject)
+    return path == subject
+
+
 class Layout:
     """Indexes over one RepoFacts, built once per check or plan."""
 
