@@ -34,6 +34,7 @@ from pants.backend.python.util_rules.pex import (
     VenvPex,
     VenvPexProcess,
 )
+from pants.base.specs import RawSpecsWithoutFileOwners
 from pants.core.goals.lint import LintFilesRequest, LintTargetsRequest
 from pants.core.util_rules.partitions import Partitions
 from pants.core.util_rules.source_files import SourceFiles, SourceFilesRequest
@@ -53,7 +54,13 @@ from pants.engine.fs import (
 from pants.engine.internals.graph import Owners, OwnersRequest
 from pants.engine.process import FallibleProcessResult, Process
 from pants.engine.rules import rule
-from pants.engine.target import AllUnexpandedTargets, SourcesPaths, SourcesPathsRequest, Targets
+from pants.engine.target import (
+    AllUnexpandedTargets,
+    SourcesPaths,
+    SourcesPathsRequest,
+    Targets,
+    UnexpandedTargets,
+)
 from pants.source.source_root import AllSourceRoots
 from pants.version import PANTS_SEMVER, Version
 
@@ -125,6 +132,12 @@ if CALL_BY_NAME:
 
     async def resolve_targets(addresses: Addresses) -> Targets:
         return await _graph.resolve_targets(**implicitly({addresses: Addresses}))
+
+    async def find_unexpanded_targets(specs: RawSpecsWithoutFileOwners) -> UnexpandedTargets:
+        # As Pants' own `find_all_unexpanded_targets` asks for the whole repo's.
+        return await _graph.resolve_unexpanded_targets(
+            **implicitly({specs: RawSpecsWithoutFileOwners})
+        )
 
     def call_rule(
         rule_func: Callable[..., Coroutine[Any, Any, _Out]]
@@ -206,6 +219,9 @@ else:
 
     def find_all_unexpanded_targets() -> Get:
         return Get(AllUnexpandedTargets)
+
+    def find_unexpanded_targets(specs: RawSpecsWithoutFileOwners) -> Get:
+        return Get(UnexpandedTargets, RawSpecsWithoutFileOwners, specs)
 
     def resolve_source_paths(request: SourcesPathsRequest) -> Get:
         return Get(SourcesPaths, SourcesPathsRequest, request)
