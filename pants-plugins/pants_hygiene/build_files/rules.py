@@ -14,12 +14,14 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
+from pants.base.glob_match_error_behavior import GlobMatchErrorBehavior
+from pants.base.specs import DirGlobSpec, RawSpecsWithoutFileOwners, RecursiveGlobSpec
 from pants.core.goals.fix import FixFilesRequest, FixResult
 from pants.core.goals.lint import LintFilesRequest, LintResult
 from pants.core.util_rules.partitions import PartitionerType, Partitions
-from pants.engine.fs import CreateDigest, FileContent, PathGlobs
+from pants.engine.fs import CreateDigest, DigestContents, FileContent, PathGlobs
 from pants.engine.internals.build_files import BuildFileOptions as PantsBuildFileOptions
 from pants.engine.rules import collect_rules, rule
 from pants.engine.target import SourcesField, SourcesPathsRequest
@@ -38,13 +40,16 @@ from monorepo_hygiene.build_files import (
 )
 from monorepo_hygiene.build_files.gather import WrittenTarget, repo_facts
 from monorepo_hygiene.build_files.layout import render_dir, subject_covers
+from monorepo_hygiene.build_files.scope import ancestor_directories, package_subtrees
 
+from ..tool.subsystem import HygieneTool
 from ..util.compat import (
-    call_rule_implicitly,
+    call_rule,
     concurrently,
     create_digest,
     digest_to_snapshot,
     find_all_unexpanded_targets,
+    find_unexpanded_targets,
     path_globs_to_digest_contents,
     path_globs_to_paths,
     resolve_source_paths,
@@ -80,10 +85,25 @@ class _BuildFilePlan:
 
 
 @dataclass(frozen=True)
+class _FactsFor:
+    """The facts a lint (or, `for_fix`, a fix) of `files` needs; without files, the whole
+    repo's, which cost less than a few lookups per file once the files are many."""
+
+    files: Tuple[str, ...] = ()
+    for_fix: bool = False
+
+    @classmethod
+    def of(cls, files: Tuple[str, ...], tool: HygieneTool, *, for_fix: bool) -> _FactsFor:
+        return cls(files, for_fix) if tool.scoped_facts(len(files)) else cls()
+
+
+@dataclass(frozen=True)
 class _LintScope:
-    """Every file of the lint partition, which Pants may split into several batches."""
+    """Every file of the lint partition, which Pants may split into several batches, and the
+    facts they are checked with."""
 
     files: Tuple[str, ...]
+    facts: _FactsFor
 
     @property
     def description(self) -> None:
@@ -105,19 +125,59 @@ def _is_relevant(path: str, build_patterns: Tuple[str, ...]) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _FactsScope:
+    """Whose facts to gather: the whole repo's (`directories` None), or those of `directories`
+    and of every directory below `subtrees` (scope.py), with every BUILD file's text besides
+    when `all_build_texts` (the fix writes in the repo's style)."""
+
+    directories: Optional[Tuple[str, ...]] = None
+    subtrees: Tuple[str, ...] = ()
+    all_build_texts: bool = False
+
+    def globs(self, patterns: Iterable[str]) -> Tuple[str, ...]:
+        """`patterns` (of file names) in every directory in scope."""
+        if self.directories is None:
+            return tuple(f"**/{pattern}" for pattern in patterns)
+        return tuple(
+            glob
+            for pattern in patterns
+            for glob in (
+                *(posixpath.join(directory, pattern) for directory in self.directories),
+                *(posixpath.join(root, "**", pattern) for root in self.subtrees),
+            )
+        )
+
+    def target_specs(self) -> RawSpecsWithoutFileOwners:
+        """The targets declared in the directories in scope (and those generated there)."""
+        return RawSpecsWithoutFileOwners(
+            dir_globs=tuple(DirGlobSpec(directory) for directory in self.directories or ()),
+            recursive_globs=tuple(RecursiveGlobSpec(root) for root in self.subtrees),
+            description_of_origin="the BUILD file lint's directories",
+            unmatched_glob_behavior=GlobMatchErrorBehavior.ignore,
+        )
+
+
+_WHOLE_REPO = _FactsScope()
+
+
 @rule(desc="Gather BUILD file facts", level=LogLevel.DEBUG)
-async def gather_repo_facts(
-    pants_build_options: PantsBuildFileOptions, all_source_roots: AllSourceRoots
+async def gather_build_file_facts(
+    scope: _FactsScope, pants_build_options: PantsBuildFileOptions, all_source_roots: AllSourceRoots
 ) -> RepoFacts:
-    build_globs = [
-        *(f"**/{pattern}" for pattern in pants_build_options.patterns),
-        *(f"!{ignore}" for ignore in pants_build_options.ignores),
-    ]
-    python_paths, build_contents, init_contents, targets = await concurrently(
-        path_globs_to_paths(PathGlobs(["**/*.py", "**/*.pyi"])),
-        path_globs_to_digest_contents(PathGlobs(build_globs)),
-        path_globs_to_digest_contents(PathGlobs(["**/__init__.py"])),
-        find_all_unexpanded_targets(),
+    ignores = tuple(f"!{ignore}" for ignore in pants_build_options.ignores)
+    build_globs = PathGlobs([*scope.globs(pants_build_options.patterns), *ignores])
+    all_build_globs = PathGlobs([*_WHOLE_REPO.globs(pants_build_options.patterns), *ignores])
+    python_paths, build_contents, init_contents, all_build_contents, targets = await concurrently(
+        path_globs_to_paths(PathGlobs(scope.globs(["*.py", "*.pyi"]))),
+        path_globs_to_digest_contents(build_globs),
+        path_globs_to_digest_contents(PathGlobs(scope.globs(["__init__.py"]))),
+        path_globs_to_digest_contents(all_build_globs if scope.all_build_texts else PathGlobs([])),
+        (
+            find_all_unexpanded_targets()
+            if scope.directories is None
+            else find_unexpanded_targets(scope.target_specs())
+        ),
     )
     # The targets as written in BUILD files: generated per-file targets would count twice.
     source_targets = [
@@ -159,13 +219,16 @@ async def gather_repo_facts(
     ]
     return repo_facts(
         python_files=python_paths.files,
-        build_file_texts={
-            file.path: file.content.decode("utf-8", errors="replace") for file in build_contents
-        },
+        build_file_texts=_texts(build_contents),
         targets=written_targets,
         source_roots=(root.path for root in all_source_roots),
         init_files={file.path: file.content for file in init_contents},
+        style_build_file_texts=_texts(all_build_contents),
     )
+
+
+def _texts(contents: DigestContents) -> Dict[str, str]:
+    return {file.path: file.content.decode("utf-8", errors="replace") for file in contents}
 
 
 def _written_patterns(field: SourcesField) -> Tuple[str, ...]:
@@ -177,18 +240,42 @@ def _written_patterns(field: SourcesField) -> Tuple[str, ...]:
     return tuple(pattern for pattern in patterns if not pattern.startswith("!"))
 
 
+_gather_facts = call_rule(gather_build_file_facts)
+
+
+@rule(desc="Gather BUILD file facts", level=LogLevel.DEBUG)
+async def gather_facts_for(
+    request: _FactsFor, subsystem: BuildFilesSubsystem, pants_build_options: PantsBuildFileOptions
+) -> RepoFacts:
+    if not request.files:
+        return await _gather_facts(_WHOLE_REPO)
+    # Two steps (scope.py): the ancestors' facts say which package subtrees are needed too.
+    ancestors = ancestor_directories(request.files)
+    first = await _gather_facts(_FactsScope(ancestors, (), request.for_fix))
+    options = subsystem.build_file_options(pants_build_options.patterns[0])
+    subtrees = package_subtrees(first, options, request.files, for_fix=request.for_fix)
+    if not subtrees:
+        return first
+    return await _gather_facts(_FactsScope(ancestors, subtrees, request.for_fix))
+
+
+_facts_for = call_rule(gather_facts_for)
+
+
 @rule(desc="Check BUILD file coverage", level=LogLevel.DEBUG)
-async def check_repo_build_files(
-    repo: RepoFacts, subsystem: BuildFilesSubsystem, pants_build_options: PantsBuildFileOptions
+async def check_build_files_for(
+    request: _FactsFor, subsystem: BuildFilesSubsystem, pants_build_options: PantsBuildFileOptions
 ) -> _BuildFileFindings:
+    repo = await _facts_for(request)
     options = subsystem.build_file_options(pants_build_options.patterns[0])
     return _BuildFileFindings(check_build_file_subjects(repo, options))
 
 
 @rule(desc="Plan missing BUILD files", level=LogLevel.DEBUG)
-async def plan_repo_build_files(
-    repo: RepoFacts, subsystem: BuildFilesSubsystem, pants_build_options: PantsBuildFileOptions
+async def plan_build_files_for(
+    request: _FactsFor, subsystem: BuildFilesSubsystem, pants_build_options: PantsBuildFileOptions
 ) -> _BuildFilePlan:
+    repo = await _facts_for(request)
     options = subsystem.build_file_options(pants_build_options.patterns[0])
     return _BuildFilePlan(plan_build_files(repo, options))
 
@@ -198,26 +285,28 @@ async def partition_build_files_lint(
     request: BuildFilesLintRequest.PartitionRequest,
     subsystem: BuildFilesSubsystem,
     pants_build_options: PantsBuildFileOptions,
+    tool: HygieneTool,
 ) -> Partitions[str, _LintScope]:
     if subsystem.skip:
         return Partitions()
     files = tuple(
         sorted(path for path in request.files if _is_relevant(path, pants_build_options.patterns))
     )
-    return Partitions.single_partition(files, metadata=_LintScope(files))
+    facts = _FactsFor.of(files, tool, for_fix=False)
+    return Partitions.single_partition(files, metadata=_LintScope(files, facts))
 
 
-# What the linter and the fixer await; on Pants 2.17 `Get(_BuildFileFindings)` and
-# `Get(_BuildFilePlan)`.
-_repo_findings = call_rule_implicitly(check_repo_build_files)
-_repo_plan = call_rule_implicitly(plan_repo_build_files)
+# What the linter and the fixer await; on Pants 2.17 `Get(_BuildFileFindings, _FactsFor, ...)`
+# and `Get(_BuildFilePlan, _FactsFor, ...)`.
+_findings_for = call_rule(check_build_files_for)
+_plan_for = call_rule(plan_build_files_for)
 
 
 @rule(desc="Check BUILD file coverage", level=LogLevel.DEBUG)
 async def build_files_findings(
     request: BuildFilesLintRequest.Batch[str, _LintScope],
 ) -> HygieneLintFindings:
-    found = await _repo_findings()
+    found = await _findings_for(request.partition_metadata.facts)
     in_batch = set(request.elements)
     findings = tuple(
         subject_finding.finding
@@ -234,13 +323,27 @@ async def build_files_lint(request: BuildFilesLintRequest.Batch) -> LintResult:
     return rendered.result
 
 
+@dataclass(frozen=True)
+class _FixScope:
+    """What the fix's partitioner planned with, for its batch to plan the same."""
+
+    facts: _FactsFor
+
+    @property
+    def description(self) -> None:
+        return None
+
+
 @rule
 async def partition_build_files_fix(
-    request: BuildFilesFixRequest.PartitionRequest, subsystem: BuildFilesSubsystem
-) -> Partitions[str, Any]:
+    request: BuildFilesFixRequest.PartitionRequest,
+    subsystem: BuildFilesSubsystem,
+    tool: HygieneTool,
+) -> Partitions[str, _FixScope]:
     if subsystem.skip:
         return Partitions()
-    plan = await _repo_plan()
+    facts = _FactsFor.of(tuple(sorted(request.files)), tool, for_fix=True)
+    plan = await _plan_for(facts)
     in_scope = [
         edit.path
         for edit in plan.edits
@@ -248,12 +351,14 @@ async def partition_build_files_fix(
             subject_covers(render_dir(posixpath.dirname(edit.path)), path) for path in request.files
         )
     ]
-    return Partitions.single_partition(sorted(in_scope)) if in_scope else Partitions()
+    if not in_scope:
+        return Partitions()
+    return Partitions.single_partition(sorted(in_scope), metadata=_FixScope(facts))
 
 
 @rule(desc="Write missing BUILD files", level=LogLevel.DEBUG)
-async def build_files_fix(request: BuildFilesFixRequest.Batch) -> FixResult:
-    plan = await _repo_plan()
+async def build_files_fix(request: BuildFilesFixRequest.Batch[str, _FixScope]) -> FixResult:
+    plan = await _plan_for(request.partition_metadata.facts)
     batch_files = set(request.files)
     output = await digest_to_snapshot(
         await create_digest(

@@ -32,10 +32,12 @@ def repo_facts(
     targets: Sequence[WrittenTarget],
     source_roots: Iterable[str],
     init_files: Mapping[str, bytes],
+    style_build_file_texts: Mapping[str, str],
 ) -> RepoFacts:
     """The facts the rule reads. A directory's BUILD file is the first of its BUILD files by
     name; a target without one (Pants synthesizes some) has no BUILD file to point at and is
-    left out."""
+    left out. `style_build_file_texts` may add BUILD files outside the facts' directories, read
+    only for the repo's style (scope.py)."""
     build_file_by_dir = {}
     for path in sorted(build_file_texts):
         build_file_by_dir.setdefault(posixpath.dirname(path), path)
@@ -59,7 +61,7 @@ def repo_facts(
         build_files=tuple(sorted(build_file_texts)),
         targets=tuple(target_facts),
         source_roots=tuple(source_roots),
-        build_file_contents=dict(build_file_texts),
+        build_file_contents={**style_build_file_texts, **build_file_texts},
         empty_files=tuple(
             path for path, content in init_files.items() if is_empty_python_source(content)
         ),

@@ -35,6 +35,7 @@ def test_targets_point_at_their_directorys_first_build_file_and_their_call() -> 
         ],
         source_roots=["src"],
         init_files={},
+        style_build_file_texts={},
     )
     assert facts.build_files == ("src/app/BUILD", "src/app/BUILD.pants")
     assert facts.targets == (
@@ -58,5 +59,20 @@ def test_empty_init_files_are_those_with_at_most_a_docstring() -> None:
             "b/__init__.py": b'"""Docs."""\n# a comment\n',
             "c/__init__.py": b"from .x import y\n",
         },
+        style_build_file_texts={},
     )
     assert facts.empty_files == ("a/__init__.py", "b/__init__.py")
+
+
+def test_build_files_read_for_the_style_alone_are_not_in_the_facts_directories() -> None:
+    other = {"lib/BUILD": "python_sources(name='lib')\n"}
+    facts = repo_facts(
+        python_files=("src/app/a.py",),
+        build_file_texts=BUILD_TEXTS,
+        targets=[_target("src/app", "python_sources", "app")],
+        source_roots=["src"],
+        init_files={},
+        style_build_file_texts={**other, **BUILD_TEXTS},
+    )
+    assert facts.build_files == ("src/app/BUILD", "src/app/BUILD.pants")
+    assert dict(facts.build_file_contents) == {**other, **BUILD_TEXTS}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from textwrap import dedent
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -293,3 +294,95 @@ def test_python_files_at_the_repo_root_are_reported_and_fixed(rule_runner: RuleR
     assert run_fix(rule_runner, "hygiene-build-files", "::") == 0
     assert rule_runner.read_file("BUILD") == 'python_sources(name="lib")\n'
     assert lint(rule_runner) == (0, "")
+
+
+# Scoped facts: a lint or fix of a few files reads only what they need (the core's scope.py).
+
+SCOPE_REPO: Dict[str, str] = {
+    **REPO,
+    # A package root owning its subtree, with a nested BUILD file (HB105) and a stale glob (HB107).
+    "src/shop/BUILD": 'python_sources(sources=["**/*.py", "legacy/*.py"])\n',
+    "src/shop/api/BUILD": 'python_sources(name="api")\n',
+    "src/shop/api/views.py": "",
+    # A package root whose own files are owned but whose subdirectory's aren't (HB101).
+    "src/crm/BUILD": "python_sources()\n",
+    "src/crm/__init__.py": "",
+    "src/crm/deep/leads.py": "",
+    # A new package (fixable HB101 in two directories) and a stale BUILD file (HB106).
+    "src/billing/__init__.py": "x = 1\n",
+    "src/billing/pdf/render.py": "",
+    "src/old/BUILD": 'python_sources(sources=["*.py"])\n',
+    # Per-directory: owned from the parent's BUILD file (HB104), and unowned (HB101).
+    "tests/BUILD": 'python_tests(name="orphans", sources=["orphan/test_*.py"])\n',
+    "tests/orphan/test_y.py": "",
+    "tests/shop/helpers/test_x.py": "",
+    "scripts/deploy.py": "",
+}
+
+
+def set_scoped_facts_max_files(rule_runner: RuleRunner, max_files: int) -> None:
+    rule_runner.set_options(
+        [
+            *rule_runner_args(),
+            "--source-root-patterns=['/src', '/tests']",
+            f"--hygiene-tool-scoped-facts-max-files={max_files}",
+        ],
+        env_inherit=set(RULE_RUNNER_ENV_INHERIT),
+    )
+
+
+def test_a_few_files_get_the_whole_repo_s_findings_from_scoped_facts(
+    rule_runner: RuleRunner,
+) -> None:
+    rule_runner.write_files(SCOPE_REPO)
+    selections = [
+        *([path] for path in sorted(SCOPE_REPO)),
+        ["src/crm/__init__.py", "tests/orphan/test_y.py"],
+        ["src/billing/pdf/render.py", "src/shop/api/BUILD", "scripts/deploy.py"],
+    ]
+    set_scoped_facts_max_files(rule_runner, 0)
+    whole = [lint(rule_runner, files) for files in selections]
+    # The selection's size decides, so that `lint ::` takes the scoped path here as well.
+    set_scoped_facts_max_files(rule_runner, len(SCOPE_REPO))
+    scoped = [lint(rule_runner, files) for files in selections]
+    assert scoped == whole
+    # Every kind of finding is among those compared.
+    reported = "".join(stdout for _, stdout in whole)
+    for code in ("HB101", "HB104", "HB105", "HB106", "HB107"):
+        assert f": {code} " in reported, code
+    assert "[*]" in reported and "(`leads.py`) is owned by no Python target; add it" in reported
+    set_scoped_facts_max_files(rule_runner, 0)
+    whole_repo = lint(rule_runner)
+    set_scoped_facts_max_files(rule_runner, len(SCOPE_REPO))
+    assert lint(rule_runner) == whole_repo
+
+
+def test_fixing_one_file_writes_what_fixing_the_whole_repo_writes_for_its_directories(
+    rule_runner: RuleRunner,
+) -> None:
+    # The repo's style (explicit names) is read from BUILD files the scoped facts don't cover.
+    files = {
+        **SCOPE_REPO,
+        "src/shop/BUILD": 'python_sources(name="lib", sources=["**/*.py"])\n',
+        "src/crm/BUILD": 'python_sources(name="lib")\n',
+        "src/other/BUILD": 'python_sources(name="lib", sources=["**/*.py"])\n',
+        "src/other/__init__.py": "",
+    }
+    rule_runner.write_files(files)
+    assert run_fix(rule_runner, "hygiene-build-files", "src/billing/pdf/render.py") == 0
+    scoped_billing = rule_runner.read_file("src/billing/BUILD")
+    # Nothing outside the file's directory and ancestors is written.
+    root = Path(rule_runner.build_root)
+    assert not (root / "tests/shop/helpers/BUILD").exists()
+    assert not (root / "BUILD").exists()
+
+    (root / "src/billing/BUILD").unlink()
+    assert (
+        run_fix(
+            rule_runner, "hygiene-build-files", "--hygiene-tool-scoped-facts-max-files=0", "::"
+        )
+        == 0
+    )
+    assert scoped_billing == rule_runner.read_file("src/billing/BUILD")
+    assert scoped_billing == 'python_sources(name="lib", sources=["**/*.py"])\n'
+    assert rule_runner.read_file("tests/shop/helpers/BUILD")
