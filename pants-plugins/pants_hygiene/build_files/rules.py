@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Iterable, Optional, Tuple
 
 from pants.base.glob_match_error_behavior import GlobMatchErrorBehavior
@@ -87,10 +87,12 @@ class _BuildFilePlan:
 @dataclass(frozen=True)
 class _FactsFor:
     """The facts a lint (or, `for_fix`, a fix) of `files` needs; without files, the whole
-    repo's, which cost less than a few lookups per file once the files are many."""
+    repo's, which cost less than a few lookups per file once the files are many. `with_style`
+    adds every BUILD file's text, for the fix to write in the repo's style."""
 
     files: Tuple[str, ...] = ()
     for_fix: bool = False
+    with_style: bool = False
 
     @classmethod
     def of(cls, files: Tuple[str, ...], tool: HygieneTool, *, for_fix: bool) -> _FactsFor:
@@ -159,6 +161,7 @@ class _FactsScope:
 
 
 _WHOLE_REPO = _FactsScope()
+_PYTHON_FILES = ("*.py", "*.pyi")
 
 
 @rule(desc="Gather BUILD file facts", level=LogLevel.DEBUG)
@@ -169,7 +172,7 @@ async def gather_build_file_facts(
     build_globs = PathGlobs([*scope.globs(pants_build_options.patterns), *ignores])
     all_build_globs = PathGlobs([*_WHOLE_REPO.globs(pants_build_options.patterns), *ignores])
     python_paths, build_contents, init_contents, all_build_contents, targets = await concurrently(
-        path_globs_to_paths(PathGlobs(scope.globs(["*.py", "*.pyi"]))),
+        path_globs_to_paths(PathGlobs(scope.globs(_PYTHON_FILES))),
         path_globs_to_digest_contents(build_globs),
         path_globs_to_digest_contents(PathGlobs(scope.globs(["__init__.py"]))),
         path_globs_to_digest_contents(all_build_globs if scope.all_build_texts else PathGlobs([])),
@@ -251,12 +254,17 @@ async def gather_facts_for(
         return await _gather_facts(_WHOLE_REPO)
     # Two steps (scope.py): the ancestors' facts say which package subtrees are needed too.
     ancestors = ancestor_directories(request.files)
-    first = await _gather_facts(_FactsScope(ancestors, (), request.for_fix))
+    first, python_paths = await concurrently(
+        _gather_facts(_FactsScope(ancestors, (), request.with_style)),
+        path_globs_to_paths(PathGlobs(_WHOLE_REPO.globs(_PYTHON_FILES))),
+    )
     options = subsystem.build_file_options(pants_build_options.patterns[0])
-    subtrees = package_subtrees(first, options, request.files, for_fix=request.for_fix)
+    subtrees = package_subtrees(
+        first, options, request.files, python_paths.files, for_fix=request.for_fix
+    )
     if not subtrees:
         return first
-    return await _gather_facts(_FactsScope(ancestors, subtrees, request.for_fix))
+    return await _gather_facts(_FactsScope(ancestors, subtrees, request.with_style))
 
 
 _facts_for = call_rule(gather_facts_for)
@@ -277,7 +285,13 @@ async def plan_build_files_for(
 ) -> _BuildFilePlan:
     repo = await _facts_for(request)
     options = subsystem.build_file_options(pants_build_options.patterns[0])
-    return _BuildFilePlan(plan_build_files(repo, options))
+    edits = plan_build_files(repo, options)
+    # Which BUILD files to write doesn't depend on the style, so only a plan with edits reads
+    # every BUILD file (a lint's check of the fixer on a clean repo reads none).
+    if edits and request.files and not request.with_style:
+        repo = await _facts_for(replace(request, with_style=True))
+        edits = plan_build_files(repo, options)
+    return _BuildFilePlan(edits)
 
 
 @rule

@@ -163,6 +163,10 @@ class Layout:
         policy, prefix = self.policy(home)
         return policy == SUBTREE and home != self._base(home, prefix)
 
+    def base(self, directory: str) -> str:
+        """The deepest of `directory`'s policy prefix and the source root holding it."""
+        return self._base(directory, self.policy(directory)[1])
+
     def _base(self, directory: str, prefix: str) -> str:
         return max(
             [prefix, *(root for root in self._source_roots if is_within(directory, root))],

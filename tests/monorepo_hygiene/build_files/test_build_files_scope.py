@@ -132,7 +132,7 @@ def _scoped_facts(
     """The adapter's two steps: the ancestors' facts, then the package subtrees they ask for."""
     ancestors = ancestor_directories(linted)
     first = _restricted(repo, ancestors, (), all_build_texts=for_fix)
-    subtrees = package_subtrees(first, options, linted, for_fix=for_fix)
+    subtrees = package_subtrees(first, options, linted, repo.python_files, for_fix=for_fix)
     return _restricted(repo, ancestors, subtrees, all_build_texts=for_fix)
 
 
@@ -204,20 +204,53 @@ def test_a_package_root_s_fixable_flag_needs_its_whole_subtree() -> None:
     ancestors = ancestor_directories(linted)
 
     first = _restricted(whole, ancestors, (), all_build_texts=True)
-    assert package_subtrees(first, options, linted, for_fix=False) == ("src/pkg",)
-    assert package_subtrees(first, options, linted, for_fix=True) == ("src/pkg",)
+    for for_fix in (False, True):
+        assert package_subtrees(
+            first, options, linted, whole.python_files, for_fix=for_fix
+        ) == ("src/pkg",)
     assert plan_build_files(first, options) != plan_build_files(whole, options)
     scoped = _scoped_facts(whole, options, linted, for_fix=True)
     assert plan_build_files(scoped, options) == plan_build_files(whole, options)
 
 
-def test_an_owned_package_needs_only_its_ancestors_for_the_lint() -> None:
-    files = {"src/pkg/__init__.py": "x = 1\n", "src/pkg/sub/b.py": "x = 1\n"}
-    build_texts = {"src/pkg/BUILD": "python_sources(sources=['**/*.py'])\n"}
+def test_a_package_its_root_owns_needs_only_the_ancestors() -> None:
+    """Files of a nested package (another policy prefix) are no files of `src/pkg/`'s."""
+    files = {
+        "src/pkg/__init__.py": "x = 1\n",
+        "src/pkg/sub/b.py": "x = 1\n",
+        "src/pkg/plugins/one/c.py": "x = 1\n",
+    }
+    build_texts = {"src/pkg/BUILD": "python_sources(sources=['**/*.py', '!plugins/**'])\n"}
+    whole = pants_facts(files, build_texts)
+    options = BuildFileOptions(
+        policies=(PolicyRule("src/", SUBTREE), PolicyRule("src/pkg/plugins/", SUBTREE))
+    )
+    linted = ["src/pkg/__init__.py"]
+    first = _restricted(whole, ancestor_directories(linted), (), all_build_texts=True)
+    for for_fix in (False, True):
+        for paths in (linted, ["src/pkg/BUILD"]):
+            assert package_subtrees(first, options, paths, whole.python_files, for_fix=for_fix) == ()
+    # A file of the package no ancestor owns: its root's BUILD file (what the lint of that
+    # reports, what the fix writes there) depends on the whole package.
+    unowned = [*whole.python_files, "src/pkg/sub/new.py"]
+    assert package_subtrees(first, options, linted, unowned, for_fix=False) == ()
+    assert package_subtrees(first, options, linted, unowned, for_fix=True) == ("src/pkg",)
+    assert package_subtrees(first, options, ["src/pkg/BUILD"], unowned, for_fix=False) == (
+        "src/pkg",
+    )
+
+
+def test_a_file_owned_by_no_python_target_of_the_ancestors_needs_the_package() -> None:
+    files = {"src/pkg/__init__.py": "x = 1\n", "src/pkg/sub/test_b.py": "x = 1\n"}
+    build_texts = {
+        "src/pkg/BUILD": "python_sources(sources=['*.py'])\nfiles(name='raw', sources=['**/*.py'])\n"
+    }
     whole = pants_facts(files, build_texts)
     options = BuildFileOptions()
     linted = ["src/pkg/__init__.py"]
-    first = _restricted(whole, ancestor_directories(linted), (), all_build_texts=False)
-    assert package_subtrees(first, options, linted, for_fix=False) == ()
-    # The BUILD file of the package root reports what its whole package lacks.
-    assert package_subtrees(first, options, ["src/pkg/BUILD"], for_fix=False) == ("src/pkg",)
+    first = _restricted(whole, ancestor_directories(linted), (), all_build_texts=True)
+    assert package_subtrees(first, options, linted, whole.python_files, for_fix=True) == (
+        "src/pkg",
+    )
+    scoped = _scoped_facts(whole, options, linted, for_fix=True)
+    assert plan_build_files(scoped, options) == plan_build_files(whole, options) != ()
