@@ -77,6 +77,11 @@ EXTRA_TOML = f"""
 [lint]
 batch_size = 1024
 
+# The same for `pants fix` (Pants' default is 128 for both): 65 batches per fixer at 128, each a
+# process with its own sandbox and facts, cost `fix ::` a fifth of its time.
+[fix]
+batch_size = 1024
+
 [hygiene-build-files]
 policies = {{ {", ".join(f'"{prefix}" = "{policy}"' for prefix, policy in POLICIES.items())} }}
 """
