@@ -13,6 +13,8 @@ import posixpath
 import tempfile
 from typing import Dict, List, Mapping, Sequence, Set, Tuple
 
+from hypothesis import strategies as st
+
 from monorepo_hygiene.build_files import GlobFacts, RepoFacts, TargetFacts
 
 # Pants 2.17's default `sources` (pants/backend/python/target_types.py).
@@ -80,3 +82,43 @@ def pants_facts(files: Mapping[str, str], build_texts: Mapping[str, str]) -> Rep
         build_file_contents=dict(build_texts),
         empty_files=tuple(sorted(p for p, text in files.items() if text == EMPTY)),
     )
+
+
+# Python files by path, and BUILD files' texts by path: a repo for `pants_facts` to read.
+Repo = Tuple[Dict[str, str], Dict[str, str]]
+
+
+@st.composite
+def repos(
+    draw: st.DrawFn,
+    directories: Sequence[str],
+    file_names: Sequence[str],
+    stanzas: Sequence[str],
+    max_files: int,
+    max_build_files: int,
+) -> Repo:
+    """Up to `max_files` Python files among `directories` (an `__init__.py` empty or not), and
+    BUILD files in up to `max_build_files` of them, each 1 to 3 of `stanzas`."""
+    paths = draw(
+        st.lists(
+            st.tuples(st.sampled_from(directories), st.sampled_from(file_names)).map(
+                lambda parts: posixpath.join(*parts)
+            ),
+            min_size=1,
+            max_size=max_files,
+            unique=True,
+        )
+    )
+    files = {
+        path: EMPTY if path.endswith("__init__.py") and draw(st.booleans()) else "x = 1\n"
+        for path in paths
+    }
+    build_dirs = draw(st.lists(st.sampled_from(directories), max_size=max_build_files, unique=True))
+    build_texts = {
+        posixpath.join(directory, "BUILD"): "\n".join(
+            draw(st.lists(st.sampled_from(stanzas), min_size=1, max_size=3, unique=True))
+        )
+        + "\n"
+        for directory in build_dirs
+    }
+    return files, build_texts

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import posixpath
+from functools import partial
+
 import random
-from typing import Dict, Mapping, Sequence, Set, Tuple
+from typing import Dict, Mapping, Sequence, Set
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from monorepo_hygiene.build_files import (
     BuildFileEdit,
@@ -18,7 +18,7 @@ from monorepo_hygiene.build_files import (
     plan_build_files,
     simulate_plan,
 )
-from tests.monorepo_hygiene.build_files.pants_stand_in import EMPTY, pants_facts
+from tests.monorepo_hygiene.build_files.pants_stand_in import EMPTY, Repo, pants_facts, repos
 
 
 def _files(*paths: str) -> Dict[str, str]:
@@ -252,29 +252,7 @@ _STANZAS = (
 )
 
 
-@st.composite
-def _repos(draw: st.DrawFn) -> Tuple[Dict[str, str], Dict[str, str]]:
-    paths = draw(
-        st.lists(
-            st.tuples(st.sampled_from(_DIRECTORIES), st.sampled_from(_FILE_NAMES)).map("/".join),
-            min_size=1,
-            max_size=14,
-            unique=True,
-        )
-    )
-    files = {
-        path: EMPTY if path.endswith("__init__.py") and draw(st.booleans()) else "x = 1\n"
-        for path in paths
-    }
-    build_dirs = draw(st.lists(st.sampled_from(_DIRECTORIES), max_size=4, unique=True))
-    build_texts = {
-        posixpath.join(directory, "BUILD"): "\n".join(
-            draw(st.lists(st.sampled_from(_STANZAS), min_size=1, max_size=3, unique=True))
-        )
-        + "\n"
-        for directory in build_dirs
-    }
-    return files, build_texts
+_repos = partial(repos, _DIRECTORIES, _FILE_NAMES, _STANZAS, 14, 4)
 
 
 def _python_owners(facts: RepoFacts, python_aliases: Sequence[str]) -> Dict[str, Set[str]]:
@@ -290,7 +268,7 @@ def _python_owners(facts: RepoFacts, python_aliases: Sequence[str]) -> Dict[str,
 @settings(max_examples=80, deadline=None)
 @given(repo=_repos())
 def test_applying_the_plan_fixes_exactly_the_fixable_findings(
-    repo: Tuple[Dict[str, str], Dict[str, str]],
+    repo: Repo,
 ) -> None:
     files, build_texts = repo
     options = BuildFileOptions()

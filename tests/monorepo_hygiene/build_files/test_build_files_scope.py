@@ -7,9 +7,11 @@ declared there (with everything those own, wherever it is).
 
 from __future__ import annotations
 
+from functools import partial
+
 import posixpath
 from dataclasses import replace
-from typing import Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
+from typing import FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,7 +30,7 @@ from monorepo_hygiene.build_files import (
 )
 from monorepo_hygiene.build_files.layout import is_within, render_dir, subject_covers
 from monorepo_hygiene.build_files.scope import ancestor_directories, package_subtrees
-from tests.monorepo_hygiene.build_files.pants_stand_in import EMPTY, pants_facts
+from tests.monorepo_hygiene.build_files.pants_stand_in import Repo, pants_facts, repos
 
 _DIRECTORIES = (
     "",
@@ -60,34 +62,7 @@ _STANZAS = (
 _PREFIXES = ("src/", "src/pkg/", "src/pkg/gen/", "src/ns/", "tests/", "tools/", "")
 _POLICIES = (SUBTREE, PER_DIRECTORY, IGNORE)
 
-Repo = Tuple[Dict[str, str], Dict[str, str]]
-
-
-@st.composite
-def _repos(draw: st.DrawFn) -> Repo:
-    paths = draw(
-        st.lists(
-            st.tuples(st.sampled_from(_DIRECTORIES), st.sampled_from(_FILE_NAMES)).map(
-                lambda parts: posixpath.join(*parts)
-            ),
-            min_size=1,
-            max_size=16,
-            unique=True,
-        )
-    )
-    files = {
-        path: EMPTY if path.endswith("__init__.py") and draw(st.booleans()) else "x = 1\n"
-        for path in paths
-    }
-    build_dirs = draw(st.lists(st.sampled_from(_DIRECTORIES), max_size=5, unique=True))
-    build_texts = {
-        posixpath.join(directory, "BUILD"): "\n".join(
-            draw(st.lists(st.sampled_from(_STANZAS), min_size=1, max_size=3, unique=True))
-        )
-        + "\n"
-        for directory in build_dirs
-    }
-    return files, build_texts
+_repos = partial(repos, _DIRECTORIES, _FILE_NAMES, _STANZAS, 16, 5)
 
 
 _OPTIONS = st.builds(
