@@ -3,11 +3,12 @@ checker reads and rewrites the code."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import posixpath
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, DefaultDict, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -100,13 +101,25 @@ class ImportsFixRequest(FixTargetsRequest):
 
 @dataclass(frozen=True)
 class ImportFactsMetadata:
-    """The ownership facts of one resolve's files: the `monorepo_hygiene.imports.facts` shape."""
+    """The ownership facts of one resolve's files: the `monorepo_hygiene.imports.facts` shape.
+
+    Compared and hashed by a fingerprint of the facts: the engine compares every request that
+    carries them (each batch, each batch's facts) with the one it memoized, and field by field
+    that walked every file's and module's facts each time: ~3 s of a warm one-line edit of
+    8,000 files (py-spy on pantsd), for the same answer.
+    """
 
     resolve: str
-    file_facts: FrozenDict[str, FileFacts]
-    module_owners: FrozenDict[str, str]
+    file_facts: FrozenDict[str, FileFacts] = field(compare=False)
+    module_owners: FrozenDict[str, str] = field(compare=False)
     # package -> its `__init__.py`
-    package_inits: FrozenDict[str, str]
+    package_inits: FrozenDict[str, str] = field(compare=False)
+    fingerprint: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        facts = ImportFacts(self.file_facts, self.module_owners, self.package_inits).to_json()
+        digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+        object.__setattr__(self, "fingerprint", digest)
 
     @property
     def description(self) -> str:

@@ -6,9 +6,11 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 from pants.backend.python.target_types import PythonSourceTarget
 from pants.testutil.python_rule_runner import PythonRuleRunner
+from pants.util.frozendict import FrozenDict
 
+from monorepo_hygiene.imports import FileFacts
 from pants_hygiene.imports import register
-from pants_hygiene.imports.rules import ImportsLintRequest
+from pants_hygiene.imports.rules import ImportFactsMetadata, ImportsLintRequest
 from tests.pants_hygiene.plugin_testing import (
     lint_partitions,
     python_lint_rule_runner,
@@ -462,3 +464,17 @@ def test_scoped_facts_hold_only_what_the_files_import(rule_runner: PythonRuleRun
     # `user.py` imports `os` and `shop.util`: the owners of those and their packages.
     assert owners["200"] == ["shop", "shop.util"]
     assert "billing.api" in owners["0"] and "acme.tools.text" in owners["0"]
+
+
+def test_partition_metadata_is_compared_by_a_fingerprint_of_its_facts() -> None:
+    def metadata(owner: str) -> ImportFactsMetadata:
+        return ImportFactsMetadata(
+            resolve="python-default",
+            file_facts=FrozenDict({"src/a/b.py": FileFacts("a.b", False, "src/a")}),
+            module_owners=FrozenDict({"a.b": "src/a", "c": owner}),
+            package_inits=FrozenDict({"a": "src/a/__init__.py"}),
+        )
+
+    same, again, other = metadata("src/c"), metadata("src/c"), metadata("src/d")
+    assert same is not again and (same, hash(same)) == (again, hash(again))
+    assert same != other and same.fingerprint != other.fingerprint
